@@ -1,0 +1,46 @@
+// Enum values exactly as the original Gencaster stores them (inventory §1.3); GraphQL exposes the
+// upper-case names. Each enum is a readonly tuple so that zod and the database checks share it.
+
+export const streamAssignmentPolicies = ['one_graph_one_stream', 'one_user_one_stream', 'deactivate'] as const;
+export type StreamAssignmentPolicy = (typeof streamAssignmentPolicies)[number];
+
+export const graphDetailTemplates = ['default'] as const;
+export type GraphDetailTemplate = (typeof graphDetailTemplates)[number];
+
+export const doorTypes = ['input', 'output'] as const;
+export type DoorType = (typeof doorTypes)[number];
+
+export const playbackChoices = ['sync_playback', 'async_playback'] as const;
+export type PlaybackChoice = (typeof playbackChoices)[number];
+
+/** Script cell types: the original five plus JavaScript cells (new). */
+export const cellTypes = ['markdown', 'python', 'javascript', 'supercollider', 'comment', 'audio'] as const;
+export type CellType = (typeof cellTypes)[number];
+
+export const instructionStates = [
+  'UNACKNOWLEDGED',
+  'SENT',
+  'RECEIVED',
+  'FINISHED',
+  'FAILURE',
+  'SUCCESS',
+  'READY',
+] as const;
+export type InstructionState = (typeof instructionStates)[number];
+
+export const logLevels = { CRITICAL: 50, ERROR: 40, WARNING: 30, INFO: 20, DEBUG: 10, NOTSET: 0 } as const;
+export type LogLevelName = keyof typeof logLevels;
+export type LogLevel = (typeof logLevels)[LogLevelName];
+
+export const logOrigins = ['graph_engine', 'supercollider', 'janus'] as const;
+export type LogOrigin = (typeof logOrigins)[number];
+
+export const userRoles = ['admin', 'editor'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const remoteActionTypes = ['code', 'speak'] as const;
+export type RemoteActionType = (typeof remoteActionTypes)[number];
+
+/** Status strings our SuperCollider class sends in `/acknowledge` (plus BEACON in beacons). */
+export const oscStatuses = ['SUCCESS', 'FAILURE', 'READY', 'FINISHED', 'BEACON', 'RECEIVED'] as const;
+export type OscStatus = (typeof oscStatuses)[number];

@@ -1,0 +1,2 @@
+export * from './gencaster-error.ts';
+export * from './enums.ts';
