@@ -1,0 +1,78 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Everything the backend reads from the environment, checked once at start. */
+export interface BackendConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** PostgreSQL server URL; absent ⇒ the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  osc: { host: string; port: number; password: string | undefined; secret: string | undefined };
+  sound: { points: number; input: boolean };
+  corsOrigins: string[];
+  dev: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Folders of the built web apps, served at `/` and `/editor/`. */
+  web: { listenerDir: string; editorDir: string };
+}
+
+const portSchema = z.coerce.number().int().min(0).max(65_535);
+const flagSchema = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const envSchema = z.object({
+  GENCASTER_HOST: z.string().min(1).default('127.0.0.1'),
+  GENCASTER_PORT: portSchema.default(8081),
+  GENCASTER_DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  GENCASTER_OSC_HOST: z.string().min(1).default('127.0.0.1'),
+  GENCASTER_OSC_PORT: portSchema.default(7000),
+  GENCASTER_OSC_PASSWORD: z.string().min(1).optional(),
+  GENCASTER_OSC_SECRET: z.string().min(16).optional(),
+  GENCASTER_SOUND_POINTS: z.coerce.number().int().min(0).max(64).default(2),
+  GENCASTER_SOUND_INPUT: flagSchema.default(false),
+  GENCASTER_CORS_ORIGINS: z.string().default(''),
+  GENCASTER_DEV: flagSchema.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+/**
+ * Reads and validates the backend configuration. Throws one error that lists every bad variable,
+ * so a misconfigured deployment fails at start with a message that says what to fix.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): BackendConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration, fix these environment variables:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = isAbsolute(e.GENCASTER_DATA_DIR) ? e.GENCASTER_DATA_DIR : resolve(root, e.GENCASTER_DATA_DIR);
+  return {
+    host: e.GENCASTER_HOST,
+    port: e.GENCASTER_PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    osc: {
+      host: e.GENCASTER_OSC_HOST,
+      port: e.GENCASTER_OSC_PORT,
+      password: e.GENCASTER_OSC_PASSWORD,
+      secret: e.GENCASTER_OSC_SECRET,
+    },
+    sound: { points: e.GENCASTER_SOUND_POINTS, input: e.GENCASTER_SOUND_INPUT },
+    corsOrigins: e.GENCASTER_CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    dev: e.GENCASTER_DEV,
+    logLevel: e.LOG_LEVEL,
+    web: {
+      listenerDir: resolve(root, 'apps/listener/dist'),
+      editorDir: resolve(root, 'apps/editor/dist'),
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createStaticSite } from './static-site.ts';
+
+/** A request handler that answers (returns true) or passes (returns false). */
+export type Route = (request: IncomingMessage, response: ServerResponse, pathname: string) => boolean | Promise<boolean>;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** Answers `/graphql` (HTTP); WebSockets are attached separately on the returned server. */
+  graphql: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+  health: () => Promise<Record<string, unknown>>;
+  listenerDir: string;
+  editorDir: string;
+  /** Extra routes tried before the static sites, e.g. audio file downloads. */
+  routes?: Route[];
+}
+
+export interface RunningHttpServer {
+  server: Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The one HTTP server of a backend: `/health`, `/graphql`, the editor at `/editor/` and the listener
+ * page at `/`. Starts listening before it resolves.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const editor = createStaticSite({ dir: options.editorDir, basePath: '/editor/', spaFallback: true });
+  const listener = createStaticSite({ dir: options.listenerDir, basePath: '/', spaFallback: true });
+  const routes: Route[] = [...(options.routes ?? []), editor, listener];
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'internal error', message: String(error) }));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname === '/health') {
+      const body = await options.health();
+      response.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+      return;
+    }
+    if (pathname === '/graphql' || pathname.startsWith('/graphql/')) {
+      await options.graphql(request, response);
+      return;
+    }
+    if (pathname === '/editor') {
+      response.writeHead(301, { location: '/editor/' }).end();
+      return;
+    }
+    for (const route of routes) {
+      if (await route(request, response, pathname)) return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end('not found: the web apps are not built yet (run npm start) or the path is wrong');
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    server,
+    port,
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

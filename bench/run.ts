@@ -1,0 +1,59 @@
+// `npm run bench`: runs every benchmark file in this folder and prints each figure next to the
+// baseline measured in the same run, then writes bench/report.md.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** What every benchmark file's default export resolves to. */
+export interface BenchmarkResult {
+  name: string;
+  results: Array<{ case: string; ms: number; baselineMs: number; ratio: number; note?: string }>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((file) => file.endsWith('.ts') && file !== 'run.ts' && !file.endsWith('.test.ts'))
+  .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))
+  .sort();
+
+const reports: BenchmarkResult[] = [];
+const failures: string[] = [];
+for (const file of files) {
+  console.log(`\n[bench] ${file}`);
+  const started = Date.now();
+  try {
+    const module = (await import(pathToFileURL(join(here, file)).href)) as {
+      default?: () => Promise<BenchmarkResult>;
+    };
+    if (typeof module.default !== 'function') throw new Error('no default export function');
+    const report = await module.default();
+    reports.push(report);
+    console.table(
+      report.results.map((row) => ({
+        case: row.case,
+        ms: Number(row.ms.toFixed(3)),
+        baselineMs: Number(row.baselineMs.toFixed(3)),
+        ratio: Number(row.ratio.toFixed(2)),
+        note: row.note ?? '',
+      })),
+    );
+    console.log(`[bench] ${file} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    failures.push(file);
+    console.error(`[bench] ${file} failed: ${error instanceof Error ? error.stack : String(error)}`);
+  }
+}
+
+const lines = ['# Benchmark report', '', `Run at ${new Date().toISOString()} on ${process.platform}, Node ${process.version}.`, ''];
+for (const report of reports) {
+  lines.push(`## ${report.name}`, '', '| case | ms | baseline ms | ratio | note |', '|---|---:|---:|---:|---|');
+  for (const row of report.results) {
+    lines.push(`| ${row.case} | ${row.ms.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${row.ratio.toFixed(2)} | ${row.note ?? ''} |`);
+  }
+  lines.push('');
+}
+if (failures.length) lines.push(`Failed benchmark files: ${failures.join(', ')}`, '');
+writeFileSync(join(here, 'report.md'), lines.join('\n'));
+console.log(`\n[bench] wrote bench/report.md (${reports.length} benchmark files, ${failures.length} failed)`);
+process.exit(failures.length ? 1 : 0);
