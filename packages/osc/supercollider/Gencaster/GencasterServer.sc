@@ -1,0 +1,310 @@
+// GencasterServer: one stream point of Gencaster (TypeScript rebuild), OSC protocol "0.1".
+//
+// Boots scsynth on a named JACK server, announces itself to the backend with a /beacon every 5 s,
+// runs sclang code received as /instruction inside a Routine and acknowledges it (RECEIVED, then
+// FINISHED with the result's compile string or FAILURE with the error text), plays buffers, keeps
+// stream variables as *data* (/variable key value) and forwards its own log lines via /log.
+// All configuration comes from environment variables: see stream-point.scd for the contract.
+
+GencasterServer {
+	classvar <>default;
+	classvar <protocolVersion = "0.1";
+
+	var <name, <synthPort, <jackServer, <janusOutPort, <janusInPort, <janusOutRoom, <janusInRoom;
+	var <janusPublicIp, <useInput, <backendHost, <backendPort, <bindAddress, <>verbosity;
+	var <backend, <signer, <server, <beacon, <environment, <variables;
+	var <playbacks, nextPlaybackId = 0, <running, receivers;
+
+	*new { |name, synthPort, jackServer, janusOutPort, janusInPort, janusOutRoom, janusInRoom,
+		janusPublicIp, useInput, backendHost, backendPort, secret, bindAddress, verbosity|
+		^super.new.init(name, synthPort, jackServer, janusOutPort, janusInPort, janusOutRoom,
+			janusInRoom, janusPublicIp, useInput, backendHost, backendPort, secret, bindAddress, verbosity)
+	}
+
+	// Builds a server from the environment variables documented in stream-point.scd.
+	*fromEnvironment {
+		^this.new(
+			this.envString("SC_NAME", "GENCASTER_LOCAL"),
+			this.envInt("SC_SYNTH_PORT", 57110),
+			this.envString("SC_JACK_SERVER"),
+			this.envInt("JANUS_OUT_PORT"),
+			this.envInt("JANUS_IN_PORT"),
+			this.envInt("JANUS_OUT_ROOM"),
+			this.envInt("JANUS_IN_ROOM"),
+			this.envString("JANUS_PUBLIC_IP"),
+			this.envBool("SUPERCOLLIDER_USE_INPUT", false),
+			this.envString("BACKEND_OSC_HOST", "127.0.0.1"),
+			this.envInt("BACKEND_OSC_PORT", 7000),
+			this.envString("GENCASTER_OSC_SECRET"),
+			this.envString("SC_BIND_ADDRESS", "127.0.0.1"),
+			this.envInt("SC_VERBOSITY", 20)
+		)
+	}
+
+	// An environment variable, or `default` when it is unset or empty.
+	*envString { |key, default|
+		var value = key.getenv;
+		^if(value.isNil or: { value.isEmpty }) { default } { value }
+	}
+
+	// An integer environment variable; unset, empty or non-numeric values give `default`.
+	*envInt { |key, default|
+		var value = this.envString(key);
+		^if(value.notNil and: { "^-?[0-9]+$".matchRegexp(value) }) { value.asInteger } { default }
+	}
+
+	// A boolean environment variable: 1/true/yes/on (any case) are true, 0/false/no/off false.
+	*envBool { |key, default = false|
+		var value = this.envString(key);
+		if(value.isNil) { ^default };
+		value = value.toLower;
+		if(["1", "true", "yes", "on"].includesEqual(value)) { ^true };
+		if(["0", "false", "no", "off"].includesEqual(value)) { ^false };
+		^default
+	}
+
+	init { |argName, argSynthPort, argJackServer, argJanusOutPort, argJanusInPort, argJanusOutRoom,
+		argJanusInRoom, argJanusPublicIp, argUseInput, argBackendHost, argBackendPort, argSecret,
+		argBindAddress, argVerbosity|
+		name = argName ? "GENCASTER_LOCAL";
+		synthPort = argSynthPort ? 57110;
+		jackServer = argJackServer;
+		janusOutPort = argJanusOutPort;
+		janusInPort = argJanusInPort;
+		janusOutRoom = argJanusOutRoom;
+		janusInRoom = argJanusInRoom;
+		janusPublicIp = argJanusPublicIp;
+		useInput = argUseInput ? false;
+		backendHost = argBackendHost ? "127.0.0.1";
+		backendPort = argBackendPort ? 7000;
+		bindAddress = argBindAddress ? "127.0.0.1";
+		verbosity = argVerbosity ? 20;
+		signer = if(argSecret.notNil) { GencasterHmac(argSecret) };
+		backend = NetAddr(backendHost, backendPort);
+		variables = Dictionary.new;
+		playbacks = IdentityDictionary.new;
+		running = Dictionary.new;
+		receivers = List.new;
+		environment = (gencaster: this, variables: variables);
+		default = this;
+		this.addReceivers;
+		CmdPeriod.add(this);
+	}
+
+	// The beacon payload (inventory §2.2); nil values (unset Janus keys) are left out.
+	serverInfo {
+		^(
+			name: name, synth_port: synthPort, lang_port: NetAddr.langPort,
+			janus_out_port: janusOutPort, janus_in_port: janusInPort,
+			janus_out_room: janusOutRoom, janus_in_room: janusInRoom,
+			janus_public_ip: janusPublicIp, use_input: useInput.binaryValue,
+			osc_backend_host: backendHost, osc_backend_port: backendPort
+		)
+	}
+
+	// Sends a flat key/value list, signed with the shared secret when one is configured.
+	sendPairs { |address, pairs|
+		var args = pairs.collect { |item| if(item.isKindOf(Symbol)) { item.asString } { item } };
+		if(signer.notNil) { args = signer.signPairs(address, args) };
+		backend.sendMsg(address, *args);
+	}
+
+	// Acknowledges an instruction: status is RECEIVED, FINISHED or FAILURE.
+	sendAck { |uuid, status, returnValue|
+		var pairs = [\uuid, uuid.asString, \status, status.asString];
+		if(returnValue.notNil) { pairs = pairs ++ [\return_value, returnValue.asString.keep(8000)] };
+		this.sendPairs('/acknowledge', pairs);
+	}
+
+	// Announces this stream point to the backend.
+	sendBeacon {
+		this.sendPairs('/beacon', this.serverInfo.getPairs ++ [\uuid, "0", \status, "BEACON"]);
+	}
+
+	// Forwards a log line to the backend (levels as in Python logging: 10 debug … 40 error).
+	log { |level, message|
+		var text = message.asString.keep(8000);
+		if(level >= verbosity) { "[gencaster %] %".format(level, text).postln };
+		this.sendPairs('/log', [\level, level.asInteger, \message, text, \name, name]);
+	}
+
+	// Only the backend host (or loopback) may send instructions and variables.
+	acceptsFrom { |addr|
+		var ip = addr.ip;
+		^ip == "127.0.0.1" or: { ip == backendHost }
+	}
+
+	addReceivers {
+		receivers.do(_.free);
+		receivers = List[
+			OSCFunc({ |msg, time, addr|
+				if(this.acceptsFrom(addr)) {
+					this.runInstruction(msg[1].asString, (msg[2] ? "{}").asString, msg[3] == true or: { msg[3] == 1 })
+				}
+			}, '/instruction').permanent_(true),
+			OSCFunc({ |msg, time, addr|
+				if(this.acceptsFrom(addr) and: { msg[1].notNil }) {
+					this.setVariable(msg[1].asString, (msg[2] ? "").asString)
+				}
+			}, '/variable').permanent_(true),
+			OSCFunc({ |msg, time, addr|
+				if(addr.ip == "127.0.0.1") { this.quit }
+			}, '/gencaster/quit').permanent_(true)
+		];
+	}
+
+	// Runs code in a Routine (so `.wait` works) and acknowledges the outcome.
+	runInstruction { |uuid, code, manualFinish = false|
+		var routine;
+		this.sendAck(uuid, "RECEIVED");
+		routine = Routine({
+			var function = code.compile, result, error;
+			if(function.isNil) {
+				error = "compile error (see sclang post window) in: " ++ code.keep(300);
+			} {
+				result = {
+					var value = function.value;
+					if(value.isKindOf(Function)) { value = value.value(environment) };
+					value
+				}.try { |caught| error = caught.errorString; nil };
+			};
+			running.removeAt(uuid);
+			case
+			{ error.notNil } {
+				this.log(40, "instruction % failed: %".format(uuid, error));
+				this.sendAck(uuid, "FAILURE", error);
+			}
+			{ manualFinish.not } { this.sendAck(uuid, "FINISHED", result.asCompileString) };
+		});
+		running.put(uuid, routine);
+		routine.play(TempoClock.default);
+	}
+
+	// Stores a stream variable as data; numeric values also drive a control-rate Ndef named by key.
+	setVariable { |key, value|
+		variables.put(key, value);
+		if(server.notNil and: { server.serverRunning } and: { this.class.isNumeric(value) }) {
+			Ndef(key.asSymbol, value.asFloat);
+		};
+		^value
+	}
+
+	// True for decimal numbers such as "1", "-0.5" or "2e3".
+	*isNumeric { |string|
+		^"^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$".matchRegexp(string.asString)
+	}
+
+	// Plays a sound file asynchronously; returns a playback id for stopPlayback.
+	// `callback` gets (id, error) once the synth has ended, was stopped or failed to start.
+	playBuffer { |path, amp = 0.2, callback|
+		var id = nextPlaybackId = nextPlaybackId + 1;
+		var entry = IdentityDictionary[\path -> path, \callback -> callback, \done -> false];
+		playbacks.put(id, entry);
+		Buffer.read(server, path.asString, action: { |buffer|
+			entry[\buffer] = buffer;
+			case
+			{ entry[\done] } { buffer.free }
+			{ buffer.numFrames.isNil or: { buffer.numFrames <= 0 } } {
+				this.prFinishPlayback(id, "cannot read sound file " ++ path)
+			}
+			{
+				entry[\node] = Synth(
+					if(buffer.numChannels == 1) { \gencasterPlayback1 } { \gencasterPlayback2 },
+					[\buffer, buffer.bufnum, \amp, amp.asFloat], server.defaultGroup
+				);
+				entry[\node].onFree { this.prFinishPlayback(id) };
+			}
+		});
+		^id
+	}
+
+	// Plays a sound file and acknowledges instruction `uuid` FINISHED when it ends (manual finish).
+	syncPlayBuffer { |path, uuid, amp = 0.2|
+		^this.playBuffer(path, amp, { |id, error|
+			if(error.isNil) {
+				this.sendAck(uuid, "FINISHED", "Buffer % finished playing".format(path))
+			} {
+				this.sendAck(uuid, "FAILURE", error)
+			}
+		})
+	}
+
+	// Stops a playback started by playBuffer; unknown ids are ignored. Returns true if it was playing.
+	stopPlayback { |id|
+		var entry = playbacks[id];
+		if(entry.isNil) { ^false };
+		if(entry[\node].notNil) { entry[\node].free };
+		this.prFinishPlayback(id);
+		^true
+	}
+
+	prFinishPlayback { |id, error|
+		var entry = playbacks.removeAt(id);
+		if(entry.notNil and: { entry[\done].not }) {
+			entry[\done] = true;
+			if(entry[\buffer].notNil) { entry[\buffer].free };
+			if(error.notNil) { this.log(40, error) };
+			entry[\callback].value(id, error);
+		}
+	}
+
+	// Silences the stream point between listeners without CmdPeriod: stops playbacks, clears Ndefs.
+	cleanup {
+		playbacks.keys.copy.do { |id| this.stopPlayback(id) };
+		Ndef.all.do { |space| space.clear };
+		if(server.notNil and: { server.serverRunning }) { server.freeAll };
+		^true
+	}
+
+	// CmdPeriod kills routines and synths: finish playbacks and fail instructions that were cut off.
+	cmdPeriod {
+		playbacks.keys.copy.do { |id| this.prFinishPlayback(id) };
+		SystemClock.sched(0.05, {
+			running.keys.copy.do { |uuid|
+				running.removeAt(uuid);
+				this.sendAck(uuid, "FAILURE", "interrupted by CmdPeriod");
+			};
+			nil
+		});
+	}
+
+	addSynthDefs {
+		[1, 2].do { |channels|
+			SynthDef("gencasterPlayback%".format(channels).asSymbol, { |out = 0, buffer, amp = 0.2, rate = 1|
+				var signal = PlayBuf.ar(channels, buffer, BufRateScale.kr(buffer) * rate, doneAction: 2);
+				if(channels == 1) { signal = signal ! 2 };
+				Out.ar(out, signal * amp.lag(0.02));
+			}).add;
+		};
+	}
+
+	// Boots scsynth on the configured JACK server, then starts beaconing every 5 s.
+	start { |onReady|
+		var options = ServerOptions.new;
+		options.sampleRate = 48000;
+		options.memSize = 32768;
+		options.numOutputBusChannels = 2;
+		options.numInputBusChannels = if(useInput) { 2 } { 0 };
+		options.bindAddress = bindAddress;
+		options.maxLogins = 2;
+		options.device = if(jackServer.notNil) { jackServer ++ ":" ++ name } { name };
+		server = Server(name.asSymbol, NetAddr("127.0.0.1", synthPort), options);
+		Server.default = server;
+		server.waitForBoot({
+			this.addSynthDefs;
+			server.sync;
+			beacon = SkipJack({ this.sendBeacon }, 5.0, name: "gencasterBeacon", autostart: false);
+			beacon.start;
+			this.sendBeacon;
+			this.log(20, "stream point % ready (lang %, synth %)".format(name, NetAddr.langPort, synthPort));
+			onReady.value(this);
+		}, 100, { this.log(40, "scsynth of % failed to boot".format(name)) });
+	}
+
+	// Stops beaconing, quits scsynth and exits sclang.
+	quit {
+		if(beacon.notNil) { beacon.stop };
+		if(server.notNil) { server.quit };
+		AppClock.sched(0.3, { 0.exit; nil });
+	}
+}
