@@ -1,0 +1,55 @@
+import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
+import {
+  createJanusStreamPlayer,
+  type JanusStreamPlayer,
+  type StreamConnectionState,
+} from '../lib/janus-stream-player.ts';
+import { loadRuntimeConfig } from '../lib/runtime-config.ts';
+
+/**
+ * Listens to a Janus streaming mountpoint: watches as soon as the id is known, switches when it
+ * changes, stops when it becomes null, and exposes the remote track and the connection state.
+ */
+export function useStreamAudio(mountpoint: Ref<number | null | undefined>) {
+  const track = shallowRef<MediaStreamTrack | null>(null);
+  const state = ref<StreamConnectionState>('idle');
+  const detail = ref<string>();
+  let player: JanusStreamPlayer | undefined;
+  let disposed = false;
+
+  async function ensurePlayer(): Promise<JanusStreamPlayer> {
+    if (player) return player;
+    const config = await loadRuntimeConfig();
+    player ??= createJanusStreamPlayer({
+      server: config.janusUrl,
+      iceServers: config.iceServers,
+      onTrack: (next) => (track.value = next),
+      onState: (next, why) => {
+        state.value = next;
+        detail.value = why;
+      },
+    });
+    return player;
+  }
+
+  watch(
+    mountpoint,
+    async (id) => {
+      if (id === null || id === undefined) {
+        player?.stop();
+        return;
+      }
+      const current = await ensurePlayer();
+      if (!disposed && mountpoint.value === id) current.watch(id);
+    },
+    { immediate: true },
+  );
+
+  function stop() {
+    disposed = true;
+    player?.stop();
+  }
+
+  onBeforeUnmount(stop);
+  return { track, state, detail, stop };
+}

@@ -1,0 +1,135 @@
+import { createClient, type Client } from 'graphql-ws';
+import { loadRuntimeConfig } from '../lib/runtime-config.ts';
+
+/** A GraphQL operation: its source text plus the result and variable types it produces. */
+export interface Operation<TResult, TVariables> {
+  readonly source: string;
+  /** Phantom fields that carry the types; never set. */
+  readonly __result?: TResult;
+  readonly __variables?: TVariables;
+}
+
+/** Declares a typed operation. */
+export function operation<TResult, TVariables = Record<string, never>>(
+  source: string,
+): Operation<TResult, TVariables> {
+  return { source };
+}
+
+/** An error reported by the GraphQL server or the transport, with the server's messages. */
+export class GraphqlRequestError extends Error {
+  override readonly name = 'GraphqlRequestError';
+  constructor(
+    message: string,
+    readonly codes: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+interface GraphqlResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+let wsClient: Promise<Client> | undefined;
+
+function toWebSocketUrl(httpUrl: string): string {
+  const url = new URL(httpUrl, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+function getWsClient(): Promise<Client> {
+  wsClient ??= loadRuntimeConfig().then((config) =>
+    createClient({
+      url: toWebSocketUrl(config.graphqlUrl),
+      lazy: true,
+      retryAttempts: 8,
+      shouldRetry: () => true,
+    }),
+  );
+  return wsClient;
+}
+
+function unwrap<T>(response: GraphqlResponse<T>): T {
+  if (response.errors && response.errors.length > 0) {
+    throw new GraphqlRequestError(
+      response.errors.map((error) => error.message).join('; '),
+      response.errors.map((error) => error.extensions?.code ?? '').filter(Boolean),
+    );
+  }
+  if (response.data == null) throw new GraphqlRequestError('Empty GraphQL response');
+  return response.data;
+}
+
+/** Runs a query or mutation over HTTP (with the session cookie) and returns its data. */
+export async function request<TResult, TVariables>(
+  op: Operation<TResult, TVariables>,
+  variables: TVariables,
+): Promise<TResult> {
+  const config = await loadRuntimeConfig();
+  const response = await fetch(config.graphqlUrl, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+    },
+    body: JSON.stringify({ query: op.source, variables }),
+  });
+  const body = (await response.json().catch(() => ({}))) as GraphqlResponse<TResult>;
+  if (!response.ok && !body.errors) throw new GraphqlRequestError(`HTTP ${response.status}`);
+  return unwrap(body);
+}
+
+/** Callbacks of a subscription. */
+export interface SubscriptionSink<T> {
+  next(data: T): void;
+  error(error: GraphqlRequestError): void;
+  complete(): void;
+}
+
+/**
+ * Starts a subscription over graphql-ws and returns a function that ends it.
+ * Ending it tells the server (a `complete` message), which frees the listener's stream point.
+ */
+export function subscribe<TResult, TVariables>(
+  op: Operation<TResult, TVariables>,
+  variables: TVariables,
+  sink: SubscriptionSink<TResult>,
+): () => void {
+  let dispose: (() => void) | undefined;
+  let ended = false;
+  void getWsClient().then((client) => {
+    if (ended) return;
+    dispose = client.subscribe<TResult>(
+      { query: op.source, variables: variables as Record<string, unknown> },
+      {
+        next: (value) => {
+          try {
+            sink.next(unwrap(value as GraphqlResponse<TResult>));
+          } catch (error) {
+            sink.error(error as GraphqlRequestError);
+          }
+        },
+        error: (error) => sink.error(new GraphqlRequestError(describeWsError(error))),
+        complete: () => sink.complete(),
+      },
+    );
+  });
+  return () => {
+    ended = true;
+    dispose?.();
+  };
+}
+
+function describeWsError(error: unknown): string {
+  if (Array.isArray(error))
+    return error.map((item: { message?: string }) => item.message ?? String(item)).join('; ');
+  if (error instanceof Error) return error.message;
+  if (typeof CloseEvent !== 'undefined' && error instanceof CloseEvent) {
+    return `connection closed (${error.code}${error.reason ? `: ${error.reason}` : ''})`;
+  }
+  return String(error);
+}
