@@ -1,0 +1,34 @@
+import { GencasterError } from '@gencaster/domain';
+import type { ApiContext, Viewer } from '../server/context.ts';
+
+/** Header a cookie-authenticated browser must send with mutations (CSRF protection). */
+export const csrfHeaderName = 'x-gencaster-csrf';
+
+/**
+ * Requires an editor or admin. Throws UNAUTHENTICATED for anonymous callers.
+ * @returns the viewer
+ */
+export function requireEditor(ctx: ApiContext): Viewer {
+  const viewer = ctx.viewer;
+  if (viewer === null)
+    throw new GencasterError('UNAUTHENTICATED', 'login required (role editor or admin)');
+  if (viewer.role !== 'editor' && viewer.role !== 'admin') {
+    throw new GencasterError('FORBIDDEN', 'role editor or admin required');
+  }
+  return viewer;
+}
+
+/**
+ * Requires an editor for a write: additionally rejects cookie-authenticated HTTP requests that
+ * lack the CSRF header (a cross-site form cannot set custom headers).
+ */
+export function requireEditorWrite(ctx: ApiContext): Viewer {
+  const viewer = requireEditor(ctx);
+  if (!ctx.csrfVerified) {
+    throw new GencasterError(
+      'FORBIDDEN',
+      `cookie-authenticated mutations need the ${csrfHeaderName} header`,
+    );
+  }
+  return viewer;
+}

@@ -1,0 +1,29 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './enums.ts';
+import './filters.ts';
+import './types-stream.ts';
+import './types-graph.ts';
+import './types-audio.ts';
+import './types-dialog.ts';
+import './types-results.ts';
+import './query.ts';
+import './mutation-graph.ts';
+import './mutation-cells.ts';
+import './mutation-audio.ts';
+import './mutation-auth.ts';
+import './mutation-stream.ts';
+import './subscription.ts';
+
+let schema: GraphQLSchema | undefined;
+
+/** The executable GraphQL schema (built once). */
+export function buildApiSchema(): GraphQLSchema {
+  schema ??= builder.toSchema();
+  return schema;
+}
+
+/** The schema in SDL, sorted, as committed in `schema.graphql`. */
+export function printApiSchema(): string {
+  return `${printSchema(lexicographicSortSchema(buildApiSchema()))}\n`;
+}

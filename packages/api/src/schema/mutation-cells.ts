@@ -1,0 +1,119 @@
+import { requireEditorWrite } from '../auth/guards.ts';
+import type { AudioCellWrite } from '../data/data-access.ts';
+import { builder } from './builder.ts';
+import { CellTypeEnum, PlaybackChoicesEnum } from './enums.ts';
+import { loadOrThrow } from './load.ts';
+import { toPatch } from './patch.ts';
+import { ScriptCellRef } from './types-graph.ts';
+
+const AudioFileReference = builder.inputType('AudioFileReference', {
+  fields: (t) => ({ uuid: t.field({ type: 'UUID', required: true }) }),
+});
+
+const AudioCellInput = builder.inputType('AudioCellInput', {
+  fields: (t) => ({
+    uuid: t.field({ type: 'UUID' }),
+    playback: t.field({ type: PlaybackChoicesEnum, required: true }),
+    audioFile: t.field({ type: AudioFileReference, required: true }),
+    volume: t.float({ defaultValue: 0.2 }),
+  }),
+});
+
+const ScriptCellInputCreate = builder.inputType('ScriptCellInputCreate', {
+  fields: (t) => ({
+    cellType: t.field({ type: CellTypeEnum, required: true }),
+    cellCode: t.string({ required: true }),
+    cellOrder: t.int({
+      description: 'Absent or null: appended after the last cell. 0 is a valid order.',
+    }),
+    audioCell: t.field({ type: AudioCellInput }),
+  }),
+});
+
+const ScriptCellInputUpdate = builder.inputType('ScriptCellInputUpdate', {
+  fields: (t) => ({
+    uuid: t.field({ type: 'UUID', required: true }),
+    cellType: t.field({ type: CellTypeEnum }),
+    cellCode: t.string(),
+    cellOrder: t.int(),
+    audioCell: t.field({ type: AudioCellInput }),
+  }),
+});
+
+type AudioCellArg = {
+  uuid?: string | null;
+  playback: string;
+  audioFile: { uuid: string };
+  volume?: number | null;
+};
+
+function toAudioCell(input: AudioCellArg): AudioCellWrite {
+  return {
+    uuid: input.uuid ?? null,
+    playback: input.playback,
+    volume: input.volume ?? 0.2,
+    audioFileUuid: input.audioFile.uuid,
+  };
+}
+
+builder.mutationFields((t) => ({
+  createScriptCells: t.field({
+    type: [ScriptCellRef],
+    description: 'Creates cells in one transaction (all or none).',
+    args: {
+      nodeUuid: t.arg({ type: 'UUID', required: true }),
+      scriptCellInputs: t.arg({ type: [ScriptCellInputCreate], required: true }),
+    },
+    resolve: async (_root, { nodeUuid, scriptCellInputs }, ctx) => {
+      requireEditorWrite(ctx);
+      const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      const cells = await ctx.data.createCells(
+        nodeUuid,
+        scriptCellInputs.map((input) => ({
+          cellType: input.cellType,
+          cellCode: input.cellCode,
+          ...(input.cellOrder === null || input.cellOrder === undefined
+            ? {}
+            : { cellOrder: input.cellOrder }),
+          ...(input.audioCell ? { audioCell: toAudioCell(input.audioCell) } : {}),
+        })),
+      );
+      await ctx.runtime.events.nodeChanged(node);
+      return cells;
+    },
+  }),
+  updateScriptCells: t.field({
+    type: [ScriptCellRef],
+    description:
+      'Updates the given fields of cells in one transaction; returns the updated rows and broadcasts.',
+    args: { scriptCellInputs: t.arg({ type: [ScriptCellInputUpdate], required: true }) },
+    resolve: async (_root, { scriptCellInputs }, ctx) => {
+      requireEditorWrite(ctx);
+      const cells = await ctx.data.updateCells(
+        scriptCellInputs.map((input) => ({
+          uuid: input.uuid,
+          ...toPatch(input, ['cellType', 'cellCode', 'cellOrder']),
+          ...(input.audioCell ? { audioCell: toAudioCell(input.audioCell) } : {}),
+        })),
+      );
+      const nodeUuids = new Set(cells.map((cell) => cell.nodeUuid));
+      for (const nodeUuid of nodeUuids) {
+        const node = await ctx.data.getNode(nodeUuid);
+        if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
+      }
+      return cells;
+    },
+  }),
+  deleteScriptCell: t.field({
+    type: 'Void',
+    nullable: true,
+    args: { scriptCellUuid: t.arg({ type: 'UUID', required: true }) },
+    resolve: async (_root, { scriptCellUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      const cell = await ctx.data.deleteCell(scriptCellUuid);
+      const node = cell === undefined ? undefined : await ctx.data.getNode(cell.nodeUuid);
+      if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
+      return null;
+    },
+  }),
+}));

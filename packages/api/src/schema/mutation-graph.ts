@@ -1,0 +1,323 @@
+import { GencasterError } from '@gencaster/domain';
+import { requireEditorWrite } from '../auth/guards.ts';
+import { builder } from './builder.ts';
+import { checkDoorCode } from './code-check.ts';
+import { DoorTypeEnum, GraphDetailTemplateEnum, StreamAssignmentPolicyEnum } from './enums.ts';
+import { loadOrThrow } from './load.ts';
+import { toPatch } from './patch.ts';
+import { EdgeRef, GraphRef, NodeDoorRef } from './types-graph.ts';
+import { NodeDoorResponseRef } from './types-results.ts';
+
+const AddGraphInput = builder.inputType('AddGraphInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    displayName: t.string({ required: true }),
+    slugName: t.string({ required: true }),
+    startText: t.string(),
+    aboutText: t.string(),
+    endText: t.string(),
+    publicVisible: t.boolean(),
+    streamAssignmentPolicy: t.field({ type: StreamAssignmentPolicyEnum, required: true }),
+    templateName: t.field({ type: GraphDetailTemplateEnum, required: true }),
+  }),
+});
+
+const UpdateGraphInput = builder.inputType('UpdateGraphInput', {
+  fields: (t) => ({
+    name: t.string(),
+    displayName: t.string(),
+    slugName: t.string({ description: 'New: the slug is editable.' }),
+    startText: t.string(),
+    aboutText: t.string(),
+    endText: t.string(),
+    publicVisible: t.boolean(),
+    streamAssignmentPolicy: t.field({ type: StreamAssignmentPolicyEnum }),
+    templateName: t.field({ type: GraphDetailTemplateEnum }),
+  }),
+});
+
+const NodeCreateInput = builder.inputType('NodeCreate', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    graphUuid: t.field({ type: 'UUID', required: true }),
+    positionX: t.float(),
+    positionY: t.float(),
+    color: t.string(),
+    isBlockingNode: t.boolean(),
+  }),
+});
+
+const NodeUpdateInput = builder.inputType('NodeUpdate', {
+  fields: (t) => ({
+    uuid: t.field({ type: 'UUID', required: true }),
+    name: t.string(),
+    positionX: t.float(),
+    positionY: t.float(),
+    color: t.string(),
+    isBlockingNode: t.boolean(),
+  }),
+});
+
+const EdgeInput = builder.inputType('EdgeInput', {
+  fields: (t) => ({
+    nodeDoorInUuid: t.field({ type: 'UUID', required: true }),
+    nodeDoorOutUuid: t.field({ type: 'UUID', required: true }),
+  }),
+});
+
+const NodeDoorInputCreate = builder.inputType('NodeDoorInputCreate', {
+  fields: (t) => ({
+    doorType: t.field({ type: DoorTypeEnum, required: true }),
+    name: t.string({ required: true }),
+    order: t.int(),
+    code: t.string(),
+  }),
+});
+
+const NodeDoorInputUpdate = builder.inputType('NodeDoorInputUpdate', {
+  fields: (t) => ({
+    uuid: t.field({ type: 'UUID', required: true }),
+    doorType: t.field({ type: DoorTypeEnum }),
+    name: t.string(),
+    order: t.int(),
+    code: t.string(),
+  }),
+});
+
+builder.mutationType({ description: 'Mutations for Gencaster.', fields: () => ({}) });
+
+builder.mutationFields((t) => ({
+  addGraph: t.field({
+    type: GraphRef,
+    description: 'Creates a graph with its entry node "Start"; templateName is honoured.',
+    args: { graphInput: t.arg({ type: AddGraphInput, required: true }) },
+    resolve: async (_root, { graphInput }, ctx) => {
+      requireEditorWrite(ctx);
+      const graph = await ctx.data.createGraph({
+        ...toPatch(graphInput, ['startText', 'aboutText', 'endText', 'publicVisible']),
+        name: graphInput.name,
+        displayName: graphInput.displayName,
+        slugName: graphInput.slugName,
+        streamAssignmentPolicy: graphInput.streamAssignmentPolicy,
+        templateName: graphInput.templateName,
+      });
+      await ctx.runtime.events.graphChanged(graph.uuid);
+      return graph;
+    },
+  }),
+  updateGraph: t.field({
+    type: GraphRef,
+    description:
+      'Updates the given fields of a graph (absent fields stay, explicit values incl. "" are set).',
+    args: {
+      graphInput: t.arg({ type: UpdateGraphInput, required: true }),
+      graphUuid: t.arg({ type: 'UUID', required: true }),
+    },
+    resolve: async (_root, { graphInput, graphUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      const patch = toPatch(graphInput, [
+        'name',
+        'displayName',
+        'slugName',
+        'startText',
+        'aboutText',
+        'endText',
+        'publicVisible',
+        'streamAssignmentPolicy',
+        'templateName',
+      ]);
+      const graph = await ctx.data.updateGraph(graphUuid, patch);
+      await ctx.runtime.events.graphChanged(graph.uuid);
+      return graph;
+    },
+  }),
+  addNode: t.field({
+    type: 'Void',
+    nullable: true,
+    args: { newNode: t.arg({ type: NodeCreateInput, required: true }) },
+    resolve: async (_root, { newNode }, ctx) => {
+      requireEditorWrite(ctx);
+      const node = await ctx.data.createNode({
+        ...toPatch(newNode, ['positionX', 'positionY', 'color', 'isBlockingNode']),
+        name: newNode.name,
+        graphUuid: newNode.graphUuid,
+      });
+      await ctx.runtime.events.nodeChanged(node);
+      return null;
+    },
+  }),
+  updateNode: t.field({
+    type: 'Void',
+    nullable: true,
+    args: { nodeUpdate: t.arg({ type: NodeUpdateInput, required: true }) },
+    resolve: async (_root, { nodeUpdate }, ctx) => {
+      requireEditorWrite(ctx);
+      const patch = toPatch(nodeUpdate, [
+        'name',
+        'positionX',
+        'positionY',
+        'color',
+        'isBlockingNode',
+      ]);
+      const node = await ctx.data.updateNode(nodeUpdate.uuid, patch);
+      await ctx.runtime.events.nodeChanged(node);
+      return null;
+    },
+  }),
+  deleteNode: t.field({
+    type: 'Void',
+    nullable: true,
+    args: { nodeUuid: t.arg({ type: 'UUID', required: true }) },
+    resolve: async (_root, { nodeUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      if (node.isEntryNode)
+        throw new GencasterError('INVALID_INPUT', 'the entry node can not be deleted');
+      await ctx.data.deleteNode(nodeUuid);
+      await ctx.runtime.events.nodeChanged(node);
+      return null;
+    },
+  }),
+  addEdge: t.field({
+    type: EdgeRef,
+    description: 'Connects an OUTPUT door to an INPUT door of the same graph.',
+    args: { newEdge: t.arg({ type: EdgeInput, required: true }) },
+    resolve: async (_root, { newEdge }, ctx) => {
+      requireEditorWrite(ctx);
+      const inDoor = await loadOrThrow(
+        ctx.data.getDoor(newEdge.nodeDoorInUuid),
+        'node door',
+        newEdge.nodeDoorInUuid,
+      );
+      const outDoor = await loadOrThrow(
+        ctx.data.getDoor(newEdge.nodeDoorOutUuid),
+        'node door',
+        newEdge.nodeDoorOutUuid,
+      );
+      if (inDoor.doorType !== 'input' || outDoor.doorType !== 'output') {
+        throw new GencasterError(
+          'INVALID_INPUT',
+          'an edge goes from an OUTPUT door to an INPUT door',
+        );
+      }
+      const inNode = await loadOrThrow(ctx.data.getNode(inDoor.nodeUuid), 'node', inDoor.nodeUuid);
+      const outNode = await loadOrThrow(
+        ctx.data.getNode(outDoor.nodeUuid),
+        'node',
+        outDoor.nodeUuid,
+      );
+      if (inNode.graphUuid !== outNode.graphUuid) {
+        throw new GencasterError(
+          'INVALID_INPUT',
+          'both doors of an edge must belong to the same graph',
+        );
+      }
+      const edge = await ctx.data.createEdge({
+        inNodeDoorUuid: inDoor.uuid,
+        outNodeDoorUuid: outDoor.uuid,
+      });
+      await ctx.runtime.events.nodeChanged(inNode);
+      await ctx.runtime.events.nodeChanged(outNode);
+      return edge;
+    },
+  }),
+  deleteEdge: t.field({
+    type: 'Void',
+    nullable: true,
+    args: { edgeUuid: t.arg({ type: 'UUID', required: true }) },
+    resolve: async (_root, { edgeUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      const edge = await ctx.data.getEdge(edgeUuid);
+      if (edge === undefined) return null;
+      const outDoor = await ctx.data.getDoor(edge.outNodeDoorUuid);
+      const inDoor = await ctx.data.getDoor(edge.inNodeDoorUuid);
+      await ctx.data.deleteEdge(edgeUuid);
+      for (const door of [outDoor, inDoor]) {
+        const node = door === undefined ? undefined : await ctx.data.getNode(door.nodeUuid);
+        if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
+      }
+      return null;
+    },
+  }),
+  createNodeDoor: t.field({
+    type: NodeDoorRef,
+    description:
+      'Adds a (non-default) door; its condition code is validated (INVALID_INPUT with line/column).',
+    args: {
+      nodeDoorInput: t.arg({ type: NodeDoorInputCreate, required: true }),
+      nodeUuid: t.arg({ type: 'UUID', required: true }),
+    },
+    resolve: async (_root, { nodeDoorInput, nodeUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      const invalid = await checkDoorCode(ctx, nodeDoorInput.code ?? '');
+      if (invalid !== null) {
+        throw new GencasterError('INVALID_INPUT', invalid.errorType, {
+          details: { line: invalid.line, column: invalid.column, errorCode: invalid.errorCode },
+        });
+      }
+      const door = await ctx.data.createDoor({
+        ...toPatch(nodeDoorInput, ['order', 'code']),
+        nodeUuid,
+        doorType: nodeDoorInput.doorType,
+        name: nodeDoorInput.name,
+      });
+      await ctx.runtime.events.nodeChanged(node);
+      return door;
+    },
+  }),
+  updateNodeDoor: t.field({
+    type: NodeDoorResponseRef,
+    description:
+      'Updates the given fields of a door; invalid condition code yields InvalidPythonCode.',
+    args: { nodeDoorInput: t.arg({ type: NodeDoorInputUpdate, required: true }) },
+    resolve: async (_root, { nodeDoorInput }, ctx) => {
+      requireEditorWrite(ctx);
+      const existing = await loadOrThrow(
+        ctx.data.getDoor(nodeDoorInput.uuid),
+        'node door',
+        nodeDoorInput.uuid,
+      );
+      const patch = toPatch(nodeDoorInput, ['doorType', 'name', 'order', 'code']);
+      if (patch.code !== undefined) {
+        const invalid = await checkDoorCode(ctx, patch.code);
+        if (invalid !== null) return invalid;
+      }
+      if (
+        existing.isDefault &&
+        patch.doorType !== undefined &&
+        patch.doorType !== existing.doorType
+      ) {
+        throw new GencasterError('INVALID_INPUT', 'the type of a default door can not be changed');
+      }
+      const door = await ctx.data.updateDoor(existing.uuid, patch);
+      const node = await ctx.data.getNode(door.nodeUuid);
+      if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
+      return door;
+    },
+  }),
+  deleteNodeDoor: t.field({
+    type: 'Boolean',
+    description: 'Deletes a non-default door; false if nothing was deleted.',
+    args: { nodeDoorUuid: t.arg({ type: 'UUID', required: true }) },
+    resolve: async (_root, { nodeDoorUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      const door = await ctx.data.getDoor(nodeDoorUuid);
+      if (door === undefined || door.isDefault) return false;
+      const deleted = await ctx.data.deleteDoor(nodeDoorUuid);
+      const node = await ctx.data.getNode(door.nodeUuid);
+      if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
+      return deleted;
+    },
+  }),
+  releaseBlockingNode: t.field({
+    type: 'Boolean',
+    description:
+      'New: lets the engine of a stream continue past the blocking node it waits on. True if one was waiting.',
+    args: { streamUuid: t.arg({ type: 'UUID', required: true }) },
+    resolve: async (_root, { streamUuid }, ctx) => {
+      requireEditorWrite(ctx);
+      return ctx.runtime.sessions.releaseBlockingNode(streamUuid);
+    },
+  }),
+}));

@@ -1,0 +1,118 @@
+import { GencasterError } from '@gencaster/domain';
+import { requireEditor } from '../auth/guards.ts';
+import { builder } from './builder.ts';
+import {
+  AudioFileFilterRef,
+  GraphFilterRef,
+  OffsetPaginationInputRef,
+  StreamPointFilterRef,
+} from './filters.ts';
+import { loadOrThrow } from './load.ts';
+import { AudioFileRef } from './types-audio.ts';
+import { GraphRef, NodeRef } from './types-graph.ts';
+import { UserRef } from './types-results.ts';
+import { StreamPointRef, StreamVariableRef } from './types-stream.ts';
+
+builder.queryType({
+  description: 'Queries for Gencaster.',
+  fields: (t) => ({
+    streamPoint: t.field({
+      type: StreamPointRef,
+      description: 'A live stream point (beacon within the liveness window). Editors only.',
+      args: { pk: t.arg.id({ required: true }) },
+      resolve: async (_root, { pk }, ctx) => {
+        requireEditor(ctx);
+        const [point] = await ctx.data.listLiveStreamPoints(
+          { uuid: { exact: String(pk) } },
+          ctx.runtime.options.liveWindowMs,
+        );
+        if (point === undefined)
+          throw new GencasterError('NOT_FOUND', `no live stream point ${String(pk)}`);
+        return point;
+      },
+    }),
+    streamPoints: t.field({
+      type: [StreamPointRef],
+      description: 'Live stream points. Editors only.',
+      args: { filters: t.arg({ type: StreamPointFilterRef }) },
+      resolve: (_root, { filters }, ctx) => {
+        requireEditor(ctx);
+        return ctx.data.listLiveStreamPoints(filters ?? null, ctx.runtime.options.liveWindowMs);
+      },
+    }),
+    graphs: t.field({
+      type: [GraphRef],
+      description: 'Graphs; anonymous callers see public graphs only.',
+      args: { filters: t.arg({ type: GraphFilterRef }) },
+      resolve: (_root, { filters }, ctx) =>
+        ctx.data.listGraphs(filters ?? null, { publicOnly: ctx.viewer === null }),
+    }),
+    graph: t.field({
+      type: GraphRef,
+      args: { pk: t.arg.id({ required: true }) },
+      resolve: (_root, { pk }, ctx) => {
+        requireEditor(ctx);
+        return loadOrThrow(ctx.data.getGraph(String(pk)), 'graph', String(pk));
+      },
+    }),
+    nodes: t.field({
+      type: [NodeRef],
+      resolve: (_root, _args, ctx) => {
+        requireEditor(ctx);
+        return ctx.data.listNodes();
+      },
+    }),
+    node: t.field({
+      type: NodeRef,
+      args: { pk: t.arg.id({ required: true }) },
+      resolve: (_root, { pk }, ctx) => {
+        requireEditor(ctx);
+        return loadOrThrow(ctx.data.getNode(String(pk)), 'node', String(pk));
+      },
+    }),
+    audioFiles: t.field({
+      type: [AudioFileRef],
+      args: {
+        filters: t.arg({ type: AudioFileFilterRef }),
+        pagination: t.arg({ type: OffsetPaginationInputRef }),
+      },
+      resolve: (_root, { filters, pagination }, ctx) => {
+        requireEditor(ctx);
+        return ctx.data.listAudioFiles(filters ?? null, {
+          offset: pagination?.offset ?? 0,
+          limit: pagination?.limit ?? -1,
+        });
+      },
+    }),
+    audioFile: t.field({
+      type: AudioFileRef,
+      args: { pk: t.arg.id({ required: true }) },
+      resolve: (_root, { pk }, ctx) => {
+        requireEditor(ctx);
+        return loadOrThrow(ctx.data.getAudioFile(String(pk)), 'audio file', String(pk));
+      },
+    }),
+    streamVariable: t.field({
+      type: StreamVariableRef,
+      args: { pk: t.arg.id({ required: true }) },
+      resolve: (_root, { pk }, ctx) => {
+        requireEditor(ctx);
+        return loadOrThrow(ctx.data.getStreamVariable(String(pk)), 'stream variable', String(pk));
+      },
+    }),
+    isAuthenticated: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'The logged-in account, or null.',
+      resolve: async (_root, _args, ctx) => {
+        if (ctx.viewer === null) return null;
+        return {
+          uuid: ctx.viewer.uuid,
+          username: ctx.viewer.username,
+          role: ctx.viewer.role,
+          isActive: true,
+        };
+      },
+    }),
+  }),
+});

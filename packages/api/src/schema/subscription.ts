@@ -1,0 +1,100 @@
+import { GencasterError } from '@gencaster/domain';
+import { requireEditor } from '../auth/guards.ts';
+import type { StreamLogShape } from '../data/shapes.ts';
+import { createLiveIterator } from '../pubsub/live-iterator.ts';
+import { createPushQueue } from '../pubsub/push-queue.ts';
+import { topics, type StreamLogEvent } from '../server/events.ts';
+import { builder } from './builder.ts';
+import { GraphRef, NodeRef } from './types-graph.ts';
+import { StreamInfoResponseRef } from './types-results.ts';
+import { StreamLogRef, StreamRef } from './types-stream.ts';
+
+builder.subscriptionType({
+  fields: (t) => ({
+    graph: t.field({
+      type: GraphRef,
+      description: 'The graph now and after every change by any editor. Editors only.',
+      args: { graphUuid: t.arg({ type: 'UUID', required: true }) },
+      subscribe: async (_root, { graphUuid }, ctx) => {
+        requireEditor(ctx);
+        if ((await ctx.data.getGraph(graphUuid)) === undefined) {
+          throw new GencasterError('NOT_FOUND', `graph ${graphUuid} does not exist`);
+        }
+        const events = ctx.runtime.pubsub.subscribe(topics.graph(graphUuid));
+        return createLiveIterator(events, () => ctx.data.getGraph(graphUuid));
+      },
+      resolve: (graph) => graph,
+    }),
+    node: t.field({
+      type: NodeRef,
+      description: 'The node now and after every change by any editor. Editors only.',
+      args: { nodeUuid: t.arg({ type: 'UUID', required: true }) },
+      subscribe: async (_root, { nodeUuid }, ctx) => {
+        requireEditor(ctx);
+        if ((await ctx.data.getNode(nodeUuid)) === undefined) {
+          throw new GencasterError('NOT_FOUND', `node ${nodeUuid} does not exist`);
+        }
+        const events = ctx.runtime.pubsub.subscribe(topics.node(nodeUuid));
+        return createLiveIterator(events, () => ctx.data.getNode(nodeUuid));
+      },
+      resolve: (node) => node,
+    }),
+    streamInfo: t.field({
+      type: StreamInfoResponseRef,
+      description:
+        'The listener session: StreamInfo at once (with the listenerToken), then Dialogs and StreamInfo per instruction, GraphDeadEnd at the end; NoStreamAvailable if no point is free or the graph is deactivated.',
+      args: { graphUuid: t.arg({ type: 'UUID', required: true }) },
+      subscribe: (_root, { graphUuid }, ctx) => ctx.runtime.sessions.open({ graphUuid, ctx }),
+      resolve: (message) => message,
+    }),
+    streamLogs: t.field({
+      type: StreamLogRef,
+      description:
+        'Historic logs (oldest first), then live ones, filtered by stream and/or stream point. Editors only.',
+      args: { streamUuid: t.arg({ type: 'UUID' }), streamPointUuid: t.arg({ type: 'UUID' }) },
+      subscribe: async (_root, { streamUuid, streamPointUuid }, ctx) => {
+        requireEditor(ctx);
+        const filter = {
+          ...(streamUuid ? { streamUuid } : {}),
+          ...(streamPointUuid ? { streamPointUuid } : {}),
+        };
+        const events = ctx.runtime.pubsub.subscribe<StreamLogEvent>(topics.streamLogs);
+        const output = createPushQueue<StreamLogShape>({ onClose: () => void events.return() });
+        const seen = new Set<string>();
+        const matches = (event: StreamLogEvent) =>
+          (!filter.streamUuid || event.streamUuid === filter.streamUuid) &&
+          (!filter.streamPointUuid || event.streamPointUuid === filter.streamPointUuid);
+        void (async () => {
+          try {
+            for (const log of await ctx.data.listStreamLogs(filter)) {
+              seen.add(log.uuid);
+              output.push(log);
+            }
+            for await (const event of events) {
+              if (!matches(event) || seen.has(event.uuid)) continue;
+              const log = await ctx.data.getStreamLog(event.uuid);
+              if (log !== undefined) output.push(log);
+            }
+          } catch (error) {
+            output.fail(error);
+          }
+        })();
+        return output;
+      },
+      resolve: (log) => log,
+    }),
+    streams: t.field({
+      type: [StreamRef],
+      description: 'The newest `limit` streams now and after every stream change. Editors only.',
+      args: { limit: t.arg.int({ required: true, defaultValue: 20 }) },
+      subscribe: (_root, { limit }, ctx) => {
+        requireEditor(ctx);
+        const events = ctx.runtime.pubsub.subscribe(topics.streams);
+        return createLiveIterator(events, () =>
+          ctx.data.listStreams(Math.min(Math.max(limit, 1), 500)),
+        );
+      },
+      resolve: (streams) => streams,
+    }),
+  }),
+});

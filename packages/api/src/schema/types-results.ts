@@ -1,0 +1,119 @@
+import type {
+  AudioFileShape,
+  NodeDoorShape,
+  StreamInstructionShape,
+  StreamShape,
+  UserShape,
+} from '../data/shapes.ts';
+import { builder } from './builder.ts';
+import { UserRoleEnum } from './enums.ts';
+import { AudioFileRef } from './types-audio.ts';
+import { DialogRef, type DialogShape } from './types-dialog.ts';
+import { NodeDoorRef } from './types-graph.ts';
+import { StreamInstructionRef, StreamRef } from './types-stream.ts';
+
+/** First and per-instruction message of a listener session. */
+export interface StreamInfoShape {
+  __typename: 'StreamInfo';
+  stream: StreamShape;
+  streamInstruction: StreamInstructionShape | null;
+  listenerToken: string;
+}
+/** An error result carrying a message (NoStreamAvailable, GraphDeadEnd, InvalidAudioFile). */
+export interface ErrorResultShape<Name extends string> {
+  __typename: Name;
+  error: string;
+}
+/** A syntax error in door or cell code, with position (the original's InvalidPythonCode shape). */
+export interface InvalidCodeShape {
+  __typename: 'InvalidPythonCode';
+  errorType: string;
+  errorMessage: string;
+  errorCode: string;
+  line: number | null;
+  column: number | null;
+}
+
+/** GraphQL type of a logged-in account. */
+export const UserRef = builder.objectRef<UserShape>('User').implement({
+  fields: (t) => ({
+    username: t.exposeString('username'),
+    role: t.field({ type: UserRoleEnum, resolve: (user) => user.role }),
+    isStaff: t.boolean({ resolve: () => true }),
+    isActive: t.exposeBoolean('isActive'),
+  }),
+});
+
+const StreamInfoRef = builder.objectRef<StreamInfoShape>('StreamInfo').implement({
+  fields: (t) => ({
+    stream: t.field({ type: StreamRef, resolve: (info) => info.stream }),
+    streamInstruction: t.field({
+      type: StreamInstructionRef,
+      nullable: true,
+      resolve: (info) => info.streamInstruction,
+    }),
+    listenerToken: t.exposeString('listenerToken', {
+      description:
+        'Secret of this listener session; pass it to createUpdateStreamVariable to write variables of this stream.',
+    }),
+  }),
+});
+
+function errorResult<Name extends string>(name: Name) {
+  return builder.objectRef<ErrorResultShape<Name>>(name).implement({
+    fields: (t) => ({ error: t.exposeString('error') }),
+  });
+}
+const NoStreamAvailableRef = errorResult('NoStreamAvailable');
+const GraphDeadEndRef = errorResult('GraphDeadEnd');
+const InvalidAudioFileRef = errorResult('InvalidAudioFile');
+
+const LoginErrorRef = builder.objectRef<{ errorMessage: string }>('LoginError').implement({
+  fields: (t) => ({ errorMessage: t.exposeString('errorMessage', { nullable: true }) }),
+});
+
+/** GraphQL type of a syntax error with line/column (1-based, null when unknown). */
+export const InvalidPythonCodeRef = builder
+  .objectRef<InvalidCodeShape>('InvalidPythonCode')
+  .implement({
+    fields: (t) => ({
+      errorType: t.exposeString('errorType'),
+      errorMessage: t.exposeString('errorMessage'),
+      errorCode: t.exposeString('errorCode'),
+      line: t.exposeInt('line', { nullable: true }),
+      column: t.exposeInt('column', { nullable: true }),
+    }),
+  });
+
+/** Everything a `streamInfo` subscription yields. */
+export type StreamInfoResponse =
+  | StreamInfoShape
+  | DialogShape
+  | ErrorResultShape<'NoStreamAvailable'>
+  | ErrorResultShape<'GraphDeadEnd'>;
+
+/** Union of the listener session messages (inventory §4.5). */
+export const StreamInfoResponseRef = builder.unionType('StreamInfoResponse', {
+  types: [StreamInfoRef, DialogRef, NoStreamAvailableRef, GraphDeadEndRef],
+  resolveType: (value: StreamInfoResponse) => value.__typename,
+});
+
+/** Result of `authLogin`. */
+export const LoginRequestResponseRef = builder.unionType('LoginRequestResponse', {
+  types: [LoginErrorRef, UserRef],
+  resolveType: (value) => ('errorMessage' in value ? 'LoginError' : 'User'),
+});
+
+/** Result of `addAudioFile`. */
+export const AudioFileUploadResponseRef = builder.unionType('AudioFileUploadResponse', {
+  types: [AudioFileRef, InvalidAudioFileRef],
+  resolveType: (value: AudioFileShape | ErrorResultShape<'InvalidAudioFile'>) =>
+    '__typename' in value ? 'InvalidAudioFile' : 'AudioFile',
+});
+
+/** Result of `updateNodeDoor`. */
+export const NodeDoorResponseRef = builder.unionType('NodeDoorResponse', {
+  types: [NodeDoorRef, InvalidPythonCodeRef],
+  resolveType: (value: NodeDoorShape | InvalidCodeShape) =>
+    '__typename' in value ? 'InvalidPythonCode' : 'NodeDoor',
+});

@@ -1,0 +1,122 @@
+import type {
+  StreamInstructionShape,
+  StreamLogShape,
+  StreamPointShape,
+  StreamShape,
+  StreamVariableShape,
+} from '../data/shapes.ts';
+import { builder } from './builder.ts';
+import { LogLevelEnum } from './enums.ts';
+import { GraphRef } from './types-graph.ts';
+import { loadOrThrow } from './load.ts';
+
+/** GraphQL type of a stream point. */
+export const StreamPointRef = builder.objectRef<StreamPointShape>('StreamPoint').implement({
+  fields: (t) => ({
+    uuid: t.expose('uuid', { type: 'UUID' }),
+    createdDate: t.expose('createdDate', { type: 'DateTime' }),
+    modifiedDate: t.expose('modifiedDate', { type: 'DateTime' }),
+    host: t.exposeString('host'),
+    port: t.exposeInt('port'),
+    useInput: t.exposeBoolean('useInput'),
+    janusInPort: t.exposeInt('janusInPort', { nullable: true }),
+    janusOutPort: t.exposeInt('janusOutPort', { nullable: true }),
+    janusInRoom: t.exposeInt('janusInRoom', { nullable: true }),
+    janusOutRoom: t.exposeInt('janusOutRoom', { nullable: true }),
+    janusPublicIp: t.exposeString('janusPublicIp', { nullable: true }),
+    scName: t.exposeString('scName', { nullable: true }),
+    lastLive: t.expose('lastLive', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+/** GraphQL type of a stream (assignment of a point to listeners of a graph). */
+export const StreamRef = builder.objectRef<StreamShape>('Stream').implement({
+  fields: (t) => ({
+    uuid: t.expose('uuid', { type: 'UUID' }),
+    createdDate: t.expose('createdDate', { type: 'DateTime' }),
+    modifiedDate: t.expose('modifiedDate', { type: 'DateTime' }),
+    numListeners: t.exposeInt('numListeners'),
+    active: t.exposeBoolean('active'),
+    streamPoint: t.field({
+      type: StreamPointRef,
+      resolve: (stream, _args, ctx) =>
+        loadOrThrow(
+          ctx.data.getStreamPoint(stream.streamPointUuid),
+          'stream point',
+          stream.streamPointUuid,
+        ),
+    }),
+    graph: t.field({
+      type: GraphRef,
+      nullable: true,
+      resolve: async (stream, _args, ctx) =>
+        stream.graphUuid === null ? null : ((await ctx.data.getGraph(stream.graphUuid)) ?? null),
+    }),
+  }),
+});
+
+/** GraphQL type of an sclang instruction. */
+export const StreamInstructionRef = builder
+  .objectRef<StreamInstructionShape>('StreamInstruction')
+  .implement({
+    fields: (t) => ({
+      uuid: t.expose('uuid', { type: 'UUID' }),
+      createdDate: t.expose('createdDate', { type: 'DateTime' }),
+      modifiedDate: t.expose('modifiedDate', { type: 'DateTime' }),
+      instructionText: t.exposeString('instructionText'),
+      state: t.exposeString('state'),
+      returnValue: t.exposeString('returnValue'),
+    }),
+  });
+
+/** GraphQL type of a stream variable. */
+export const StreamVariableRef = builder
+  .objectRef<StreamVariableShape>('StreamVariable')
+  .implement({
+    fields: (t) => ({
+      uuid: t.expose('uuid', { type: 'UUID' }),
+      key: t.exposeString('key'),
+      value: t.exposeString('value'),
+      streamToSc: t.exposeBoolean('streamToSc'),
+      stream: t.field({
+        type: StreamRef,
+        resolve: (variable, _args, ctx) =>
+          loadOrThrow(ctx.data.getStream(variable.streamUuid), 'stream', variable.streamUuid),
+      }),
+    }),
+  });
+
+/** GraphQL type of a log line; stream and stream point are nullable as in the database. */
+export const StreamLogRef = builder.objectRef<StreamLogShape>('StreamLog').implement({
+  fields: (t) => ({
+    uuid: t.expose('uuid', { type: 'UUID' }),
+    createdDate: t.expose('createdDate', { type: 'DateTime' }),
+    origin: t.exposeString('origin', { nullable: true }),
+    level: t.field({ type: LogLevelEnum, resolve: (log) => normaliseLevel(log.level) }),
+    message: t.exposeString('message'),
+    name: t.exposeString('name', { nullable: true }),
+    stream: t.field({
+      type: StreamRef,
+      nullable: true,
+      resolve: async (log, _args, ctx) =>
+        log.streamUuid === null ? null : ((await ctx.data.getStream(log.streamUuid)) ?? null),
+    }),
+    streamPoint: t.field({
+      type: StreamPointRef,
+      nullable: true,
+      resolve: async (log, _args, ctx) =>
+        log.streamPointUuid === null
+          ? null
+          : ((await ctx.data.getStreamPoint(log.streamPointUuid)) ?? null),
+    }),
+  }),
+});
+
+function normaliseLevel(level: number): 50 | 40 | 30 | 20 | 10 | 0 {
+  if (level >= 50) return 50;
+  if (level >= 40) return 40;
+  if (level >= 30) return 30;
+  if (level >= 20) return 20;
+  if (level >= 10) return 10;
+  return 0;
+}

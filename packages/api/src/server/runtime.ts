@@ -1,0 +1,49 @@
+import type { RateLimiter } from '../auth/rate-limiter.ts';
+import type { StreamShape } from '../data/shapes.ts';
+import type { PubSub } from '../pubsub/pubsub.ts';
+import type { ApiServices } from './services.ts';
+import type { ApiEvents } from './events.ts';
+import type { ApiContext } from './context.ts';
+import type { StreamInfoResponse } from '../schema/types-results.ts';
+
+/** Options after defaults were applied. */
+export interface ResolvedApiOptions {
+  /** Public URL prefix of stored media files, e.g. `/media`. */
+  mediaUrl: string;
+  /** A stream point is live when its last beacon is at most this old (60 s). */
+  liveWindowMs: number;
+  maxUploadBytes: number;
+  maxBodyBytes: number;
+  maxDepth: number;
+  maxCost: number;
+  maxSubscriptionsPerSocket: number;
+  /** How long a listener who lost the connection keeps stream and engine position. */
+  reconnectGraceMs: number;
+  /** Language of door conditions for syntax checks. */
+  doorLanguage: 'python' | 'javascript';
+}
+
+/** The listener sessions of this process (see `session/`). */
+export interface ListenerSessions {
+  open(input: { graphUuid: string; ctx: ApiContext }): AsyncIterableIterator<StreamInfoResponse>;
+  /** Stream uuid of the running session with this listener token. */
+  streamForToken(token: string): Promise<string | undefined>;
+  releaseBlockingNode(streamUuid: string): Promise<boolean>;
+  /** Ends every session (server shutdown): each leave is counted once. */
+  close(): Promise<void>;
+}
+
+/** Long-lived pieces shared by all requests of one API server. */
+export interface ApiRuntime {
+  options: ResolvedApiOptions;
+  services: ApiServices;
+  pubsub: PubSub;
+  events: ApiEvents;
+  sessions: ListenerSessions;
+  loginLimiter: RateLimiter;
+  /** Sends stream variables marked streamToSc to the stream's point, values as data. */
+  sendVariablesToSc(
+    stream: StreamShape,
+    variables: { key: string; value: string }[],
+  ): Promise<void>;
+}

@@ -1,0 +1,30 @@
+import type { SyntaxChecker } from '../schema/code-check.ts';
+
+/** A stream point address for sending sclang instructions. */
+export interface PointAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * Pieces from other packages (osc, story, tts, audio) that the API uses. Tests pass real or
+ * narrow in-process implementations; the backend wires the real ones.
+ */
+export interface ApiServices {
+  /** Syntax check for door conditions (story's `checkSyntax`). Without it nothing is checked. */
+  checkSyntax?: SyntaxChecker;
+  /** Imports an uploaded file: validates by decoding, stores under a generated name. */
+  audio?: {
+    importAudioFile(input: {
+      data: Uint8Array;
+      fileName: string;
+    }): Promise<{ filePath: string; fileSize: number }>;
+  };
+  /**
+   * Sets a stream variable on a point's sclang as data (osc `setStreamVariable` template through
+   * the instruction sender). Without it, streamToSc values are stored but not sent.
+   */
+  sendStreamVariable?(input: { point: PointAddress; key: string; value: string }): Promise<void>;
+  /** Builds the engine of a listener session (see `session/engine-factory.ts`). */
+  engineFactory?: import('../session/engine-factory.ts').EngineFactory;
+}

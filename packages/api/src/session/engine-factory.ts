@@ -1,0 +1,29 @@
+import type { StreamInstructionShape, StreamPointShape, StreamShape } from '../data/shapes.ts';
+import type { DialogShape } from '../schema/types-dialog.ts';
+
+/** Something a running engine reports to its listeners. */
+export type EngineEvent =
+  | { type: 'instruction'; instruction: StreamInstructionShape }
+  | { type: 'dialog'; dialog: DialogShape };
+
+/** A graph walk for one stream, shared by all listeners of that stream. */
+export interface ListenerEngine {
+  /** Starts the walk; `onEvent` gets every instruction and dialog; resolves at the dead end. */
+  run(onEvent: (event: EngineEvent) => void): Promise<void>;
+  /** Stops the walk (listeners gone); resolves when it stopped. */
+  stop(): Promise<void>;
+  /** Releases a blocking node the walk waits on; false if not blocked. */
+  releaseBlocking(): boolean;
+}
+
+/** Input of an {@link EngineFactory}. */
+export interface EngineFactoryInput {
+  graphUuid: string;
+  stream: StreamShape;
+  point: StreamPointShape;
+  /** Whether this is the stream's first listener (the engine may run its cleanup instruction). */
+  fresh: boolean;
+}
+
+/** Builds the engine of a stream; wired by the backend with `@gencaster/story`. */
+export type EngineFactory = (input: EngineFactoryInput) => ListenerEngine;
