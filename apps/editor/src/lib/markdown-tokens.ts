@@ -1,0 +1,69 @@
+import type { CodeLocation } from './error-location.ts';
+
+/** The Gencaster markdown tokens (inventory §3.7) plus expression tokens of the rebuild. */
+export const markdownTokens: Readonly<Record<string, string>> = {
+  chars: 'spell out characters',
+  moderate: 'spoken slower',
+  female: 'female voice',
+  male: 'male voice',
+  break: 'pause (e.g. 300ms)',
+  var: 'stream variable (key|fallback)',
+  raw_ssml: 'SSML inserted verbatim',
+  python: 'Python expression',
+  python_exec: 'Python statement',
+  eval: 'expression (JavaScript)',
+  js: 'expression (JavaScript)',
+};
+
+const tokenPattern = /\{([A-Za-z_]\w*)\}`([^`\n]*)`/g;
+
+/** One token occurrence with its 1-based position. */
+export interface MarkdownToken {
+  name: string;
+  value: string;
+  line: number;
+  column: number;
+  known: boolean;
+}
+
+/** Finds every ``{name}`value` `` token of a markdown text. */
+export function findMarkdownTokens(text: string): MarkdownToken[] {
+  const tokens: MarkdownToken[] = [];
+  text.split('\n').forEach((lineText, index) => {
+    for (const match of lineText.matchAll(tokenPattern)) {
+      const name = match[1]!;
+      tokens.push({
+        name,
+        value: match[2]!,
+        line: index + 1,
+        column: (match.index ?? 0) + 1,
+        known: name in markdownTokens,
+      });
+    }
+  });
+  return tokens;
+}
+
+/** The first unknown token as a validation error, so it shows inline before saving. */
+export function firstTokenProblem(text: string): CodeLocation | undefined {
+  const unknown = findMarkdownTokens(text).find((token) => !token.known);
+  if (!unknown) return undefined;
+  return {
+    line: unknown.line,
+    column: unknown.column,
+    message: `unknown token {${unknown.name}} (known: ${Object.keys(markdownTokens).join(', ')})`,
+  };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Replaces tokens by marked-up spans (escaped) before the markdown renderer sees the text. */
+export function markTokens(text: string): string {
+  return text.replace(tokenPattern, (_all, name: string, value: string) => {
+    const known = name in markdownTokens;
+    const title = known ? markdownTokens[name]! : 'unknown token';
+    return `<span class="md-token${known ? '' : ' md-token-unknown'}" data-token="${escapeHtml(name)}" title="${escapeHtml(title)}">${escapeHtml(name)}: ${escapeHtml(value)}</span>`;
+  });
+}
