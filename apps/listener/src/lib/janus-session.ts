@@ -24,26 +24,37 @@ export interface JanusServerOptions {
 
 /**
  * Opens a Janus session. `onLost` fires once when the session dies later (server gone, long poll
- * failing, session destroyed), so callers can rebuild it.
+ * failing, session destroyed), so callers can rebuild it. Gives up after `timeoutMs` (a blocked
+ * network can leave the HTTP request hanging).
  */
 export async function openJanusSession(
   options: JanusServerOptions,
   onLost: (reason: string) => void,
+  timeoutMs = 10_000,
 ): Promise<Janus> {
   await initJanus();
   return new Promise<Janus>((resolve, reject) => {
     let opened = false;
     let lost = false;
+    const timer = setTimeout(() => {
+      if (opened) return;
+      lost = true;
+      reject(new Error('Janus did not answer in time'));
+      destroyJanusSession(janus);
+    }, timeoutMs);
     const janus: Janus = new Janus({
       server: options.server,
       iceServers: options.iceServers,
       destroyOnUnload: true,
       success: () => {
+        if (lost) return;
         opened = true;
+        clearTimeout(timer);
         resolve(janus);
       },
       error: (error: unknown) => {
         const reason = typeof error === 'string' ? error : String(error);
+        clearTimeout(timer);
         if (!opened) reject(new Error(reason));
         else if (!lost) {
           lost = true;
@@ -54,35 +65,52 @@ export async function openJanusSession(
   });
 }
 
-/** Attaches a plugin handle to a session and resolves once Janus has created it. */
+/** Attaches a plugin handle to a session and resolves once Janus has created it (10 s at most). */
 export function attachPlugin(
   janus: Janus,
   plugin: string,
   callbacks: Omit<JanusJS.PluginOptions, 'plugin' | 'success' | 'error' | 'opaqueId'>,
 ): Promise<JanusJS.PluginHandle> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`attaching ${plugin} timed out`)), 10_000);
     janus.attach({
       ...callbacks,
       plugin,
       opaqueId: `gencaster-${Janus.randomString(12)}`,
-      success: resolve,
-      error: (error: string) => reject(new Error(error)),
+      success: (handle: JanusJS.PluginHandle) => {
+        clearTimeout(timer);
+        resolve(handle);
+      },
+      error: (error: string) => {
+        clearTimeout(timer);
+        reject(new Error(error));
+      },
     });
   });
 }
 
-/** Sends a plugin message and resolves with its synchronous reply (if any). */
+/** Sends a plugin message and resolves with its reply or acknowledgement (10 s at most). */
 export function sendMessage(
   handle: JanusJS.PluginHandle,
   message: JanusJS.PluginMessage['message'],
   jsep?: JanusJS.JSEP,
 ) {
   return new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Janus request ${message.request} timed out`)),
+      10_000,
+    );
     handle.send({
       message,
       ...(jsep ? { jsep } : {}),
-      success: resolve,
-      error: (error) => reject(new Error(error)),
+      success: (data) => {
+        clearTimeout(timer);
+        resolve(data);
+      },
+      error: (error) => {
+        clearTimeout(timer);
+        reject(new Error(error));
+      },
     });
   });
 }

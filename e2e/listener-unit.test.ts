@@ -1,0 +1,156 @@
+// Pure logic of the listener app (apps/listener/src/lib), run by the root vitest.
+import { describe, expect, it } from 'vitest';
+import { answerDialog } from '../apps/listener/src/lib/dialog-actions.ts';
+import { createDialogQueue } from '../apps/listener/src/lib/dialog-queue.ts';
+import { gpsFixToVariables } from '../apps/listener/src/lib/gps-variables.ts';
+import { withStereoOpus } from '../apps/listener/src/lib/sdp-stereo.ts';
+import type { DialogButton, DialogCheckbox } from '../apps/listener/src/graphql/types.ts';
+
+const janusAnswer = [
+  'v=0',
+  'o=- 1 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111 0',
+  'a=rtpmap:111 opus/48000/2',
+  'a=fmtp:111 minptime=10;useinbandfec=1',
+  'a=rtpmap:0 PCMU/8000',
+  'a=fmtp:0 foo=1',
+  '',
+].join('\r\n');
+
+describe('withStereoOpus', () => {
+  it('adds stereo=1 to the Opus fmtp line only', () => {
+    const sdp = withStereoOpus(janusAnswer);
+    expect(sdp).toContain('a=fmtp:111 minptime=10;useinbandfec=1;stereo=1\r\n');
+    expect(sdp).toContain('a=fmtp:0 foo=1\r\n');
+    expect(sdp.split('\r\n')).toHaveLength(janusAnswer.split('\r\n').length);
+  });
+
+  it('is idempotent and replaces stereo=0', () => {
+    const once = withStereoOpus(janusAnswer);
+    expect(withStereoOpus(once)).toBe(once);
+    const mono = janusAnswer.replace('useinbandfec=1', 'useinbandfec=1;stereo=0');
+    expect(withStereoOpus(mono)).toContain('a=fmtp:111 minptime=10;useinbandfec=1;stereo=1');
+    expect(withStereoOpus(mono)).not.toContain('stereo=0');
+  });
+
+  it('adds an fmtp line when Opus has none, keeping LF line ends', () => {
+    const bare = 'm=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=sendrecv\n';
+    expect(withStereoOpus(bare)).toBe(
+      'm=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=fmtp:109 stereo=1\na=sendrecv\n',
+    );
+  });
+});
+
+describe('dialog queue', () => {
+  it('shows dialogs one at a time in arrival order', () => {
+    const queue = createDialogQueue<string>();
+    expect(queue.current).toBeUndefined();
+    queue.push('first');
+    queue.push('second');
+    queue.push('third');
+    expect(queue.current).toBe('first');
+    expect(queue.size).toBe(3);
+    expect(queue.next()).toBe('second');
+    expect(queue.next()).toBe('third');
+    expect(queue.next()).toBeUndefined();
+    expect(queue.size).toBe(0);
+    queue.push('again');
+    queue.clear();
+    expect(queue.current).toBeUndefined();
+  });
+});
+
+describe('gpsFixToVariables', () => {
+  it('sends every finite reading as a numeric variable streamed to SuperCollider', () => {
+    const variables = gpsFixToVariables('s1', {
+      longitude: 13.4,
+      latitude: 52.5,
+      accuracy: 12,
+      speed: 0,
+      heading: Number.NaN,
+      altitude: null,
+    });
+    expect(variables).toEqual([
+      { streamUuid: 's1', key: 'longitude', value: '13.4', streamToSc: true },
+      { streamUuid: 's1', key: 'latitude', value: '52.5', streamToSc: true },
+      { streamUuid: 's1', key: 'speed', value: '0', streamToSc: true },
+      { streamUuid: 's1', key: 'accuracy', value: '12', streamToSc: true },
+    ]);
+    for (const variable of variables) expect(Number.isFinite(Number(variable.value))).toBe(true);
+  });
+});
+
+describe('answerDialog', () => {
+  const ok: DialogButton = {
+    text: 'OK',
+    value: 'ok',
+    key: 'button',
+    buttonType: 'PRIMARY',
+    callbackActions: ['SEND_VARIABLE', 'SEND_VARIABLES'],
+  };
+  const cancel: DialogButton = {
+    ...ok,
+    text: 'Cancel',
+    value: 'cancel',
+    callbackActions: ['SEND_VARIABLE'],
+  };
+
+  it('OK sends its own value and every form field', () => {
+    const answer = answerDialog(
+      's1',
+      { kind: 'button', button: ok },
+      { name: 'Ada', mood: 'happy' },
+    );
+    expect(answer.activateGps).toBe(false);
+    expect(answer.variables).toEqual([
+      { streamUuid: 's1', key: 'button', value: 'ok', streamToSc: false },
+      { streamUuid: 's1', key: 'name', value: 'Ada', streamToSc: false },
+      { streamUuid: 's1', key: 'mood', value: 'happy', streamToSc: false },
+    ]);
+  });
+
+  it('Cancel sends only its own value', () => {
+    const answer = answerDialog('s1', { kind: 'button', button: cancel }, { name: 'Ada' });
+    expect(answer.variables).toEqual([
+      { streamUuid: 's1', key: 'button', value: 'cancel', streamToSc: false },
+    ]);
+  });
+
+  it('a checkbox sends the state the listener chose, not the server default (regression §11.3)', () => {
+    const checkbox: DialogCheckbox = {
+      __typename: 'Checkbox',
+      key: 'consent',
+      label: 'OK?',
+      checked: false,
+      callbackActions: ['SEND_VARIABLE'],
+    };
+    const on = answerDialog('s1', { kind: 'checkbox', checkbox, checked: true }, {});
+    expect(on.variables).toEqual([
+      { streamUuid: 's1', key: 'consent', value: 'true', streamToSc: false },
+    ]);
+    const off = answerDialog(
+      's1',
+      { kind: 'checkbox', checkbox: { ...checkbox, checked: true }, checked: false },
+      {},
+    );
+    expect(off.variables[0]?.value).toBe('false');
+  });
+
+  it('the GPS checkbox raises the GPS flag and sends nothing else', () => {
+    const gps: DialogCheckbox = {
+      __typename: 'Checkbox',
+      key: 'gps',
+      label: 'Is it OK to access your GPS?',
+      checked: false,
+      callbackActions: ['ACTIVATE_GPS_STREAMING'],
+    };
+    const answer = answerDialog(
+      's1',
+      { kind: 'checkbox', checkbox: gps, checked: true },
+      { gps: 'true' },
+    );
+    expect(answer).toEqual({ variables: [], activateGps: true });
+  });
+});
