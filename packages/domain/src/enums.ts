@@ -1,7 +1,11 @@
 // Enum values exactly as the original Gencaster stores them (inventory §1.3); GraphQL exposes the
 // upper-case names. Each enum is a readonly tuple so that zod and the database checks share it.
 
-export const streamAssignmentPolicies = ['one_graph_one_stream', 'one_user_one_stream', 'deactivate'] as const;
+export const streamAssignmentPolicies = [
+  'one_graph_one_stream',
+  'one_user_one_stream',
+  'deactivate',
+] as const;
 export type StreamAssignmentPolicy = (typeof streamAssignmentPolicies)[number];
 
 export const graphDetailTemplates = ['default'] as const;
@@ -14,7 +18,14 @@ export const playbackChoices = ['sync_playback', 'async_playback'] as const;
 export type PlaybackChoice = (typeof playbackChoices)[number];
 
 /** Script cell types: the original five plus JavaScript cells (new). */
-export const cellTypes = ['markdown', 'python', 'javascript', 'supercollider', 'comment', 'audio'] as const;
+export const cellTypes = [
+  'markdown',
+  'python',
+  'javascript',
+  'supercollider',
+  'comment',
+  'audio',
+] as const;
 export type CellType = (typeof cellTypes)[number];
 
 export const instructionStates = [
@@ -28,7 +39,14 @@ export const instructionStates = [
 ] as const;
 export type InstructionState = (typeof instructionStates)[number];
 
-export const logLevels = { CRITICAL: 50, ERROR: 40, WARNING: 30, INFO: 20, DEBUG: 10, NOTSET: 0 } as const;
+export const logLevels = {
+  CRITICAL: 50,
+  ERROR: 40,
+  WARNING: 30,
+  INFO: 20,
+  DEBUG: 10,
+  NOTSET: 0,
+} as const;
 export type LogLevelName = keyof typeof logLevels;
 export type LogLevel = (typeof logLevels)[LogLevelName];
 
@@ -42,5 +60,16 @@ export const remoteActionTypes = ['code', 'speak'] as const;
 export type RemoteActionType = (typeof remoteActionTypes)[number];
 
 /** Status strings our SuperCollider class sends in `/acknowledge` (plus BEACON in beacons). */
-export const oscStatuses = ['SUCCESS', 'FAILURE', 'READY', 'FINISHED', 'BEACON', 'RECEIVED'] as const;
+export const oscStatuses = [
+  'SUCCESS',
+  'FAILURE',
+  'READY',
+  'FINISHED',
+  'BEACON',
+  'RECEIVED',
+] as const;
 export type OscStatus = (typeof oscStatuses)[number];
+
+/** Kinds of rows in the session table: a browser login session or a long-lived API token. */
+export const sessionKinds = ['session', 'api_token'] as const;
+export type SessionKind = (typeof sessionKinds)[number];

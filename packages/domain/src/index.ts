@@ -1,2 +1,14 @@
 export * from './gencaster-error.ts';
 export * from './enums.ts';
+export * from './field-limits.ts';
+export * from './liveness.ts';
+export * from './instruction-transitions.ts';
+export * from './door-order.ts';
+export * from './slugify.ts';
+export * from './parse-input.ts';
+export type * from './stream-model.ts';
+export type * from './graph-model.ts';
+export type * from './user-model.ts';
+export * from './stream-schemas.ts';
+export * from './graph-schemas.ts';
+export * from './user-schemas.ts';

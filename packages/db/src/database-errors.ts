@@ -1,0 +1,58 @@
+import { GencasterError, toGencasterError } from '@gencaster/domain';
+
+interface PgErrorLike {
+  code: string;
+  message: string;
+  constraint?: string;
+  table?: string;
+  detail?: string;
+}
+
+function isPgError(error: unknown): error is PgErrorLike {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+  );
+}
+
+/**
+ * Turns an error thrown by PGlite or `pg` into a GencasterError by SQLSTATE: unique (23505) and
+ * check (23514) violations → CONFLICT; a missing referenced row (23503 on insert/update) →
+ * NOT_FOUND, a still-referenced row → CONFLICT; bad values (22xxx, 23502) → INVALID_INPUT;
+ * serialization failures and deadlocks → CONFLICT; anything else → INTERNAL.
+ * GencasterErrors pass through unchanged.
+ */
+export function mapDatabaseError(error: unknown): GencasterError {
+  if (error instanceof GencasterError) return error;
+  if (!isPgError(error)) return toGencasterError(error, 'database error');
+  const details = {
+    sqlState: error.code,
+    constraint: error.constraint,
+    table: error.table,
+    detail: error.detail,
+  };
+  const options = { details, cause: error };
+  const code = error.code;
+  if (code === '23505' || code === '23514' || code === '40001' || code === '40P01') {
+    return new GencasterError('CONFLICT', error.message, options);
+  }
+  if (code === '23503') {
+    const missing = /is not present in table/.test(error.detail ?? '');
+    return new GencasterError(missing ? 'NOT_FOUND' : 'CONFLICT', error.message, options);
+  }
+  if (code === '23502' || code.startsWith('22')) {
+    return new GencasterError('INVALID_INPUT', error.message, options);
+  }
+  return new GencasterError('INTERNAL', `database error: ${error.message}`, options);
+}
+
+/** Runs `fn` and rethrows any failure as a GencasterError (see {@link mapDatabaseError}). */
+export async function withDatabaseErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}

@@ -1,0 +1,12 @@
+import { initialSchema } from './0001-initial.ts';
+
+/** One migration: a name that sorts in apply order and its statements. */
+export interface MigrationDefinition {
+  name: string;
+  statements: readonly string[];
+}
+
+/** All migrations in apply order. Append new ones; never edit an applied migration. */
+export const migrations: readonly MigrationDefinition[] = [
+  { name: '0001-initial', statements: initialSchema },
+];

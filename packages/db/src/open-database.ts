@@ -1,0 +1,69 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Schema } from './schema.ts';
+
+/** How to open the database; `url` wins, else PGlite in `dataDir`, else PGlite in memory. */
+export interface OpenDatabaseOptions {
+  /** postgres://… of a PostgreSQL server (DATABASE_URL). */
+  url?: string;
+  /** Directory of the embedded PGlite database; created when missing. */
+  dataDir?: string;
+  /** Embedded database that lives only in memory (the default when neither url nor dataDir). */
+  inMemory?: boolean;
+  /** Start the embedded database from a `dumpDataDir()` snapshot (tests). */
+  loadDataDir?: Blob | File;
+  /** Maximum PostgreSQL connections (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Opens the database without migrating it (call {@link migrate} next).
+ *
+ * @example
+ * await using database = await openDatabase({ dataDir: '.data/db' });
+ * await migrate(database);
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPGlite(options);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client that loses its server must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
+  return wrap({ db, engine: 'postgres', pool }, () => db.destroy());
+}
+
+async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.dataDir && !options.inMemory) await mkdir(options.dataDir, { recursive: true });
+  const dataDir = options.dataDir && !options.inMemory ? options.dataDir : 'memory://';
+  const pglite = await PGlite.create(dataDir, {
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = new Kysely<Schema>({
+    dialect: new PGliteDialect(pglite),
+    plugins: [new CamelCasePlugin()],
+  });
+  return wrap({ db, engine: 'pglite', pglite }, async () => {
+    await db.destroy();
+    await pglite.close();
+  });
+}
+
+function wrap(
+  parts: Omit<Database, 'close' | typeof Symbol.asyncDispose>,
+  destroy: () => Promise<void>,
+): Database {
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= destroy());
+  return { ...parts, close, [Symbol.asyncDispose]: close };
+}
