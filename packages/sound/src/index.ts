@@ -1,0 +1,24 @@
+export { startSoundFleet, defaultSuperColliderPaths, FIXTURE_STARTUP_FILE } from './sound-fleet.ts';
+export type { SoundFleet, SoundFleetOptions, SoundFleetPoint } from './sound-fleet.ts';
+export {
+  readFleetStatus,
+  formatFleetStatus,
+  writeFleetStatus,
+  formatDuration,
+  FLEET_STATUS_FILE,
+} from './fleet-status.ts';
+export type { FleetStatus, FleetPointStatus } from './fleet-status.ts';
+export type { StreamPointStatus, PointProcessStatus, StreamPointPorts } from './stream-point.ts';
+export type { ProcessStatus, ProcessState } from './supervised-process.ts';
+export { createSupervisedProcess } from './supervised-process.ts';
+export type { SupervisedProcess, SupervisedProcessOptions } from './supervised-process.ts';
+export type { AudioLevel } from './level-meter.ts';
+export { parseLevelLine, createLevelMeter } from './level-meter.ts';
+export type { OutPipelineTuning } from './gst-pipelines.ts';
+export { createPortAllocator } from './port-allocator.ts';
+export type { PortAllocator, PortKind } from './port-allocator.ts';
+export { readJanusSecrets, JANUS_SECRETS_FILE } from './janus-secrets.ts';
+export type { JanusSecrets } from './janus-secrets.ts';
+export { missingSoundBinaries, SOUND_BINARIES } from './sound-binaries.ts';
+export type { SoundLogger } from './sound-logger.ts';
+export { silentSoundLogger } from './sound-logger.ts';

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFleetStatus, type FleetPointStatus, type FleetStatus } from './fleet-status.ts';
+import type { OutPipelineTuning } from './gst-pipelines.ts';
+import { createJanusService, type JanusService } from './janus-service.ts';
+import { loadOrCreateJanusSecrets, type JanusSecrets } from './janus-secrets.ts';
+import { createPortAllocator } from './port-allocator.ts';
+import { createCpuMeter } from './cpu-meter.ts';
+import { missingSoundBinaries } from './sound-binaries.ts';
+import type { SoundLogger } from './sound-logger.ts';
+import { createStreamPoint, type StreamPoint, type StreamPointPorts } from './stream-point.ts';
+
+/** Options of {@link startSoundFleet}. */
+export interface SoundFleetOptions {
+  /** Number of stream points (≥ 1). */
+  points: number;
+  /** Listener microphone: an audiobridge room per point forwarding into scsynth's inputs. */
+  input?: boolean;
+  /** Where stream points send /beacon, /acknowledge, /log. */
+  backendOsc: { host: string; port: number };
+  /** Private working dir: generated configs, per-point dirs, status.json. */
+  runDir: string;
+  janus?: {
+    /** Fixed HTTP API port (default: a free one). */
+    httpPort?: number;
+    /** Address the HTTP API binds to (default 127.0.0.1). */
+    httpBind?: string;
+    adminSecret?: string;
+    apiSecret?: string;
+    /** Public IP announced to listeners and beaconed as janus_public_ip (default 127.0.0.1). */
+    publicIp?: string;
+    /** Size of the WebRTC rtp_port_range (default 200). */
+    rtpPortCount?: number;
+    /** Where janus-secrets.json lives (default: runDir). */
+    dataDir?: string;
+  };
+  /** sclang startup file (packages/osc/supercollider/stream-point.scd). */
+  superColliderStartupFile: string;
+  /** Folder(s) with our SuperCollider classes (added via sclang -l includePaths). */
+  extensionDir?: string | readonly string[];
+  /** First mountpoint/room number (default 1): point n gets firstRoom + n - 1. */
+  firstRoom?: number;
+  /** Shared OSC secret handed to sclang as GENCASTER_OSC_SECRET. */
+  oscSecret?: string;
+  gst?: OutPipelineTuning;
+  logger: SoundLogger;
+  /** Directory of cross-process port locks (default: <tmp>/gencaster-ports). */
+  portLockDir?: string;
+}
+
+/** Addresses of one started point (as the backend will see them in its beacons). */
+export interface SoundFleetPoint {
+  index: number;
+  room: number;
+  scName: string;
+  jackServer: string;
+  ports: StreamPointPorts;
+}
+
+/** A running fleet; dispose or `stop()` it to end every child. */
+export interface SoundFleet extends AsyncDisposable {
+  readonly id: string;
+  readonly runDir: string;
+  readonly janus: { url: string; httpPort: number; apiSecret: string };
+  readonly points: readonly SoundFleetPoint[];
+  /** Current status (also written to `<runDir>/status.json` every second). */
+  status(): FleetStatus;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Janus and N stream points, each with its own JACK server, GStreamer pipeline(s) and sclang,
+ * all supervised; resolves once every scsynth is linked into its pipeline and every mountpoint exists.
+ * On a failed start everything already started is stopped again.
+ *
+ * @example
+ * await using fleet = await startSoundFleet({ points: 2, backendOsc: { host: '127.0.0.1', port: 7000 },
+ *   runDir: '.data/sound', superColliderStartupFile: 'packages/osc/supercollider/stream-point.scd',
+ *   extensionDir: 'packages/osc/supercollider/Gencaster', logger: createLogger('sound') });
+ */
+export async function startSoundFleet(options: SoundFleetOptions): Promise<SoundFleet> {
+  const missing = missingSoundBinaries();
+  if (missing.binaries.length > 0) {
+    throw new Error(
+      `sound fleet needs ${missing.binaries.join(', ')}: apt-get install -y --no-install-recommends ${missing.packages.join(' ')}`,
+    );
+  }
+  if (!Number.isInteger(options.points) || options.points < 1)
+    throw new Error('points must be a positive integer');
+  const log = options.logger;
+  const id = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+  const runDir = resolve(options.runDir);
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const ports = createPortAllocator({ lockDir: options.portLockDir });
+  const startedAt = new Date().toISOString();
+  let state: FleetStatus['state'] = 'starting';
+  let janus: JanusService | undefined;
+  const points: StreamPoint[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const ages = new Map<number, number | null>();
+  const janusCpu = createCpuMeter();
+
+  const secrets: JanusSecrets = loadOrCreateJanusSecrets(options.janus?.dataDir ?? runDir, {
+    apiSecret: options.janus?.apiSecret,
+    adminSecret: options.janus?.adminSecret,
+  });
+  const rtpPortCount = options.janus?.rtpPortCount ?? 200;
+  const httpPort = options.janus?.httpPort ?? (await ports.allocate('tcp'));
+  const rtpMin = await ports.allocateRange('udp', rtpPortCount);
+  const rtpPortRange = { min: rtpMin, max: rtpMin + rtpPortCount - 1 };
+  const includePaths = [options.extensionDir ?? []].flat().map((dir) => resolve(dir));
+  const startupFile = resolve(options.superColliderStartupFile);
+
+  const status = (): FleetStatus => {
+    const janusProcess = janus?.process.status();
+    return {
+      fleetId: id,
+      pid: process.pid,
+      state,
+      startedAt,
+      updatedAt: new Date().toISOString(),
+      janus: {
+        url: janus?.url ?? '',
+        httpPort,
+        rtpPortRange,
+        process: janusProcess
+          ? {
+              ...janusProcess,
+              cpuPercent: janusProcess.pid === null ? null : janusCpu.sample(janusProcess.pid),
+            }
+          : {
+              name: 'janus',
+              pid: null,
+              state: 'idle',
+              uptimeMs: 0,
+              restarts: 0,
+              lastExit: null,
+              cpuPercent: null,
+            },
+      },
+      points: points.map((point): FleetPointStatus => ({
+        ...point.status(),
+        rtpAgeMs: ages.get(point.options.room) ?? null,
+      })),
+    };
+  };
+  let tick = 0;
+  const refresh = (): void => {
+    try {
+      writeFleetStatus(runDir, status());
+    } catch (error) {
+      log.warn({ err: String(error) }, 'could not write status.json');
+    }
+    if (tick++ % 2 === 0 && janus?.process.status().state === 'running') {
+      janus
+        .mountpointAges()
+        .then((result) => result.forEach((age, room) => ages.set(room, age)))
+        .catch(() => ages.clear());
+    }
+  };
+
+  const stop = async (): Promise<void> => {
+    if (state === 'stopped' || state === 'stopping') return;
+    state = 'stopping';
+    clearInterval(timer);
+    refresh();
+    log.info({ fleet: id }, 'stopping sound fleet');
+    await Promise.all([...points].reverse().map((point) => point.stop()));
+    await janus?.stop();
+    ports.releaseAll();
+    state = 'stopped';
+    writeFleetStatus(runDir, status());
+    log.info({ fleet: id }, 'sound fleet stopped');
+  };
+
+  try {
+    const firstRoom = options.firstRoom ?? 1;
+    const plan: Array<{ index: number; room: number; ports: StreamPointPorts }> = [];
+    for (let index = 1; index <= options.points; index++) {
+      plan.push({
+        index,
+        room: firstRoom + index - 1,
+        ports: {
+          lang: await ports.allocate('udp'),
+          synth: await ports.allocate('both'),
+          rtpOut: await ports.allocate('udp'),
+          rtpIn: options.input ? await ports.allocate('udp') : 0,
+        },
+      });
+    }
+    janus = createJanusService({
+      configDir: join(runDir, 'janus'),
+      httpPort,
+      httpBind: options.janus?.httpBind,
+      rtpPortRange,
+      publicIp: options.janus?.publicIp,
+      secrets,
+      mounts: plan.map((p) => ({ room: p.room, rtpOut: p.ports.rtpOut, rtpIn: p.ports.rtpIn })),
+      logger: log,
+    });
+    timer = setInterval(refresh, 1000);
+    timer.unref();
+    await janus.start();
+    for (const p of plan) {
+      points.push(
+        createStreamPoint({
+          index: p.index,
+          room: p.room,
+          jackServer: `gencaster-${id}-${p.index}`,
+          scName: `SuperCollider${p.index}`,
+          dir: join(runDir, `point-${p.index}`),
+          ports: p.ports,
+          input: options.input ?? false,
+          backendOsc: options.backendOsc,
+          janusPublicIp: options.janus?.publicIp ?? '127.0.0.1',
+          oscSecret: options.oscSecret,
+          startupFile,
+          includePaths,
+          gst: options.gst,
+          logger: log,
+        }),
+      );
+    }
+    await Promise.all(points.map((point) => point.start()));
+    state = 'running';
+    refresh();
+    log.info({ fleet: id, points: plan.length, janus: janus.url }, 'sound fleet running');
+  } catch (error) {
+    log.error({ fleet: id, err: String(error) }, 'sound fleet failed to start');
+    await stop().catch(() => undefined);
+    throw error;
+  }
+
+  const started = janus;
+  return {
+    id,
+    runDir,
+    janus: { url: started.url, httpPort, apiSecret: secrets.apiSecret },
+    points: points.map((p) => ({
+      index: p.options.index,
+      room: p.options.room,
+      scName: p.options.scName,
+      jackServer: p.options.jackServer,
+      ports: p.options.ports,
+    })),
+    status,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/** Default location of our SuperCollider class and startup file inside this repository. */
+export function defaultSuperColliderPaths(repoRoot: string): {
+  startupFile: string;
+  extensionDir: string;
+} {
+  const base = join(repoRoot, 'packages', 'osc', 'supercollider');
+  return { startupFile: join(base, 'stream-point.scd'), extensionDir: join(base, 'Gencaster') };
+}
+
+/** Path of the test fixture that stands in for the real class (boots scsynth, beacons, plays code). */
+export const FIXTURE_STARTUP_FILE = join(
+  dirname(new URL(import.meta.url).pathname),
+  'testing',
+  'fixture-stream-point.scd',
+);

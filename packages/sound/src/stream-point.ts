@@ -1,0 +1,339 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCpuMeter } from './cpu-meter.ts';
+import {
+  inPipelineArgs,
+  inPipelinePorts,
+  outPipelineArgs,
+  outPipelinePorts,
+  type OutPipelineTuning,
+} from './gst-pipelines.ts';
+import { isJackConnected, jackConnect, jackdArgs, listJackPorts } from './jack-tools.ts';
+import { createLevelMeter, type AudioLevel } from './level-meter.ts';
+import { delay, findChildren, isPidAlive, waitUntil } from './process-tools.ts';
+import { sclangArgs, sclangEnv, sendScsynthQuit, writeSclangConfig } from './sclang-launch.ts';
+import type { SoundLogger } from './sound-logger.ts';
+import {
+  createSupervisedProcess,
+  type ProcessStatus,
+  type SupervisedProcess,
+} from './supervised-process.ts';
+
+/** jackd's per-cycle xrun chatter (non-realtime dummy driver on a busy host); counted, not logged. */
+const XRUN = /XRun|Process error/;
+
+/** Ports one stream point uses (all on 127.0.0.1). */
+export interface StreamPointPorts {
+  lang: number;
+  synth: number;
+  /** RTP from the out pipeline into the Janus mountpoint. */
+  rtpOut: number;
+  /** RTP from the audiobridge forwarder into the microphone pipeline (0 without input). */
+  rtpIn: number;
+}
+
+/** Everything needed to run stream point n. */
+export interface StreamPointOptions {
+  index: number;
+  /** Janus mountpoint id and audiobridge room (= n unless offset). */
+  room: number;
+  jackServer: string;
+  scName: string;
+  dir: string;
+  ports: StreamPointPorts;
+  input: boolean;
+  backendOsc: { host: string; port: number };
+  janusPublicIp: string;
+  oscSecret?: string;
+  startupFile: string;
+  includePaths: readonly string[];
+  gst?: OutPipelineTuning;
+  logger: SoundLogger;
+  /** Max wait for scsynth to link into GStreamer after (re)starting sclang (default 45 s). */
+  sclangReadyTimeoutMs?: number;
+}
+
+/** One process of a point in `status()`, with CPU percent of one core. */
+export interface PointProcessStatus extends ProcessStatus {
+  cpuPercent: number | null;
+}
+
+/** Status of one stream point. */
+export interface StreamPointStatus {
+  index: number;
+  room: number;
+  scName: string;
+  jackServer: string;
+  ports: StreamPointPorts;
+  input: boolean;
+  processes: PointProcessStatus[];
+  level: AudioLevel;
+}
+
+/** A running stream point: jackd → gst out (+ gst in) → sclang (→ scsynth), supervised and re-linked. */
+export interface StreamPoint {
+  readonly options: StreamPointOptions;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): StreamPointStatus;
+}
+
+/**
+ * Creates stream point n. Re-linking rules: a crashed jackd stops sclang and both pipelines, restarts
+ * (backoff), then starts the pipelines and sclang again; a crashed pipeline restarts alone and is
+ * re-connected with jack_connect; a crashed sclang has its orphaned scsynth quit, then restarts; a
+ * vanished scsynth restarts sclang. scsynth links itself into GStreamer via SC_JACK_DEFAULT_OUTPUTS.
+ */
+export function createStreamPoint(o: StreamPointOptions): StreamPoint {
+  const log = o.logger;
+  const prefix = `point-${o.index}`;
+  const outClient = `gst-out-${o.index}`;
+  const inClient = `gst-in-${o.index}`;
+  const outPorts = outPipelinePorts(outClient);
+  const inPorts = inPipelinePorts(inClient);
+  const scOut: [string, string] = [`${o.scName}:out_1`, `${o.scName}:out_2`];
+  const scIn: [string, string] = [`${o.scName}:in_1`, `${o.scName}:in_2`];
+  const meter = createLevelMeter();
+  const cpu = createCpuMeter();
+  const jackEnv = { ...process.env, JACK_NO_AUDIO_RESERVATION: '1', JACK_NO_START_SERVER: '1' };
+  let jackRecovering = false;
+  let dependantsStarted = false;
+  let scsynth: { pid: number; since: number } | null = null;
+  let scsynthStarts = 0;
+  let stopped = false;
+  let monitor: NodeJS.Timeout | undefined;
+
+  const jackReady = () =>
+    waitUntil(`jackd ${o.jackServer}`, () => listJackPorts(o.jackServer).then((p) => p !== null), {
+      timeoutMs: 10_000,
+    });
+  const portsReady = (port: string) => () =>
+    waitUntil(
+      `JACK port ${port}`,
+      async () => (await listJackPorts(o.jackServer))?.includes(port),
+      { timeoutMs: 10_000 },
+    );
+  const relink = async (pairs: Array<[string, string]>): Promise<void> => {
+    for (const [from, to] of pairs) await jackConnect(o.jackServer, from, to);
+  };
+  const dependantMayRestart = () => !jackRecovering && jackd.status().state === 'running';
+
+  const jackd: SupervisedProcess = createSupervisedProcess({
+    name: `${prefix}/jackd`,
+    command: 'jackd',
+    args: jackdArgs(o.jackServer),
+    env: jackEnv,
+    logger: {
+      ...log,
+      debug: (obj, msg) => (msg && XRUN.test(msg) ? undefined : log.debug(obj, msg)),
+    },
+    graceMs: 6000,
+    readiness: jackReady,
+    onCrash: async () => {
+      jackRecovering = true;
+      await Promise.all([sclang.stop(), gstIn?.stop(), gstOut.stop()]);
+    },
+    onReady: async () => {
+      if (!dependantsStarted || stopped) return;
+      try {
+        await gstOut.restart('jackd restarted');
+        await gstIn?.restart('jackd restarted');
+        await sclang.restart('jackd restarted');
+      } finally {
+        jackRecovering = false;
+      }
+    },
+  });
+
+  const gstOut = createSupervisedProcess({
+    name: `${prefix}/gst-out`,
+    command: 'stdbuf',
+    args: [
+      '-oL',
+      'gst-launch-1.0',
+      ...outPipelineArgs({
+        jackServer: o.jackServer,
+        clientName: outClient,
+        rtpPort: o.ports.rtpOut,
+        ...o.gst,
+      }),
+    ],
+    env: jackEnv,
+    logger: { ...log, debug: () => undefined },
+    onLine: (line) => {
+      if (!meter.feed(line) && !line.startsWith('Got message'))
+        log.debug({ child: `${prefix}/gst-out` }, line);
+    },
+    stopSignal: 'SIGINT',
+    readiness: portsReady(outPorts[0]),
+    shouldRestart: dependantMayRestart,
+    onReady: async () => {
+      meter.reset();
+      await relink([
+        [scOut[0], outPorts[0]],
+        [scOut[1], outPorts[1]],
+      ]);
+    },
+  });
+
+  const gstIn = o.input
+    ? createSupervisedProcess({
+        name: `${prefix}/gst-in`,
+        command: 'gst-launch-1.0',
+        args: inPipelineArgs({
+          jackServer: o.jackServer,
+          clientName: inClient,
+          rtpPort: o.ports.rtpIn,
+        }),
+        env: jackEnv,
+        logger: log,
+        stopSignal: 'SIGINT',
+        readiness: portsReady(inPorts[0]),
+        shouldRestart: dependantMayRestart,
+        onReady: () =>
+          relink([
+            [inPorts[0], scIn[0]],
+            [inPorts[1], scIn[1]],
+          ]),
+      })
+    : null;
+
+  const configFile = writeSclangConfig(join(o.dir, 'sclang'), o.includePaths);
+  const quitScsynth = async (): Promise<void> => {
+    const tracked = scsynth;
+    await sendScsynthQuit(o.ports.synth);
+    if (!tracked) return;
+    for (let i = 0; i < 15 && isPidAlive(tracked.pid); i++) await delay(100);
+    if (isPidAlive(tracked.pid)) {
+      log.warn({ child: `${prefix}/scsynth`, pid: tracked.pid }, 'scsynth ignored /quit: SIGKILL');
+      try {
+        process.kill(tracked.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    scsynth = null;
+  };
+  const sclang = createSupervisedProcess({
+    name: `${prefix}/sclang`,
+    command: 'sclang',
+    args: sclangArgs(o.ports.lang, configFile, o.startupFile),
+    env: sclangEnv({
+      scName: o.scName,
+      synthPort: o.ports.synth,
+      janusOutPort: o.ports.rtpOut,
+      janusInPort: o.ports.rtpIn,
+      janusOutRoom: o.room,
+      janusInRoom: o.room,
+      janusPublicIp: o.janusPublicIp,
+      useInput: o.input,
+      backendOscHost: o.backendOsc.host,
+      backendOscPort: o.backendOsc.port,
+      jackServer: o.jackServer,
+      jackOutputs: outPorts,
+      jackInputs: o.input ? inPorts : [],
+      oscSecret: o.oscSecret,
+      runtimeDir: join(o.dir, 'xdg-runtime'),
+    }),
+    cwd: o.dir,
+    logger: log,
+    graceMs: 2000,
+    readiness: () =>
+      waitUntil(
+        `${o.scName} linked into ${outClient}`,
+        () => isJackConnected(o.jackServer, scOut[0], outPorts[0]),
+        {
+          timeoutMs: o.sclangReadyTimeoutMs ?? 45_000,
+          intervalMs: 250,
+        },
+      ),
+    beforeStop: quitScsynth,
+    onCrash: quitScsynth,
+    shouldRestart: dependantMayRestart,
+  });
+
+  const watchScsynth = (): void => {
+    const parent = sclang.pid();
+    if (parent === null || sclang.status().state !== 'running') return;
+    const current = findChildren(parent, 'scsynth')[0];
+    if (current !== undefined && current !== scsynth?.pid) {
+      scsynth = { pid: current, since: Date.now() };
+      scsynthStarts++;
+    } else if (
+      current === undefined &&
+      scsynth &&
+      !isPidAlive(scsynth.pid) &&
+      dependantMayRestart()
+    ) {
+      log.warn(
+        { child: `${prefix}/scsynth`, pid: scsynth.pid },
+        'scsynth vanished: restarting sclang',
+      );
+      scsynth = null;
+      void sclang
+        .restart('scsynth exited')
+        .catch((error: unknown) =>
+          log.error({ child: `${prefix}/sclang`, err: String(error) }, 'restart failed'),
+        );
+    }
+  };
+
+  const children = (): SupervisedProcess[] => [jackd, gstOut, ...(gstIn ? [gstIn] : []), sclang];
+
+  return {
+    options: o,
+    async start() {
+      stopped = false;
+      for (const child of children()) await child.start();
+      dependantsStarted = true;
+      watchScsynth();
+      monitor = setInterval(watchScsynth, 1000);
+      monitor.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(monitor);
+      for (const child of children().reverse()) await child.stop();
+      dependantsStarted = false;
+      removeJackShm(o.jackServer);
+    },
+    status() {
+      const processes: PointProcessStatus[] = children().map((child) => {
+        const s = child.status();
+        return { ...s, cpuPercent: s.pid === null ? null : cpu.sample(s.pid) };
+      });
+      const synth = scsynth && isPidAlive(scsynth.pid) ? scsynth : null;
+      processes.push({
+        name: `${prefix}/scsynth`,
+        pid: synth?.pid ?? null,
+        state: synth ? 'running' : 'stopped',
+        uptimeMs: synth ? Date.now() - synth.since : 0,
+        restarts: Math.max(0, scsynthStarts - 1),
+        lastExit: null,
+        cpuPercent: synth ? cpu.sample(synth.pid) : null,
+      });
+      return {
+        index: o.index,
+        room: o.room,
+        scName: o.scName,
+        jackServer: o.jackServer,
+        ports: o.ports,
+        input: o.input,
+        processes,
+        level: meter.level(),
+      };
+    },
+  };
+}
+
+/** Removes the /dev/shm files a (killed) jackd leaves behind; the server names are unique to us. */
+function removeJackShm(server: string): void {
+  try {
+    for (const file of readdirSync('/dev/shm')) {
+      if (file.startsWith(`jack_${server}_`) || file.includes(`_${server}_`))
+        rmSync(join('/dev/shm', file), { force: true });
+    }
+  } catch {
+    // no /dev/shm: nothing to clean
+  }
+}
