@@ -1,0 +1,69 @@
+// @gencaster/osc: the OSC protocol between the backend and stream points (inventory §2, design §3),
+// the UDP server and instruction sender, safe sclang literals, and our SuperCollider class.
+export type {
+  AckBus,
+  InstructionAck,
+  InstructionLedger,
+  LogSink,
+  OscLogEntry,
+  OscLogger,
+  RemoteAction,
+  RemoteActionRunner,
+  RemoteActionTarget,
+  StreamPointRegistry,
+} from './ports.ts';
+export { silentOscLogger } from './ports.ts';
+export { createInProcessAckBus } from './ack-bus.ts';
+export {
+  createOscServer,
+  type OscServer,
+  type OscServerOptions,
+  type OscServerStats,
+} from './osc-server.ts';
+export {
+  createInstructionSender,
+  type InstructionRequest,
+  type InstructionResult,
+  type InstructionSender,
+  type InstructionSenderOptions,
+} from './instruction-sender.ts';
+export {
+  OSC_PROTOCOL_VERSION,
+  parseAcknowledgement,
+  parseBeacon,
+  parseLog,
+  parseRemoteAction,
+  parseRemoteTarget,
+  type Acknowledgement,
+  type Beacon,
+  type LogRequest,
+  type RemoteActionRequest,
+} from './osc-messages.ts';
+export { decodeOscPacket, encodeOscMessage } from './osc-codec.ts';
+export { keyValueRecord, oscArgumentValues, type OscValue } from './osc-values.ts';
+export {
+  canonicalText,
+  constantTimeEqual,
+  createMessageAuthenticator,
+  isLoopback,
+  signRecord,
+  signatureOf,
+  type MessageAuthenticator,
+} from './message-auth.ts';
+export {
+  cleanupInstruction,
+  playBufferInstruction,
+  sclangNumber,
+  sclangString,
+  setStreamVariableInstruction,
+  stopPlaybackInstruction,
+  syncPlayBufferInstruction,
+  type InstructionTemplate,
+} from './sclang-literals.ts';
+export {
+  defaultSuperColliderExtensionTarget,
+  installSuperColliderExtension,
+  superColliderExtensionDir,
+  superColliderStartupFile,
+  type InstallExtensionOptions,
+} from './supercollider-extension.ts';

@@ -1,0 +1,89 @@
+import type { InstructionState, LogLevel, RemoteActionType } from '@gencaster/domain';
+import type { Beacon } from './osc-messages.ts';
+
+/** Structured logger (pino-compatible): a context object first, then the message. */
+export interface OscLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** A logger that drops everything; the default when none is given. */
+export const silentOscLogger: OscLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Where beacons go: the backend upserts the stream point by (host, port = lang_port), last_live = now. */
+export interface StreamPointRegistry {
+  upsertFromBeacon(beacon: Beacon & { host: string; receivedAt: Date }): Promise<void>;
+}
+
+/**
+ * Instruction states as stored by the backend. `applyAck` returns 'unknown' for an instruction it
+ * has never heard of and may return 'stale' when the change is not legal any more (e.g. an ack after
+ * a timeout already marked it FAILURE).
+ */
+export interface InstructionLedger {
+  markSent(uuid: string): Promise<void>;
+  applyAck(
+    uuid: string,
+    state: InstructionState,
+    returnValue: string,
+  ): Promise<'ok' | 'unknown' | 'stale'>;
+}
+
+/** A log line for StreamLog. */
+export interface OscLogEntry {
+  origin: 'supercollider';
+  level: LogLevel;
+  message: string;
+  name: string | null;
+  streamPointHost: string;
+  streamPointPort: number;
+}
+
+/** Where `/log` lines from sclang go (StreamLog, origin supercollider). */
+export interface LogSink {
+  append(entry: OscLogEntry): Promise<void>;
+}
+
+/** Which stream points a remote action is for; busy points are included. */
+export type RemoteActionTarget =
+  { kind: 'all' } | { kind: 'room'; room: number } | { kind: 'name'; name: string };
+
+/** A validated live-coding request from `/remote/action`. */
+export interface RemoteAction {
+  action: RemoteActionType;
+  cmd: string;
+  target: RemoteActionTarget;
+  /** Sender of the request (for logs). */
+  senderHost: string;
+  /** True when the request carried a valid HMAC, false when a password admitted it. */
+  signed: boolean;
+}
+
+/** Runs a remote action on the targeted stream points; the backend resolves targets in its database. */
+export interface RemoteActionRunner {
+  run(action: RemoteAction): Promise<void>;
+}
+
+/** An instruction acknowledgement, as passed between backends. */
+export interface InstructionAck {
+  uuid: string;
+  state: InstructionState;
+  returnValue: string;
+}
+
+/**
+ * Publish/subscribe of acknowledgements, so that the backend that *sent* an instruction wakes up even
+ * when another backend (sharing the database) received the ack. In-process: {@link createInProcessAckBus}.
+ */
+export interface AckBus {
+  publish(ack: InstructionAck): Promise<void>;
+  /** Calls `listener` for every published ack until the returned function is called. */
+  subscribe(listener: (ack: InstructionAck) => void): () => void;
+}
