@@ -28,8 +28,19 @@ interface GraphQLResponse<T> {
   errors?: ServerError[];
 }
 
+let unauthenticatedHandler: (() => void) | undefined;
+
+/** Registers what happens when the server says the session is gone (the app shows the login). */
+export function onUnauthenticated(handler: () => void): void {
+  unauthenticatedHandler = handler;
+}
+
 function unwrap<T>(body: GraphQLResponse<T>): T {
-  if (body.errors && body.errors.length > 0) throw new GraphQLRequestError(body.errors);
+  if (body.errors && body.errors.length > 0) {
+    const error = new GraphQLRequestError(body.errors);
+    if (error.code === 'UNAUTHENTICATED') unauthenticatedHandler?.();
+    throw error;
+  }
   if (body.data == null) throw new GraphQLRequestError([{ message: 'empty response' }]);
   return body.data;
 }
