@@ -41,19 +41,35 @@ for (const file of files) {
     console.log(`[bench] ${file} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     failures.push(file);
-    console.error(`[bench] ${file} failed: ${error instanceof Error ? error.stack : String(error)}`);
+    console.error(
+      `[bench] ${file} failed: ${error instanceof Error ? error.stack : String(error)}`,
+    );
   }
 }
 
-const lines = ['# Benchmark report', '', `Run at ${new Date().toISOString()} on ${process.platform}, Node ${process.version}.`, ''];
+const lines = [
+  '# Benchmark report',
+  '',
+  `Run at ${new Date().toISOString()} on ${process.platform}, Node ${process.version}.`,
+  '',
+];
 for (const report of reports) {
-  lines.push(`## ${report.name}`, '', '| case | ms | baseline ms | ratio | note |', '|---|---:|---:|---:|---|');
+  lines.push(
+    `## ${report.name}`,
+    '',
+    '| case | ms | baseline ms | ratio | note |',
+    '|---|---:|---:|---:|---|',
+  );
   for (const row of report.results) {
-    lines.push(`| ${row.case} | ${row.ms.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${row.ratio.toFixed(2)} | ${row.note ?? ''} |`);
+    lines.push(
+      `| ${row.case} | ${row.ms.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${row.ratio.toFixed(2)} | ${row.note ?? ''} |`,
+    );
   }
   lines.push('');
 }
 if (failures.length) lines.push(`Failed benchmark files: ${failures.join(', ')}`, '');
 writeFileSync(join(here, 'report.md'), lines.join('\n'));
-console.log(`\n[bench] wrote bench/report.md (${reports.length} benchmark files, ${failures.length} failed)`);
+console.log(
+  `\n[bench] wrote bench/report.md (${reports.length} benchmark files, ${failures.length} failed)`,
+);
 process.exit(failures.length ? 1 : 0);

@@ -38,9 +38,13 @@ function debianPackages() {
 }
 
 function missingDebianPackages(packages) {
-  const result = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...packages], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'dpkg-query',
+    ['-W', '-f=${Package} ${db:Status-Status}\n', ...packages],
+    {
+      encoding: 'utf8',
+    },
+  );
   const installed = new Set(
     (result.stdout ?? '')
       .split('\n')
@@ -51,22 +55,33 @@ function missingDebianPackages(packages) {
 }
 
 function ensureDebianPackages() {
-  if (process.env.GENCASTER_SKIP_APT === '1') return step('skipping Debian packages (GENCASTER_SKIP_APT=1)');
+  if (process.env.GENCASTER_SKIP_APT === '1')
+    return step('skipping Debian packages (GENCASTER_SKIP_APT=1)');
   if (!existsSync('/usr/bin/dpkg-query')) return step('not a Debian system: skipping apt packages');
   const missing = missingDebianPackages(debianPackages());
   if (missing.length === 0) return step('Debian packages: all present');
   const asRoot = process.getuid?.() === 0;
   const prefix = asRoot ? [] : ['sudo', '-n'];
   if (!asRoot && !existsSync('/usr/bin/sudo')) {
-    fail(`missing Debian packages: ${missing.join(' ')}`, `run as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    fail(
+      `missing Debian packages: ${missing.join(' ')}`,
+      `run as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
   }
   step(`Debian packages missing: ${missing.join(' ')} — running apt-get update (once)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args) => (prefix.length ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
-  if (apt(['update']) !== 0) fail('apt-get update failed', 'check the Debian mirror configuration in /etc/apt');
+  const apt = (args) =>
+    prefix.length
+      ? run(prefix[0], [...prefix.slice(1), 'apt-get', ...args], { env })
+      : run('apt-get', args, { env });
+  if (apt(['update']) !== 0)
+    fail('apt-get update failed', 'check the Debian mirror configuration in /etc/apt');
   step(`installing ${missing.length} Debian package(s), this can take a minute`);
   if (apt(['install', '-y', '--no-install-recommends', ...missing]) !== 0) {
-    fail('apt-get install failed', `install them by hand: apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    fail(
+      'apt-get install failed',
+      `install them by hand: apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
   }
 }
 
@@ -98,7 +113,10 @@ function ensureNpmDependencies() {
   step('installing npm dependencies (npm ci), this can take a few minutes on a fresh machine');
   const env = { ...process.env, npm_config_nodedir: '/usr', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
   if (run('npm', ['ci', '--no-audit', '--no-fund'], { env }) !== 0) {
-    fail('npm ci failed', 'read the npm error above; a native addon needs build-essential and python3');
+    fail(
+      'npm ci failed',
+      'read the npm error above; a native addon needs build-essential and python3',
+    );
   }
   writeStamp('lock-hash', lockHash);
 }
@@ -122,14 +140,19 @@ function ensureWebBuilds() {
   for (const app of ['listener', 'editor']) {
     const dir = join(root, 'apps', app);
     if (!existsSync(join(dir, 'index.html'))) continue;
-    const stamp = String(Math.max(newestSourceTime(dir), newestSourceTime(join(root, 'packages', 'api'))));
+    const stamp = String(
+      Math.max(newestSourceTime(dir), newestSourceTime(join(root, 'packages', 'api'))),
+    );
     if (existsSync(join(dir, 'dist', 'index.html')) && stampMatches(`web-${app}`, stamp)) {
       step(`web app ${app}: build up to date`);
       continue;
     }
     step(`building web app ${app} (vite)`);
     if (run('npm', ['run', 'build', '--workspace', `@gencaster/${app}`]) !== 0) {
-      fail(`building the ${app} web app failed`, `run "npm run build --workspace @gencaster/${app}" to see the error`);
+      fail(
+        `building the ${app} web app failed`,
+        `run "npm run build --workspace @gencaster/${app}" to see the error`,
+      );
     }
     writeStamp(`web-${app}`, stamp);
   }
@@ -146,7 +169,7 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 switch (command) {
   case 'start':
     step('starting the system (embedded database); stop with Ctrl+C');
-    process.exit(run(tsx, [join(root, 'apps/backend/src/cli.ts'), 'start', '--with-sound', ...extraArgs]));
+    process.exit(run(tsx, [join(root, 'apps/backend/src/cli.ts'), 'start', ...extraArgs]));
     break;
   case 'test':
     process.exit(run(process.execPath, [join(root, 'scripts/run-tests.mjs'), ...extraArgs]));

@@ -22,13 +22,27 @@ const failures = [];
 if (stage('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']) !== 0) {
   failures.push('format (fix with: npm run format)');
 }
-if (stage('lint', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/eslint', '.']) !== 0) {
+if (
+  stage('lint', bin('eslint'), [
+    '--cache',
+    '--cache-location',
+    'node_modules/.cache/eslint',
+    '.',
+  ]) !== 0
+) {
   failures.push('lint');
 }
-if (stage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) failures.push('typecheck');
+if (stage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0)
+  failures.push('typecheck');
 
 const report = join(mkdtempSync(join(tmpdir(), 'gencaster-vitest-')), 'report.json');
-const vitestArgs = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const vitestArgs = [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const vitestStatus = stage('tests', bin('vitest'), vitestArgs);
 if (vitestStatus !== 0) failures.push('tests');
 
@@ -38,7 +52,9 @@ if (existsSync(report)) {
   const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
   summary = `${json.numPassedTests} passed, ${json.numFailedTests} failed, ${skipped} skipped`;
 }
-console.log(`\nstatic checks: ${failures.filter((f) => f !== 'tests').length === 0 ? 'ok' : 'FAILED'}`);
+console.log(
+  `\nstatic checks: ${failures.filter((f) => f !== 'tests').length === 0 ? 'ok' : 'FAILED'}`,
+);
 if (failures.length) console.log(`failed stages: ${failures.join(', ')}`);
 console.log(summary);
 process.exit(failures.length === 0 ? 0 : 1);

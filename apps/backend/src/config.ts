@@ -44,14 +44,23 @@ const envSchema = z.object({
  * Reads and validates the backend configuration. Throws one error that lists every bad variable,
  * so a misconfigured deployment fails at start with a message that says what to fix.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): BackendConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  root = process.cwd(),
+): BackendConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid configuration, fix these environment variables:\n  ${problems.join('\n  ')}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new Error(
+      `invalid configuration, fix these environment variables:\n  ${problems.join('\n  ')}`,
+    );
   }
   const e = parsed.data;
-  const dataDir = isAbsolute(e.GENCASTER_DATA_DIR) ? e.GENCASTER_DATA_DIR : resolve(root, e.GENCASTER_DATA_DIR);
+  const dataDir = isAbsolute(e.GENCASTER_DATA_DIR)
+    ? e.GENCASTER_DATA_DIR
+    : resolve(root, e.GENCASTER_DATA_DIR);
   return {
     host: e.GENCASTER_HOST,
     port: e.GENCASTER_PORT,

@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createStaticSite } from './static-site.ts';
 
 /** A request handler that answers (returns true) or passes (returns false). */
-export type Route = (request: IncomingMessage, response: ServerResponse, pathname: string) => boolean | Promise<boolean>;
+export type Route = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+) => boolean | Promise<boolean>;
 
 export interface HttpServerOptions {
   host: string;
@@ -29,7 +33,11 @@ export interface RunningHttpServer {
  * page at `/`. Starts listening before it resolves.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const editor = createStaticSite({ dir: options.editorDir, basePath: '/editor/', spaFallback: true });
+  const editor = createStaticSite({
+    dir: options.editorDir,
+    basePath: '/editor/',
+    spaFallback: true,
+  });
   const listener = createStaticSite({ dir: options.listenerDir, basePath: '/', spaFallback: true });
   const routes: Route[] = [...(options.routes ?? []), editor, listener];
 

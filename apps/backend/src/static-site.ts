@@ -36,11 +36,19 @@ export interface StaticSiteOptions {
  */
 export function createStaticSite(options: StaticSiteOptions) {
   const root = normalize(options.dir + sep);
-  return function serve(request: IncomingMessage, response: ServerResponse, pathname: string): boolean {
+  return function serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    pathname: string,
+  ): boolean {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-    if (!pathname.startsWith(options.basePath) && pathname !== options.basePath.replace(/\/$/, '')) return false;
+    if (!pathname.startsWith(options.basePath) && pathname !== options.basePath.replace(/\/$/, ''))
+      return false;
     if (!existsSync(root)) return false;
-    const relative = decodeURIComponent(pathname.slice(options.basePath.length)).replace(/^\/+/, '');
+    const relative = decodeURIComponent(pathname.slice(options.basePath.length)).replace(
+      /^\/+/,
+      '',
+    );
     let file = normalize(join(root, relative));
     if (!file.startsWith(root)) return notFound(response);
     if (!isFile(file)) {

@@ -1,0 +1,21 @@
+#!/usr/bin/env -S npx tsx
+// The `gencaster` command line: start | migrate | user | token | sound.
+import { Command } from 'commander';
+import { registerSoundCommands } from './commands/sound-commands.ts';
+import { registerStartCommands } from './commands/start-commands.ts';
+import { registerUserCommands } from './commands/user-commands.ts';
+
+const program = new Command('gencaster')
+  .description('Gencaster: live, generative and interactive audio streamed to browsers')
+  .showHelpAfterError();
+
+registerStartCommands(program);
+registerUserCommands(program);
+registerSoundCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`gencaster: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,80 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  defaultSuperColliderPaths,
+  formatFleetStatus,
+  readFleetStatus,
+  startSoundFleet,
+  type SoundFleet,
+} from '@gencaster/sound';
+import { loadConfig, type BackendConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { waitForShutdownSignal } from '../shutdown.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../../../..');
+
+/** Where a launcher keeps its generated configs and `status.json`. */
+export function soundRunDir(config: BackendConfig): string {
+  return join(config.dataDir, 'sound');
+}
+
+/** Starts N stream points that beacon to this backend's OSC port. */
+export async function startConfiguredSoundFleet(
+  config: BackendConfig,
+  points: number,
+  input: boolean,
+): Promise<SoundFleet> {
+  const paths = defaultSuperColliderPaths(repoRoot);
+  return startSoundFleet({
+    points,
+    input,
+    backendOsc: {
+      host: config.osc.host === '0.0.0.0' ? '127.0.0.1' : config.osc.host,
+      port: config.osc.port,
+    },
+    runDir: soundRunDir(config),
+    janus: { dataDir: config.dataDir },
+    superColliderStartupFile: paths.startupFile,
+    extensionDir: paths.extensionDir,
+    ...(config.osc.secret ? { oscSecret: config.osc.secret } : {}),
+    logger: createLogger('sound'),
+  });
+}
+
+/** `gencaster sound [--points N] [--input]` and `gencaster sound status`. */
+export function registerSoundCommands(program: Command): void {
+  const sound = program
+    .command('sound')
+    .description('run N stream points (jackd, scsynth/sclang, gstreamer, janus) until stopped')
+    .option('--points <n>', 'number of stream points', '')
+    .option('--input', 'accept listener microphones (Janus audiobridge per point)')
+    .action(async (options: { points: string; input?: boolean }) => {
+      const config = loadConfig();
+      const points = options.points ? Number(options.points) : Math.max(config.sound.points, 1);
+      if (!Number.isInteger(points) || points < 1)
+        throw new Error(`--points must be a positive integer, got "${options.points}"`);
+      const fleet = await startConfiguredSoundFleet(
+        config,
+        points,
+        options.input ?? config.sound.input,
+      );
+      console.log(
+        `sound fleet running with ${points} stream point(s); status: gencaster sound status`,
+      );
+      await waitForShutdownSignal();
+      await fleet.stop();
+    });
+
+  sound
+    .command('status')
+    .description("show each stream point's processes, uptime, restarts, CPU and audio level")
+    .action(async () => {
+      const status = await readFleetStatus(soundRunDir(loadConfig()));
+      if (!status) {
+        console.log('no sound fleet is running (start one with: gencaster sound --points 2)');
+        process.exitCode = 1;
+        return;
+      }
+      console.log(formatFleetStatus(status));
+    });
+}

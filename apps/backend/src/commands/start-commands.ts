@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { configureLogging } from '../logger.ts';
+import { openBackendDatabase } from '../open-backend-database.ts';
+import { waitForShutdownSignal } from '../shutdown.ts';
+import { startBackend } from '../start-backend.ts';
+
+/** `gencaster start` (the whole system) and `gencaster migrate`. */
+export function registerStartCommands(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'run the backend (GraphQL, OSC, engines, web apps) and, by default, the sound fleet',
+    )
+    .option(
+      '--sound-points <n>',
+      'stream points to launch with the backend (default GENCASTER_SOUND_POINTS or 2)',
+    )
+    .action(async (options: { soundPoints?: string }) => {
+      const config = loadConfig();
+      configureLogging(config.logLevel);
+      const soundPoints =
+        options.soundPoints === undefined ? config.sound.points : Number(options.soundPoints);
+      if (!Number.isInteger(soundPoints) || soundPoints < 0)
+        throw new Error('--sound-points must be 0 or more');
+      const backend = await startBackend(config, { soundPoints });
+      console.log(
+        `Gencaster is running: listener ${backend.url}/  editor ${backend.url}/editor/  (Ctrl+C stops)`,
+      );
+      const signal = await waitForShutdownSignal();
+      console.log(`received ${signal}, stopping`);
+      await backend.close();
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      const config = loadConfig();
+      configureLogging(config.logLevel);
+      const database = await openBackendDatabase(config);
+      await database.close();
+      console.log('database is up to date');
+    });
+}

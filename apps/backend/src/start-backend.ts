@@ -1,0 +1,142 @@
+import { mkdir } from 'node:fs/promises';
+import { releaseAllStreams, type Database } from '@gencaster/db';
+import {
+  createInProcessAckBus,
+  createInstructionSender,
+  createOscServer,
+  type InstructionSender,
+  type OscServer,
+} from '@gencaster/osc';
+import type { SoundFleet } from '@gencaster/sound';
+import type { BackendConfig } from './config.ts';
+import { startHttpServer, type RunningHttpServer } from './http-server.ts';
+import { createLogger } from './logger.ts';
+import { openBackendDatabase } from './open-backend-database.ts';
+import {
+  createDatabaseInstructionLedger,
+  createDatabaseLogSink,
+  createDatabaseStreamPointRegistry,
+} from './osc-ports.ts';
+import { startConfiguredSoundFleet } from './commands/sound-commands.ts';
+
+/** A running backend; `close()` stops everything in reverse start order. */
+export interface Backend extends AsyncDisposable {
+  url: string;
+  httpPort: number;
+  oscPort: number;
+  database: Database;
+  osc: OscServer;
+  instructions: InstructionSender;
+  close(): Promise<void>;
+}
+
+export interface StartBackendOptions {
+  /** Stream points to launch in this process (0 = none; an external `gencaster sound` may run). */
+  soundPoints?: number;
+}
+
+/**
+ * Starts one backend: database (migrated), OSC server, instruction sender, GraphQL API and the web
+ * apps on one HTTP server, and optionally a sound fleet that beacons to it.
+ *
+ * @example
+ * await using backend = await startBackend(loadConfig());
+ */
+export async function startBackend(
+  config: BackendConfig,
+  options: StartBackendOptions = {},
+): Promise<Backend> {
+  const log = createLogger('backend');
+  const stack: Array<{ name: string; stop: () => Promise<void> | void }> = [];
+  const stopAll = async () => {
+    for (const { name, stop } of stack.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log.error({ err: error, part: name }, 'stopping failed');
+      }
+    }
+    stack.length = 0;
+  };
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    const database = await openBackendDatabase(config);
+    stack.push({ name: 'database', stop: () => database.close() });
+    if (!config.redisUrl) {
+      // Single backend: listeners of a previous run are gone, so their streams are free again.
+      const released = await releaseAllStreams(database);
+      if (released > 0) log.info({ released }, 'released streams left over from the previous run');
+    }
+
+    const ackBus = createInProcessAckBus();
+    const ledger = createDatabaseInstructionLedger(database);
+    const osc = await createOscServer({
+      host: config.osc.host,
+      port: config.osc.port,
+      secret: config.osc.secret,
+      remoteActionPassword: config.osc.password,
+      registry: createDatabaseStreamPointRegistry(database),
+      ledger,
+      ackBus,
+      logSink: createDatabaseLogSink(database),
+      logger: createLogger('osc'),
+    });
+    stack.push({ name: 'osc', stop: () => osc.close() });
+    const instructions = createInstructionSender({ server: osc, ledger, ackBus });
+    stack.push({ name: 'instructions', stop: () => instructions.close() });
+
+    const http: RunningHttpServer = await startHttpServer({
+      host: config.host,
+      port: config.port,
+      graphql: (_request, response) => {
+        response
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end('{"error":"GraphQL API not wired"}');
+      },
+      health: async () => {
+        await database.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
+        return {
+          status: 'ok',
+          database: database.engine,
+          uptimeSeconds: Math.round(process.uptime()),
+          oscPort: osc.port,
+        };
+      },
+      listenerDir: config.web.listenerDir,
+      editorDir: config.web.editorDir,
+    });
+    stack.push({ name: 'http', stop: () => http.close() });
+
+    let fleet: SoundFleet | undefined;
+    if ((options.soundPoints ?? 0) > 0) {
+      fleet = await startConfiguredSoundFleet(
+        { ...config, osc: { ...config.osc, port: osc.port } },
+        options.soundPoints ?? 0,
+        config.sound.input,
+      );
+      stack.push({ name: 'sound', stop: () => fleet?.stop() });
+    }
+    log.info(
+      {
+        url: http.url,
+        oscPort: osc.port,
+        engine: database.engine,
+        soundPoints: options.soundPoints ?? 0,
+      },
+      'backend running',
+    );
+    return {
+      url: http.url,
+      httpPort: http.port,
+      oscPort: osc.port,
+      database,
+      osc,
+      instructions,
+      close: stopAll,
+      [Symbol.asyncDispose]: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
