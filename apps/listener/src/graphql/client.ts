@@ -1,20 +1,7 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { loadRuntimeConfig } from '../lib/runtime-config.ts';
-
-/** A GraphQL operation: its source text plus the result and variable types it produces. */
-export interface Operation<TResult, TVariables> {
-  readonly source: string;
-  /** Phantom fields that carry the types; never set. */
-  readonly __result?: TResult;
-  readonly __variables?: TVariables;
-}
-
-/** Declares a typed operation. */
-export function operation<TResult, TVariables = Record<string, never>>(
-  source: string,
-): Operation<TResult, TVariables> {
-  return { source };
-}
 
 /** An error reported by the GraphQL server or the transport, with the server's messages. */
 export class GraphqlRequestError extends Error {
@@ -65,7 +52,7 @@ function unwrap<T>(response: GraphqlResponse<T>): T {
 
 /** Runs a query or mutation over HTTP (with the session cookie) and returns its data. */
 export async function request<TResult, TVariables>(
-  op: Operation<TResult, TVariables>,
+  document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
 ): Promise<TResult> {
   const config = await loadRuntimeConfig();
@@ -76,7 +63,7 @@ export async function request<TResult, TVariables>(
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
     },
-    body: JSON.stringify({ query: op.source, variables }),
+    body: JSON.stringify({ query: print(document), variables }),
   });
   const body = (await response.json().catch(() => ({}))) as GraphqlResponse<TResult>;
   if (!response.ok && !body.errors) throw new GraphqlRequestError(`HTTP ${response.status}`);
@@ -95,7 +82,7 @@ export interface SubscriptionSink<T> {
  * Ending it tells the server (a `complete` message), which frees the listener's stream point.
  */
 export function subscribe<TResult, TVariables>(
-  op: Operation<TResult, TVariables>,
+  document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
   sink: SubscriptionSink<TResult>,
 ): () => void {
@@ -104,7 +91,7 @@ export function subscribe<TResult, TVariables>(
   void getWsClient().then((client) => {
     if (ended) return;
     dispose = client.subscribe<TResult>(
-      { query: op.source, variables: variables as Record<string, unknown> },
+      { query: print(document), variables: variables as Record<string, unknown> },
       {
         next: (value) => {
           try {
