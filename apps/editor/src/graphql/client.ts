@@ -65,8 +65,11 @@ export async function request<TResult, TVariables>(
   try {
     body = (await response.json()) as GraphQLResponse<TResult>;
   } catch {
+    body = {};
+  }
+  if (!body.errors && body.data == null) {
     throw new GraphQLRequestError([
-      { message: `server answered ${response.status} ${response.statusText}` },
+      { message: `server answered ${response.status} ${response.statusText} without data` },
     ]);
   }
   return unwrap(body);
