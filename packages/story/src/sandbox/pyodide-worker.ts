@@ -1,0 +1,91 @@
+// Worker-thread entry for Python runs: one Pyodide interpreter (loaded offline from npm) per
+// worker; runs are asyncio tasks, so waiting runs cost no CPU. A stalled run is stopped by the
+// pool through Pyodide's interrupt buffer (KeyboardInterrupt) or, failing that, by termination.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadPyodide } from 'pyodide';
+import { hardenRealm } from './harden-realm.ts';
+import { pythonPrelude } from './python-prelude.ts';
+import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('pyodide-worker must run in a worker thread');
+const boot = workerData as WorkerBoot;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+interface Waiting {
+  resolve: (value: string | undefined) => void;
+  reject: (error: Error) => void;
+}
+const waiting = new Map<string, Map<number, Waiting>>();
+let nextCallId = 1;
+
+/** The one JS function Python can reach: forwards a capability call to the host. */
+function call(runId: string, method: HostMethod, argsJson: string): Promise<string | undefined> {
+  const args = JSON.parse(argsJson) as unknown[];
+  const callId = nextCallId++;
+  return new Promise((resolve, reject) => {
+    let calls = waiting.get(runId);
+    if (!calls) waiting.set(runId, (calls = new Map()));
+    calls.set(callId, { resolve, reject });
+    post({ kind: 'call', runId, callId, method, args });
+  });
+}
+
+// Python's `js` module sees only this object, not our globalThis.
+const jsGlobals = Object.create(null) as Record<string, unknown>;
+jsGlobals.setTimeout = setTimeout;
+jsGlobals.clearTimeout = clearTimeout;
+const discard = (): void => undefined;
+const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide'))}/`;
+const pyodide = await loadPyodide({ indexURL, jsglobals: jsGlobals, stdout: discard, stderr: discard });
+const module = (pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module;
+pyodide.registerJsModule('_gencaster_host', { call });
+await pyodide.runPythonAsync(pythonPrelude);
+pyodide.unregisterJsModule('_gencaster_host');
+pyodide.unregisterJsModule('pyodide_js');
+pyodide.setInterruptBuffer(new Uint8Array(boot.interrupt));
+const globals = pyodide.globals;
+const run = globals.get('_gencaster_run') as (runId: string, mode: string, code: string, varsJson: string) => Promise<string>;
+const cancel = globals.get('_gencaster_cancel') as (runId: string) => void;
+const check = globals.get('_gencaster_check') as (mode: string, code: string) => string;
+hardenRealm(pyodide as unknown as Record<string, unknown>);
+
+port.on('message', (message: ToWorker) => {
+  switch (message.kind) {
+    case 'run': {
+      const { runId, mode, code, variables } = message;
+      run(runId, mode, code, JSON.stringify(variables)).then(
+        (json) => {
+          waiting.delete(runId);
+          const report = JSON.parse(json) as Omit<Extract<FromWorker, { kind: 'done' }>, 'kind' | 'runId' | 'ok'> & { error: unknown };
+          const { value, changed, deleted, error } = report;
+          post({ kind: 'done', runId, ok: !error, value, changed, deleted, ...(error ? { error: report.error } : {}) } as FromWorker);
+        },
+        (error: unknown) => {
+          waiting.delete(runId);
+          post({ kind: 'done', runId, ok: false, changed: {}, deleted: [], error: { kind: 'crashed', message: String(error).slice(-500) } });
+        },
+      );
+      return;
+    }
+    case 'check':
+      post({ kind: 'checked', runId: message.runId, result: JSON.parse(check(message.mode, message.code)) as Extract<FromWorker, { kind: 'checked' }>['result'] });
+      return;
+    case 'reply': {
+      const pending = waiting.get(message.runId)?.get(message.callId);
+      waiting.get(message.runId)?.delete(message.callId);
+      if (!pending) return;
+      if (message.ok) pending.resolve(message.value === undefined ? undefined : JSON.stringify(message.value));
+      else pending.reject(new Error(message.error ?? 'host call failed'));
+      return;
+    }
+    case 'cancel':
+      cancel(message.runId);
+      return;
+  }
+});
+
+setInterval(() => post({ kind: 'beat', heapBytes: module.HEAPU8.buffer.byteLength }), 50);
+post({ kind: 'ready' });
