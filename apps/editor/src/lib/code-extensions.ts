@@ -33,7 +33,7 @@ function languageSupport(language: CodeLanguage): Extension {
     case 'supercollider':
       return superCollider;
     case 'markdown':
-      return [markdown(), EditorView.lineWrapping];
+      return markdown();
   }
 }
 
@@ -54,6 +54,7 @@ export function codeExtensions(language: CodeLanguage, placeholderText: string):
     keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
     lintGutter(),
     placeholder(placeholderText),
+    EditorView.lineWrapping,
     languageSupport(language),
   ];
 }
