@@ -76,7 +76,7 @@ function record(value: unknown): Record<string, unknown> {
 export function normalizeDialog(raw: unknown): Dialog | null {
   const input = record(raw);
   if (input.type !== 'dialog') return null;
-  const content = (Array.isArray(input.content) ? input.content : []).slice(0, 100).flatMap((item) => {
+  const content = (Array.isArray(input.content) ? (input.content as unknown[]) : []).slice(0, 100).flatMap((item): Dialog['content'] => {
     const part = record(item);
     switch (part.type) {
       case 'text':

@@ -1,0 +1,145 @@
+// The graph walk (inventory §3.2): pure orchestration over ports, no I/O of its own.
+import type { EngineEvent, EngineOptions, EnginePorts, EngineResult, NodeContents } from './engine-types.ts';
+import { chooseNextNode } from './choose-next-node.ts';
+import { executeCell } from './execute-cell.ts';
+import { createScriptCapabilities } from './script-capabilities.ts';
+
+/** A listener's walk through a graph; see {@link createEngine}. */
+export interface Engine {
+  /** Walks until a dead end, max steps or `signal` aborts (the listener left). Never throws for cell failures. */
+  run(signal: AbortSignal): Promise<EngineResult>;
+  /** Releases the walk if it waits at a blocking node (editor action). */
+  release(): void;
+}
+
+/** Input of {@link createEngine}. */
+export interface CreateEngineInput {
+  ports: EnginePorts;
+  options?: EngineOptions;
+}
+
+function cellOrder(a: { cellOrder: number; uuid: string }, b: { cellOrder: number; uuid: string }): number {
+  if (a.cellOrder !== b.cellOrder) return a.cellOrder - b.cellOrder;
+  return a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0;
+}
+
+/**
+ * Creates an engine for one listener. Each node is read fresh from `ports.graph` when entered, so
+ * edits apply on the next traversal. Cells run in `cellOrder`, then uuid order; a failing cell
+ * (script error, instruction FAILURE or TIMEOUT) is logged at ERROR level and the walk goes on.
+ *
+ * @example
+ * const engine = createEngine({ ports, options: { maxSteps: 1000 } });
+ * const result = await engine.run(listenerLeft.signal); // { reason: 'dead_end', steps, lastNodeUuid }
+ */
+export function createEngine({ ports, options = {} }: CreateEngineInput): Engine {
+  const maxSteps = options.maxSteps ?? 10_000;
+  const stepDelayMs = options.stepDelayMs ?? 100;
+  const releases = new Set<() => void>();
+  const emit = (event: EngineEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A listener of events must not break the walk.
+    }
+  };
+  const log = (level: 10 | 20 | 30 | 40, message: string): void => ports.logger.log({ level, message, origin: 'graph_engine' });
+
+  const waitForRelease = async (nodeUuid: string, signal: AbortSignal): Promise<void> => {
+    const local = new AbortController();
+    const onAbort = (): void => local.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          releases.delete(done);
+          resolve();
+        };
+        releases.add(done);
+        local.signal.addEventListener('abort', done, { once: true });
+        ports.release?.waitForRelease(nodeUuid, local.signal).then(done, () => undefined);
+      });
+    } finally {
+      local.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+  };
+
+  const run = async (signal: AbortSignal): Promise<EngineResult> => {
+    const capabilities = createScriptCapabilities(ports, emit);
+    const context = { ports, options, signal, capabilities, emit };
+    let step = 0;
+    let current: string | null = null;
+    const finish = (reason: EngineResult['reason']): EngineResult => {
+      const result = { reason, steps: step, lastNodeUuid: current };
+      emit({ type: 'finished', result });
+      return result;
+    };
+    const graph = await ports.graph.loadGraph();
+    const resumed = await ports.position?.load();
+    current = resumed?.nodeUuid ?? graph.entryNodeUuid;
+    step = resumed?.step ?? 0;
+    if (!current) {
+      log(40, 'graph has no entry node');
+      return finish('no_entry_node');
+    }
+    if (options.cleanupCode && !resumed) {
+      await ports.instructions.run({ code: options.cleanupCode, signal }).catch((error: unknown) => log(30, `cleanup failed: ${String(error)}`));
+    }
+    while (step < maxSteps) {
+      if (signal.aborted) return finish('aborted');
+      let contents: NodeContents | null;
+      try {
+        contents = await ports.graph.loadNode(current);
+      } catch (error) {
+        log(40, `could not load node ${current}: ${error instanceof Error ? error.message : String(error)}`);
+        contents = null;
+      }
+      if (!contents) {
+        log(40, `node ${current} does not exist (deleted?); the walk ends here`);
+        return finish('dead_end');
+      }
+      step++;
+      await ports.position?.save({ nodeUuid: current, step });
+      emit({ type: 'node_entered', nodeUuid: current, step });
+      for (const cell of [...contents.cells].sort(cellOrder)) {
+        if (signal.aborted) return finish('aborted');
+        emit({ type: 'cell_started', nodeUuid: current, cellUuid: cell.uuid, cellType: cell.cellType });
+        try {
+          await executeCell(cell, context);
+          emit({ type: 'cell_finished', nodeUuid: current, cellUuid: cell.uuid, ok: true });
+        } catch (error) {
+          if (signal.aborted) return finish('aborted');
+          const message = error instanceof Error ? error.message : String(error);
+          log(40, `${cell.cellType} cell ${cell.uuid} in node "${contents.node.name}" failed: ${message}`);
+          emit({ type: 'cell_finished', nodeUuid: current, cellUuid: cell.uuid, ok: false, error: message });
+        }
+      }
+      if (signal.aborted) return finish('aborted');
+      if (contents.node.isBlockingNode && (options.blocking ?? 'wait') === 'wait') {
+        emit({ type: 'blocked', nodeUuid: current });
+        await waitForRelease(current, signal);
+        if (signal.aborted) return finish('aborted');
+        emit({ type: 'released', nodeUuid: current });
+      }
+      const next = await chooseNextNode(contents.outputDoors, context);
+      if (signal.aborted) return finish('aborted');
+      if (!next) {
+        log(20, `dead end at node "${contents.node.name}"`);
+        return finish('dead_end');
+      }
+      emit({ type: 'door_chosen', nodeUuid: current, doorUuid: next.door.uuid, edgeUuid: next.edge.uuid });
+      current = next.edge.inNodeUuid;
+      if (stepDelayMs > 0) await ports.clock.sleep(stepDelayMs, signal).catch(() => undefined);
+    }
+    log(30, `stopped after ${maxSteps} steps`);
+    return finish('max_steps');
+  };
+
+  return {
+    run,
+    release() {
+      for (const release of [...releases]) release();
+    },
+  };
+}
