@@ -18,21 +18,22 @@ export interface NetworkBlock {
 }
 
 /**
- * Drops every packet to or from one Janus instance: its HTTP API port (TCP) and its ICE/RTP port
- * range (UDP), in a table of its own so nothing else on the host is touched.
+ * Drops every packet to or from one Janus instance: its ICE/RTP port range (UDP) and, when given,
+ * its HTTP API port (TCP), in an nftables table of its own so nothing else on the host is touched.
  */
 export async function blockJanus(
-  httpPort: number,
+  httpPort: number | null,
   rtpRange: [number, number],
 ): Promise<NetworkBlock> {
-  const table = `gencaster_listener_${process.pid}_${httpPort}`;
+  const table = `gencaster_listener_${process.pid}_${rtpRange[0]}`;
   const range = `${rtpRange[0]}-${rtpRange[1]}`;
   const chain = (hook: string) =>
     [
       `  chain ${hook} {`,
       `    type filter hook ${hook} priority -10; policy accept;`,
-      `    tcp dport ${httpPort} drop`,
-      `    tcp sport ${httpPort} drop`,
+      ...(httpPort === null
+        ? []
+        : [`    tcp dport ${httpPort} drop`, `    tcp sport ${httpPort} drop`]),
       `    udp dport ${range} drop`,
       `    udp sport ${range} drop`,
       '  }',

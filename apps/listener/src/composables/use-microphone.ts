@@ -22,6 +22,7 @@ export function useMicrophone(room: Ref<number | null | undefined>) {
     microphone ??= createJanusMicrophone({
       server: config.janusUrl,
       iceServers: config.iceServers,
+      apiSecret: config.janusApiSecret,
       onLocalTrack: (track) => (localTrack.value = track),
       onState: (next, why) => {
         state.value = next;

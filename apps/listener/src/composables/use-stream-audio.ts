@@ -23,6 +23,7 @@ export function useStreamAudio(mountpoint: Ref<number | null | undefined>) {
     player ??= createJanusStreamPlayer({
       server: config.janusUrl,
       iceServers: config.iceServers,
+      apiSecret: config.janusApiSecret,
       onTrack: (next) => (track.value = next),
       onState: (next, why) => {
         state.value = next;

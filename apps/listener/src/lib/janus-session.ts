@@ -20,6 +20,8 @@ export function initJanus(): Promise<void> {
 export interface JanusServerOptions {
   server: string;
   iceServers: RTCIceServer[];
+  /** Janus `api_secret`, when the server requires one. */
+  apiSecret?: string | undefined;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function openJanusSession(
     const janus: Janus = new Janus({
       server: options.server,
       iceServers: options.iceServers,
+      ...(options.apiSecret ? { apisecret: options.apiSecret } : {}),
       destroyOnUnload: true,
       success: () => {
         if (lost) return;

@@ -4,6 +4,8 @@ export interface RuntimeConfig {
   graphqlUrl: string;
   /** Janus HTTP API, e.g. `http://host:8088/janus`. */
   janusUrl: string;
+  /** Janus `api_secret`, if the server requires one (the sound fleet does). */
+  janusApiSecret: string | undefined;
   /** ICE servers handed to Janus' RTCPeerConnection. */
   iceServers: RTCIceServer[];
 }
@@ -12,7 +14,7 @@ let cached: Promise<RuntimeConfig> | undefined;
 
 /**
  * Loads the runtime configuration once: `config.json` next to the built app (written or served by
- * the backend) may set `graphqlUrl`, `janusUrl` and `iceServers`; anything missing falls back to
+ * the backend) may set `graphqlUrl`, `janusUrl`, `janusApiSecret` and `iceServers`; anything missing falls back to
  * `/graphql` on this origin and Janus on this host (port 8088 over http, 8089 over https).
  */
 export function loadRuntimeConfig(): Promise<RuntimeConfig> {
@@ -29,6 +31,7 @@ async function fetchConfig(): Promise<RuntimeConfig> {
     return {
       graphqlUrl: typeof json.graphqlUrl === 'string' ? json.graphqlUrl : defaults.graphqlUrl,
       janusUrl: typeof json.janusUrl === 'string' ? json.janusUrl : defaults.janusUrl,
+      janusApiSecret: typeof json.janusApiSecret === 'string' ? json.janusApiSecret : undefined,
       iceServers: Array.isArray(json.iceServers) ? json.iceServers : defaults.iceServers,
     };
   } catch {
@@ -45,6 +48,7 @@ export function defaultRuntimeConfig(
   return {
     graphqlUrl: '/graphql',
     janusUrl: `${secure ? 'https' : 'http'}://${host}:${secure ? 8089 : 8088}/janus`,
+    janusApiSecret: undefined,
     iceServers: [],
   };
 }

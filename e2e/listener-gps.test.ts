@@ -1,0 +1,80 @@
+// GPS: with Chromium's geolocation override, the GPS dialog's checkbox starts watchPosition and the
+// position arrives as numeric stream variables; after a reload GPS resumes without asking again.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchTestBrowser, type TestBrowser } from './support/listener-browser.ts';
+import { startListenerBackend, type ListenerBackend } from './support/listener-backend.ts';
+import { createTestGraph } from './support/listener-graphs.ts';
+import { saveScreenshot } from './support/listener-output.ts';
+import {
+  ensureListenerBuilt,
+  fullStackUnavailableReason,
+  warnSkip,
+} from './support/listener-requirements.ts';
+
+const skip = warnSkip('listener-gps', fullStackUnavailableReason());
+const position = { latitude: 52.52, longitude: 13.405, accuracy: 7 };
+
+describe.skipIf(skip)('GPS streaming', { timeout: 240_000 }, () => {
+  let server: ListenerBackend;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    ensureListenerBuilt();
+    server = await startListenerBackend({ soundPoints: 1 });
+    await server.waitForPoints(1);
+    await createTestGraph(server, {
+      name: 'Listener GPS',
+      slug: 'listener-gps',
+      nodes: [
+        {
+          name: 'Start',
+          cells: [{ type: 'PYTHON', code: 'yield Dialog.gps()\nawait asyncio.sleep(600)' }],
+        },
+      ],
+    });
+    browser = await launchTestBrowser({ geolocation: position });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function streamOf(page: Page): Promise<string> {
+    const state = page.getByTestId('stream-state');
+    await expect.poll(() => state.getAttribute('data-stream'), { timeout: 30_000 }).not.toBe('');
+    return (await state.getAttribute('data-stream')) ?? '';
+  }
+
+  it('sends the position as stream variables after consent, and again after a reload', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/listen/listener-gps`);
+    await page.getByTestId('start-button').click();
+    const checkbox = page.getByTestId('dialog-checkbox-gps');
+    await checkbox.waitFor({ timeout: 30_000 });
+    await saveScreenshot(page, 'gps-1-dialog');
+    await checkbox.click();
+    await page.getByTestId('dialog').waitFor({ state: 'hidden', timeout: 15_000 });
+
+    const stream = await streamOf(page);
+    await expect
+      .poll(async () => (await server.variables(stream)).latitude, { timeout: 15_000 })
+      .toBe(String(position.latitude));
+    const variables = await server.variables(stream);
+    expect(variables.longitude).toBe(String(position.longitude));
+    expect(variables.accuracy).toBe(String(position.accuracy));
+    for (const key of ['latitude', 'longitude', 'accuracy'])
+      expect(Number.isFinite(Number(variables[key]))).toBe(true);
+    await saveScreenshot(page, 'gps-2-streaming');
+
+    // Reload: a new session (new stream) gets the position without the listener consenting again.
+    await page.reload();
+    const reloadedStream = await streamOf(page);
+    expect(reloadedStream).not.toBe(stream);
+    await expect
+      .poll(async () => (await server.variables(reloadedStream)).longitude, { timeout: 15_000 })
+      .toBe(String(position.longitude));
+    await saveScreenshot(page, 'gps-3-after-reload');
+  });
+});
