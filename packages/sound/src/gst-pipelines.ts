@@ -16,6 +16,8 @@ export interface OutPipelineOptions extends OutPipelineTuning {
   /** JACK client name of the pipeline; its ports are `<client>:in_src_1/2`. */
   clientName: string;
   rtpPort: number;
+  /** Extra 127.0.0.1 ports that get a copy of the RTP (monitoring, tests). */
+  monitorPorts?: readonly number[];
   /** Interval of `level` messages in ms (default 250). */
   levelIntervalMs?: number;
 }
@@ -28,7 +30,7 @@ export function outPipelinePorts(clientName: string): [string, string] {
 /**
  * `gst-launch-1.0 -m` arguments: jackaudiosrc (connect=none; scsynth connects itself via
  * SC_JACK_DEFAULT_OUTPUTS) → level (posts peak/RMS messages, parsed from -m output) → Opus →
- * RTP pt 111 → UDP to Janus on 127.0.0.1.
+ * RTP pt 111 → UDP to Janus on 127.0.0.1 (plus optional monitor copies).
  */
 export function outPipelineArgs(o: OutPipelineOptions): string[] {
   const levelNs = (o.levelIntervalMs ?? 250) * 1_000_000;
@@ -63,9 +65,8 @@ export function outPipelineArgs(o: OutPipelineOptions): string[] {
     'rtpopuspay',
     'pt=111',
     '!',
-    'udpsink',
-    'host=127.0.0.1',
-    `port=${o.rtpPort}`,
+    'multiudpsink',
+    `clients=${[o.rtpPort, ...(o.monitorPorts ?? [])].map((port) => `127.0.0.1:${port}`).join(',')}`,
     'sync=false',
   ];
 }

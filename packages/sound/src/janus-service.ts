@@ -15,6 +15,14 @@ export interface JanusMount {
   rtpIn: number;
 }
 
+/** A mountpoint as listed by Janus. */
+export interface JanusMountpointInfo {
+  id: number;
+  description: string;
+  /** Milliseconds since the last RTP packet (small = live), null if Janus did not say. */
+  ageMs: number | null;
+}
+
 /** Options of {@link createJanusService}. */
 export interface JanusServiceOptions {
   configDir: string;
@@ -34,6 +42,8 @@ export interface JanusService {
   readonly process: SupervisedProcess;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Every mountpoint Janus has (private ones included), with `age_ms`. */
+  listMountpoints(): Promise<JanusMountpointInfo[]>;
   /** Milliseconds since the mountpoint last received RTP (`age_ms`), null if unknown. */
   mountpointAges(): Promise<Map<number, number | null>>;
 }
@@ -119,6 +129,22 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
     );
   };
 
+  const listMountpoints = (): Promise<JanusMountpointInfo[]> =>
+    withJanusPlugin(url, STREAMING, apiSecret, async (h) => {
+      // With the admin key, `list` includes private mountpoints.
+      const data = await h.request({ request: 'list', admin_key: adminKey });
+      const list = (data.list ?? []) as Array<{
+        id: number;
+        description?: string;
+        media?: Array<{ age_ms?: number }>;
+      }>;
+      return list.map((entry) => ({
+        id: entry.id,
+        description: entry.description ?? '',
+        ageMs: typeof entry.media?.[0]?.age_ms === 'number' ? entry.media[0].age_ms : null,
+      }));
+    });
+
   const proc = createSupervisedProcess({
     name: 'janus',
     command: 'janus',
@@ -135,21 +161,12 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
     process: proc,
     start: () => proc.start(),
     stop: () => proc.stop(),
+    listMountpoints,
     async mountpointAges() {
-      const ages = new Map<number, number | null>();
-      await withJanusPlugin(url, STREAMING, apiSecret, async (h) => {
-        for (const m of o.mounts) {
-          try {
-            const data = await h.request({ request: 'info', id: m.room, admin_key: adminKey });
-            const media = (data.info as { media?: Array<{ age_ms?: number }> } | undefined)
-              ?.media?.[0];
-            ages.set(m.room, typeof media?.age_ms === 'number' ? media.age_ms : null);
-          } catch {
-            ages.set(m.room, null);
-          }
-        }
-      });
-      return ages;
+      const listed = await listMountpoints();
+      return new Map(
+        o.mounts.map((m) => [m.room, listed.find((entry) => entry.id === m.room)?.ageMs ?? null]),
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 
 /** What one stream point's sclang is told through its environment (read by our SuperCollider class). */
 export interface SclangPointEnv {
@@ -61,7 +62,9 @@ export function sclangEnv(p: SclangPointEnv): NodeJS.ProcessEnv {
 
 /**
  * Writes a sclang language config (`-l`) whose includePaths add our class folder, so nothing is
- * written into the user's home. Returns the file path.
+ * written into the user's home. A copy or symlink of the same folder already installed in the user
+ * extension dir goes on excludePaths, because sclang refuses to compile duplicate classes.
+ * Returns the file path.
  */
 export function writeSclangConfig(dir: string, includePaths: readonly string[]): string {
   mkdirSync(dir, { recursive: true });
@@ -70,11 +73,36 @@ export function writeSclangConfig(dir: string, includePaths: readonly string[]):
     items.length === 0
       ? ' []\n'
       : '\n' + items.map((item) => `    - ${JSON.stringify(item)}\n`).join('');
+  const exclude = installedDuplicates(includePaths);
   writeFileSync(
     file,
-    `includePaths:${list(includePaths)}excludePaths: []\npostInlineWarnings: false\nexcludeDefaultPaths: false\n`,
+    `includePaths:${list(includePaths)}excludePaths:${list(exclude)}postInlineWarnings: false\nexcludeDefaultPaths: false\n`,
   );
   return file;
+}
+
+/** Entries of sclang's user extension dir that are an include path (same real path or same folder name). */
+function installedDuplicates(includePaths: readonly string[]): string[] {
+  const dataHome = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  const userExtensions = join(dataHome, 'SuperCollider', 'Extensions');
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  };
+  const wanted = new Set(includePaths.map(real));
+  const names = new Set(includePaths.map((path) => basename(path)));
+  let entries: string[];
+  try {
+    entries = readdirSync(userExtensions);
+  } catch {
+    return [];
+  }
+  return entries
+    .map((entry) => join(userExtensions, entry))
+    .filter((path) => names.has(basename(path)) || wanted.has(real(path)));
 }
 
 /** sclang arguments: daemon mode (no stdin), fixed lang port, our language config, the startup file. */

@@ -44,6 +44,8 @@ export interface SoundFleetOptions {
   /** Shared OSC secret handed to sclang as GENCASTER_OSC_SECRET. */
   oscSecret?: string;
   gst?: OutPipelineTuning;
+  /** `rtpMonitorPorts[i]`: a 127.0.0.1 port that receives a copy of point i+1's Opus RTP (tests, recording). */
+  rtpMonitorPorts?: readonly number[];
   logger: SoundLogger;
   /** Directory of cross-process port locks (default: <tmp>/gencaster-ports). */
   portLockDir?: string;
@@ -218,6 +220,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
           startupFile,
           includePaths,
           gst: options.gst,
+          rtpMonitorPorts: [options.rtpMonitorPorts?.[p.index - 1] ?? []].flat(),
           logger: log,
         }),
       );

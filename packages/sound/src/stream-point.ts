@@ -48,6 +48,8 @@ export interface StreamPointOptions {
   startupFile: string;
   includePaths: readonly string[];
   gst?: OutPipelineTuning;
+  /** Extra 127.0.0.1 ports receiving a copy of this point's RTP. */
+  rtpMonitorPorts?: readonly number[];
   logger: SoundLogger;
   /** Max wait for scsynth to link into GStreamer after (re)starting sclang (default 45 s). */
   sclangReadyTimeoutMs?: number;
@@ -155,6 +157,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
         jackServer: o.jackServer,
         clientName: outClient,
         rtpPort: o.ports.rtpOut,
+        monitorPorts: o.rtpMonitorPorts,
         ...o.gst,
       }),
     ],
