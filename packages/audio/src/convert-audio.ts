@@ -18,6 +18,8 @@ export interface ConvertAudioOptions {
   outputPath: string;
   /** 1 or 2; inputs with more channels are downmixed by ffmpeg's default matrix. */
   channels: number;
+  /** Decoding stops after this much audio (the caller rejects longer results). */
+  maxSeconds: number;
   totalSeconds: number | null;
   timeoutMs: number;
   displayName: string;
@@ -39,6 +41,7 @@ export async function convertAudio(options: ConvertAudioOptions): Promise<void> 
       ...['-i', options.inputPath],
       ...['-map', '0:a:0', '-vn', '-sn', '-dn', '-map_metadata', '-1'],
       ...['-ac', String(options.channels), '-ar', String(storedSampleRate), '-c:a', 'pcm_f32le'],
+      ...['-t', String(options.maxSeconds)],
       ...(report ? ['-progress', 'pipe:1', '-stats_period', '0.25'] : []),
       ...['-f', 'wav', '-y', options.outputPath],
     ],

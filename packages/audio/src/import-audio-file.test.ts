@@ -304,6 +304,12 @@ describe.skipIf(missing.length > 0)('importAudioFile', () => {
     expect(produced).toBeLessThanOrEqual(8 * 2 ** 20);
   });
 
+  it('rejects audio longer than the duration limit', async () => {
+    const wav = soxTone({ dir: root, name: 'three.wav', seconds: 3, rate: 48_000, channels: 1 });
+    const declared = await importInto(wav, 'three.wav', { maxDurationSeconds: 2 });
+    await expectRejected(declared.result, declared.dirs, /longer than the limit of 2 seconds/);
+  });
+
   it('rejects audio-less content in an accepted container (video-only file)', async () => {
     const path = join(root, 'video.mkv');
     const { spawnSync } = await import('node:child_process');

@@ -24,7 +24,15 @@ export interface ImportAudioFileOptions {
   timeoutMs?: number;
   /** Where uploads are spooled before decoding; default the OS temp dir. */
   tempDir?: string;
+  /**
+   * Longest accepted audio; default and upper bound {@link maxStoredSeconds} (a stereo float WAV
+   * must stay below the format's 4 GiB data limit).
+   */
+  maxDurationSeconds?: number;
 }
+
+/** Three hours: 3 h × 48 kHz × 2 channels × 4 bytes ≈ 4.15 GB, just under WAV's 4 GiB limit. */
+export const maxStoredSeconds = 3 * 60 * 60;
 
 /** A validated, converted audio file stored under its generated name. */
 export interface ImportedAudio {
@@ -72,11 +80,15 @@ export async function importAudioFile(options: ImportAudioFileOptions): Promise<
   try {
     const info = await inspectAudio(received.path, { displayName });
     if (info.formatName === 'ogg') await rejectIncompleteOgg(received.path, displayName);
+    const maxSeconds = Math.min(options.maxDurationSeconds ?? maxStoredSeconds, maxStoredSeconds);
+    if (info.durationSeconds !== null && info.durationSeconds > maxSeconds)
+      throw tooLong(displayName, maxSeconds);
     await mkdir(options.storageDir, { recursive: true });
     await convertAudio({
       inputPath: received.path,
       outputPath: partialPath,
       channels: Math.min(info.channels, 2),
+      maxSeconds: maxSeconds + 1,
       totalSeconds: info.durationSeconds,
       timeoutMs: options.timeoutMs ?? 10 * 60_000,
       displayName,
@@ -84,6 +96,7 @@ export async function importAudioFile(options: ImportAudioFileOptions): Promise<
     });
     const stored = await readWavLayout(partialPath);
     const durationSeconds = stored.frames / storedSampleRate;
+    if (durationSeconds > maxSeconds) throw tooLong(displayName, maxSeconds);
     if (stored.frames === 0) {
       throw new GencasterError(
         'INVALID_INPUT',
@@ -118,6 +131,16 @@ export async function importAudioFile(options: ImportAudioFileOptions): Promise<
   } finally {
     await received.dispose();
   }
+}
+
+function tooLong(displayName: string, maxSeconds: number): GencasterError {
+  return new GencasterError(
+    'INVALID_INPUT',
+    `${displayName} is longer than the limit of ${maxSeconds} seconds`,
+    {
+      details: { maxSeconds },
+    },
+  );
 }
 
 async function rejectIncompleteOgg(path: string, displayName: string): Promise<void> {

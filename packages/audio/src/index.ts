@@ -1,5 +1,6 @@
 export {
   importAudioFile,
+  maxStoredSeconds,
   type ImportAudioFileOptions,
   type ImportedAudio,
 } from './import-audio-file.ts';
