@@ -61,6 +61,18 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
+/** Largest stream variable value a script may write (longer values are dropped and logged). */
+export const maxVariableLength = 64 * 1024;
+
+function boundVariables(changed: Record<string, string>, capabilities: ScriptCapabilities | undefined): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(changed).slice(0, 1000)) {
+    if (key.length <= 512 && value.length <= maxVariableLength) kept[key] = value;
+    else capabilities?.log('error', `variable "${key.slice(0, 64)}" not saved: key or value too long (${value.length} chars)`);
+  }
+  return kept;
+}
+
 const failed = (error: ScriptFailure): ScriptRunResult => ({ ok: false, changed: {}, deleted: [], error });
 
 /**
@@ -121,7 +133,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           run?.calls.abort();
           slot.interruptedAt = undefined;
           slot.interrupt[0] = 0;
-          const { ok, value, changed, deleted, error } = message;
+          const { ok, value, deleted, error } = message;
+          const changed = boundVariables(message.changed, run?.capabilities);
           run?.finish(error ? { ok, value, changed, deleted, error } : { ok, value, changed, deleted });
           if (slot.retiring && slot.pending.size === 0) void retire(slot);
           return;

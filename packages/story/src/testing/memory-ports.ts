@@ -1,0 +1,164 @@
+// In-memory implementations of the engine ports, for tests and benchmarks (and as a reference
+// for the backend's real ports). Graph edits are visible on the next node entry.
+import type { LogLevel } from '@gencaster/domain';
+import type { Dialog } from '../dialog.ts';
+import type {
+  Clock,
+  EngineCell,
+  EngineDoor,
+  EngineNode,
+  EnginePorts,
+  EnginePosition,
+  GraphSource,
+  InstructionPort,
+  VariableStore,
+} from '../engine/engine-types.ts';
+import type { ScriptSandbox } from '../sandbox/sandbox-types.ts';
+
+/** A mutable graph held in memory. */
+export interface MemoryGraph {
+  entryNodeUuid: string | null;
+  nodes: Map<string, { node: EngineNode; cells: EngineCell[]; outputDoors: EngineDoor[] }>;
+}
+
+/** A GraphSource over a {@link MemoryGraph}; copies on read so later edits do not leak into a running node. */
+export function createMemoryGraphSource(graph: MemoryGraph): GraphSource {
+  return {
+    loadGraph: async () => ({ uuid: 'graph', entryNodeUuid: graph.entryNodeUuid }),
+    loadNode: async (uuid) => {
+      const entry = graph.nodes.get(uuid);
+      return entry ? (structuredClone(entry) as typeof entry) : null;
+    },
+  };
+}
+
+/** An event-driven variable store (waitFor resolves on set, no polling). */
+export function createMemoryVariableStore(initial: Record<string, string> = {}): VariableStore & { values: Map<string, string> } {
+  const values = new Map(Object.entries(initial));
+  const waiters = new Set<{ key: string; resolve: (value: string) => void }>();
+  return {
+    values,
+    getAll: async () => Object.fromEntries(values),
+    set: async (key, value) => {
+      values.set(key, value);
+      for (const waiter of [...waiters]) if (waiter.key === key) waiter.resolve(value);
+    },
+    delete: async (key) => {
+      values.delete(key);
+    },
+    waitFor: (key, timeoutMs, signal) =>
+      new Promise<string>((resolve, reject) => {
+        const present = values.get(key);
+        if (present !== undefined) return resolve(present);
+        const waiter = {
+          key,
+          resolve: (value: string) => {
+            cleanup();
+            resolve(value);
+          },
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onAbort = (): void => {
+          cleanup();
+          reject(new Error('aborted'));
+        };
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          signal.removeEventListener('abort', onAbort);
+        };
+        waiters.add(waiter);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
+}
+
+/** The real clock (setTimeout based, abortable). */
+export function createSystemClock(): Clock {
+  return {
+    now: () => Date.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(new Error('aborted'));
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, ms);
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          reject(new Error('aborted'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+  };
+}
+
+/** Records what the engine sent; `fail` makes `run` reject for matching code (FAILURE). */
+export function createRecordingInstructions(fail: (code: string) => boolean = () => false): InstructionPort & { sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    run: async ({ code }) => {
+      sent.push(`code:${code}`);
+      if (fail(code)) throw new Error(`instruction FAILURE: ${code}`);
+      return { returnValue: '' };
+    },
+    playAudio: async ({ audioFileUuid, playback, volume }) => {
+      sent.push(`audio:${audioFileUuid}:${playback}:${volume}`);
+    },
+    speak: async ({ ssml }) => {
+      sent.push(`speak:${ssml}`);
+    },
+  };
+}
+
+/** Everything an in-memory engine test needs, with recorded logs and dialogs. */
+export interface MemoryPorts extends EnginePorts {
+  logs: Array<{ level: LogLevel; message: string }>;
+  shown: Dialog[];
+  instructions: ReturnType<typeof createRecordingInstructions>;
+  variables: ReturnType<typeof createMemoryVariableStore>;
+  saved: EnginePosition[];
+}
+
+/** Options of {@link createMemoryPorts}. */
+export interface MemoryPortsOptions {
+  graph: MemoryGraph;
+  sandbox: ScriptSandbox;
+  random?: () => number;
+  variables?: Record<string, string>;
+  /** Called for each dialog shown (e.g. to answer it by setting a variable). */
+  onDialog?: (dialog: Dialog, ports: MemoryPorts) => void;
+  failInstruction?: (code: string) => boolean;
+  resumeAt?: EnginePosition;
+}
+
+/** Builds in-memory ports around a real sandbox. */
+export function createMemoryPorts(options: MemoryPortsOptions): MemoryPorts {
+  const logs: MemoryPorts['logs'] = [];
+  const shown: Dialog[] = [];
+  const saved: EnginePosition[] = [];
+  const ports: MemoryPorts = {
+    graph: createMemoryGraphSource(options.graph),
+    instructions: createRecordingInstructions(options.failInstruction),
+    variables: createMemoryVariableStore(options.variables),
+    dialogs: {
+      show: async (dialog) => {
+        shown.push(dialog);
+        options.onDialog?.(dialog, ports);
+      },
+    },
+    clock: createSystemClock(),
+    logger: { log: ({ level, message }) => logs.push({ level, message }) },
+    random: options.random ?? Math.random,
+    sandbox: options.sandbox,
+    position: { load: async () => options.resumeAt ?? null, save: async (position) => void saved.push(position) },
+    logs,
+    shown,
+    saved,
+  };
+  return ports;
+}
