@@ -28,11 +28,11 @@ export interface OpenDatabaseOptions {
  * await migrate(database);
  */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return Promise.resolve(openPostgres(options.url, options.poolSize ?? 10));
   return openPGlite(options);
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});

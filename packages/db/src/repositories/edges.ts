@@ -59,13 +59,14 @@ export async function listNodeEdges(handle: DbHandle, nodeUuid: string): Promise
     handle.db
       .selectFrom('edge as e')
       .selectAll('e')
-      .where(({ exists, selectFrom, or }) =>
-        exists(
-          selectFrom('nodeDoor as d')
+      .where((outer) =>
+        outer.exists(
+          outer
+            .selectFrom('nodeDoor as d')
             .select('d.uuid')
             .where('d.nodeUuid', '=', id)
             .where((eb) =>
-              or([
+              eb.or([
                 eb('d.uuid', '=', eb.ref('e.inNodeDoorUuid')),
                 eb('d.uuid', '=', eb.ref('e.outNodeDoorUuid')),
               ]),

@@ -1,5 +1,4 @@
 import {
-  audioCellSchema,
   createScriptCellSchema,
   GencasterError,
   parseInput,
@@ -12,6 +11,7 @@ import {
 } from '@gencaster/domain';
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import type { audioCellSchema } from '@gencaster/domain';
 import type { DbHandle } from '../database.ts';
 import { withDatabaseErrors } from '../database-errors.ts';
 import { withTransaction } from '../transaction.ts';

@@ -131,10 +131,11 @@ export async function freeStreamPoints(
       .selectFrom('streamPoint as p')
       .selectAll('p')
       .where('p.lastLive', '>', since)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('stream as s')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('stream as s')
               .select('s.uuid')
               .whereRef('s.streamPointUuid', '=', 'p.uuid')
               .where('s.active', '=', true),

@@ -64,6 +64,18 @@ export async function assignStream(handle: DbHandle, request: AssignStreamInput)
   });
 }
 
+const streamColumns = [
+  'uuid',
+  'createdDate',
+  'modifiedDate',
+  'streamPointUuid',
+  'graphUuid',
+  'numListeners',
+  'active',
+  'shared',
+  'endedDate',
+] as const;
+
 interface Clock {
   now: Date;
   windowMs: number;
@@ -195,21 +207,28 @@ export async function leaveStream(
 ): Promise<LeaveResult> {
   const input = parseInput(streamListenerSchema, request);
   return withTransaction(handle, async (tx) => {
-    await lockStream(tx, input.streamUuid);
+    // The delete's trigger decrements (and row-locks) the stream; joins lock it before checking
+    // `active`, so releasing at 0 below cannot race with a join.
     const removed = await tx.db
       .deleteFrom('streamListener')
       .where('streamUuid', '=', input.streamUuid)
       .where('listenerId', '=', input.listenerId)
       .returning('listenerId')
       .executeTakeFirst();
-    let stream = await readStream(tx, input.streamUuid);
-    let released = false;
-    if (stream.active && stream.numListeners === 0) {
-      await markReleased(tx, stream.uuid);
-      stream = await readStream(tx, stream.uuid);
-      released = true;
-    }
-    return { stream, left: removed !== undefined, released };
+    const id = input.streamUuid;
+    const result = await sql<Stream & { released: boolean }>`
+      with before as (select active and num_listeners = 0 as releasing from stream where uuid = ${id})
+      update stream set
+        active = active and not (select releasing from before),
+        ended_date = case when (select releasing from before) then now() else ended_date end
+      where uuid = ${id}
+      returning ${sql.join(streamColumns.map((c) => sql.ref(c)))}, (select releasing from before) as released`.execute(
+      tx.db,
+    );
+    const stream = result.rows[0];
+    if (!stream) throw new GencasterError('NOT_FOUND', `stream ${input.streamUuid} does not exist`);
+    const { released, ...rest } = stream;
+    return { stream: rest, left: removed !== undefined, released };
   });
 }
 
