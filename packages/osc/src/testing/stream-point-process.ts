@@ -40,6 +40,8 @@ export interface TestStreamPoint extends AsyncDisposable {
   langPort: number;
   synthPort: number;
   jackName: string;
+  /** `Date.now()` when sclang was spawned (JACK already running). */
+  startedAt: number;
   /** Everything sclang printed so far. */
   output(): string;
   /** Stops sclang (via /gencaster/quit), scsynth and jackd, by PID; escalates to SIGKILL. */
@@ -112,6 +114,7 @@ export async function startTestStreamPoint(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   let output = '';
+  const startedAt = Date.now();
   const sclang = spawn('sclang', ['-D', '-u', String(langPort), superColliderStartupFile], {
     env: {
       ...baseEnv,
@@ -161,6 +164,7 @@ export async function startTestStreamPoint(
     langPort,
     synthPort,
     jackName,
+    startedAt,
     output: () => output,
     stop,
     [Symbol.asyncDispose]: stop,

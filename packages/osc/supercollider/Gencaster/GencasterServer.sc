@@ -200,10 +200,19 @@ GencasterServer {
 		var id = nextPlaybackId = nextPlaybackId + 1;
 		var entry = IdentityDictionary[\path -> path, \callback -> callback, \done -> false];
 		playbacks.put(id, entry);
-		Buffer.read(server, path.asString, action: { |buffer|
+		if(File.exists(path.asString).not) {
+			this.prFinishPlayback(id, "cannot read sound file " ++ path);
+			^id
+		};
+		// scsynth never answers a file it cannot decode: give up after 10 s
+		SystemClock.sched(10, {
+			if(entry[\node].isNil) { this.prFinishPlayback(id, "cannot read sound file " ++ path) };
+			nil
+		});
+		entry[\buffer] = Buffer.read(server, path.asString, action: { |buffer|
 			entry[\buffer] = buffer;
 			case
-			{ entry[\done] } { buffer.free }
+			{ entry[\done] } { nil } // stopped while loading: prFinishPlayback freed it
 			{ buffer.numFrames.isNil or: { buffer.numFrames <= 0 } } {
 				this.prFinishPlayback(id, "cannot read sound file " ++ path)
 			}
@@ -291,8 +300,7 @@ GencasterServer {
 		server = Server(name.asSymbol, NetAddr("127.0.0.1", synthPort), options);
 		Server.default = server;
 		server.waitForBoot({
-			this.addSynthDefs;
-			server.sync;
+			this.addSynthDefs; // scsynth handles commands in order: no sync needed before the first Synth
 			beacon = SkipJack({ this.sendBeacon }, 5.0, name: "gencasterBeacon", autostart: false);
 			beacon.start;
 			this.sendBeacon;
