@@ -249,6 +249,103 @@ describe.skipIf(missing.binaries.length > 0)(
       rememberPids();
     });
 
+    it('a killed GStreamer sender restarts alone and is re-linked to the still playing scsynth', async () => {
+      await backend.sendInstruction(
+        fleet!.points[1]!.ports.lang,
+        'sine-p2',
+        SINE.replace('440', '880'),
+      );
+      await waitUntil('point 2 playing', () => (point(2).level.rmsDb ?? -200) > -18, {
+        timeoutMs: 10_000,
+      });
+      const before = {
+        gst: proc(2, 'gst-out').pid!,
+        sclang: proc(2, 'sclang').pid,
+        jackd: proc(2, 'jackd').pid,
+      };
+      const killedAt = Date.now();
+      process.kill(before.gst, 'SIGKILL');
+      await waitUntil(
+        'gst-out of point 2 restarted',
+        () => proc(2, 'gst-out').restarts === 1 && proc(2, 'gst-out').state === 'running',
+        { timeoutMs: 15_000 },
+      );
+      // The level meter was reset on restart: a reading at the sine level proves the re-link.
+      await waitUntil('sine level after the re-link', () => (point(2).level.rmsDb ?? -200) > -18, {
+        timeoutMs: 10_000,
+      });
+      console.warn(`gst-out crash → audio back in ${Date.now() - killedAt} ms`);
+      expect(proc(2, 'sclang').pid).toBe(before.sclang);
+      expect(proc(2, 'jackd').pid).toBe(before.jackd);
+      rememberPids();
+    });
+
+    it('a killed scsynth makes its sclang restart; the point beacons and plays again', async () => {
+      const before = { scsynth: proc(2, 'scsynth').pid!, sclang: proc(2, 'sclang').pid! };
+      const killedAt = Date.now();
+      process.kill(before.scsynth, 'SIGKILL');
+      await waitUntil(
+        'new sclang + scsynth on point 2',
+        () =>
+          proc(2, 'sclang').restarts === 1 &&
+          proc(2, 'sclang').state === 'running' &&
+          proc(2, 'scsynth').pid !== null &&
+          proc(2, 'scsynth').pid !== before.scsynth,
+        { timeoutMs: 30_000 },
+      );
+      await waitUntil(
+        'point 2 beacons again',
+        () =>
+          backend.received.some(
+            (m) => m.address === '/beacon' && m.fields.name === 'SuperCollider2' && m.at > killedAt,
+          ),
+        { timeoutMs: 10_000 },
+      );
+      await backend.sendInstruction(fleet!.points[1]!.ports.lang, 'sine-p2-again', SINE);
+      await waitUntil('point 2 audible again', () => (point(2).level.rmsDb ?? -200) > -18, {
+        timeoutMs: 10_000,
+      });
+      console.warn(`scsynth crash → audible again in ${Date.now() - killedAt} ms`);
+      expect(isPidAlive(before.sclang)).toBe(false);
+      rememberPids();
+    });
+
+    it('a killed sclang takes its orphaned scsynth down and comes back', async () => {
+      const before = {
+        scsynth: proc(1, 'scsynth').pid!,
+        sclang: proc(1, 'sclang').pid!,
+        restarts: proc(1, 'sclang').restarts,
+      };
+      const killedAt = Date.now();
+      process.kill(before.sclang, 'SIGKILL');
+      await waitUntil('old scsynth of point 1 gone', () => !isPidAlive(before.scsynth), {
+        timeoutMs: 10_000,
+      });
+      await waitUntil(
+        'new sclang + scsynth on point 1',
+        () =>
+          proc(1, 'sclang').restarts === before.restarts + 1 &&
+          proc(1, 'sclang').state === 'running' &&
+          proc(1, 'scsynth').pid !== null &&
+          proc(1, 'scsynth').pid !== before.scsynth,
+        { timeoutMs: 30_000 },
+      );
+      await waitUntil(
+        'point 1 beacons again',
+        () =>
+          backend.received.some(
+            (m) => m.address === '/beacon' && m.fields.name === 'SuperCollider1' && m.at > killedAt,
+          ),
+        { timeoutMs: 10_000 },
+      );
+      await backend.sendInstruction(fleet!.points[0]!.ports.lang, 'sine-p1-again', SINE);
+      await waitUntil('point 1 audible again', () => (point(1).level.rmsDb ?? -200) > -18, {
+        timeoutMs: 10_000,
+      });
+      console.warn(`sclang crash → audible again in ${Date.now() - killedAt} ms`);
+      rememberPids();
+    });
+
     it('status.json is written and formatted; stop leaves no process behind', async () => {
       await new Promise((r) => setTimeout(r, 1100));
       const onDisk = readFleetStatus(runDir);
@@ -257,7 +354,6 @@ describe.skipIf(missing.binaries.length > 0)(
       expect(onDisk.points).toHaveLength(2);
       const table = formatFleetStatus(onDisk);
       expect(table).toContain('point-1/jackd');
-      expect(table).toMatch(/point 2 .*SILENT/);
       console.warn(table);
       const pids = (index: number) =>
         point(index).processes.flatMap((p) => (p.pid === null ? [] : [p.pid]));
@@ -267,7 +363,7 @@ describe.skipIf(missing.binaries.length > 0)(
       await new Promise((r) => setTimeout(r, 3000));
       const cpu = [ticks(1) - before[0]!, ticks(2) - before[1]!].map((t) => t / 3); // ticks/s = % of one core
       console.warn(
-        `CPU per point over 3 s (% of one core; point 1 plays a sine, point 2 idle): ${cpu.map((c) => c.toFixed(1)).join(', ')}`,
+        `CPU per point over 3 s (% of one core, both playing a sine): ${cpu.map((c) => c.toFixed(1)).join(', ')}`,
       );
       rememberPids();
       expect(seenPids.size).toBeGreaterThanOrEqual(12);

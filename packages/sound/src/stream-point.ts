@@ -138,9 +138,13 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     onReady: async () => {
       if (!dependantsStarted || stopped) return;
       try {
-        await gstOut.restart('jackd restarted');
-        await gstIn?.restart('jackd restarted');
-        await sclang.restart('jackd restarted');
+        // In parallel: sclang needs ~5 s to boot scsynth, the pipelines are up long before; whichever
+        // comes second links (scsynth via SC_JACK_DEFAULT_OUTPUTS, a pipeline via its onReady).
+        await Promise.all([
+          gstOut.restart('jackd restarted'),
+          gstIn?.restart('jackd restarted'),
+          sclang.restart('jackd restarted'),
+        ]);
       } finally {
         jackRecovering = false;
       }
