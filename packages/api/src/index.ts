@@ -1,6 +1,24 @@
+// Public surface of @gencaster/api: the GraphQL server (HTTP + WebSocket), its schema, the
+// pub/sub implementations and the ports other packages plug into.
+export {
+  createApiServer,
+  type ApiServer,
+  type ApiServerOptions,
+  type ApiLogger,
+} from './server/api-server.ts';
+export type { ResolvedApiOptions, ApiRuntime, ListenerSessions } from './server/runtime.ts';
+export type { ApiServices, PointAddress } from './server/services.ts';
+export type { ApiContext, Viewer } from './server/context.ts';
 export { buildApiSchema, printApiSchema } from './schema/build-schema.ts';
 export { schemaFilePath } from './schema/schema-file.ts';
-export type { ApiServices, PointAddress } from './server/services.ts';
+export type { SyntaxChecker, SyntaxProblem } from './schema/code-check.ts';
+export type {
+  DialogShape,
+  ButtonShape,
+  TextShape,
+  InputShape,
+  CheckboxShape,
+} from './schema/types-dialog.ts';
 export type {
   EngineFactory,
   EngineFactoryInput,
@@ -10,3 +28,7 @@ export type {
 export type { PubSub } from './pubsub/pubsub.ts';
 export { createInProcessPubSub } from './pubsub/pubsub.ts';
 export { createRedisPubSub, type RedisPubSubOptions } from './pubsub/redis-pubsub.ts';
+export { topics, type StreamLogEvent, type VariablesEvent } from './server/events.ts';
+export { errorTable } from './errors/error-table.ts';
+export { csrfHeaderName } from './auth/guards.ts';
+export { sessionCookieName } from './auth/cookies.ts';

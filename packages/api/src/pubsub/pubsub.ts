@@ -23,12 +23,12 @@ export function createInProcessPubSub(): PubSub {
       const queue = createPushQueue<T>({
         onClose: () => {
           const set = topics.get(topic);
-          set?.delete(queue as PushQueue<unknown>);
+          set?.delete(queue);
           if (set?.size === 0) topics.delete(topic);
         },
       });
       const set = topics.get(topic) ?? new Set();
-      set.add(queue as PushQueue<unknown>);
+      set.add(queue);
       topics.set(topic, set);
       return queue;
     },

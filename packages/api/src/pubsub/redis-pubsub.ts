@@ -40,7 +40,7 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
       const queue = createPushQueue<T>({
         onClose: () => {
           const set = topics.get(topic);
-          set?.delete(queue as PushQueue<unknown>);
+          set?.delete(queue);
           if (set?.size === 0) {
             topics.delete(topic);
             subscriber.unsubscribe(prefix + topic).catch(() => undefined);
@@ -53,7 +53,7 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
         topics.set(topic, set);
         subscriber.subscribe(prefix + topic).catch(() => undefined);
       }
-      set.add(queue as PushQueue<unknown>);
+      set.add(queue);
       return queue;
     },
     async close() {

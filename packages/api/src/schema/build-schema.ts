@@ -1,4 +1,5 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema } from '../graphql-runtime.ts';
 import { builder } from './builder.ts';
 import './enums.ts';
 import './filters.ts';

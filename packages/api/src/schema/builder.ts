@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import { GencasterError } from '@gencaster/domain';
 import type { ApiContext } from '../server/context.ts';
 
 /** Scalar types of the schema (inventory §4.1: UUID, DateTime, Upload, Void). */
@@ -26,7 +27,8 @@ builder.scalarType('UUID', {
   description: 'A UUID in its canonical 36-character form.',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value !== 'string' || !uuidPattern.test(value)) throw new TypeError('UUID expected');
+    if (typeof value !== 'string' || !uuidPattern.test(value))
+      throw new GencasterError('INVALID_INPUT', 'UUID expected');
     return value.toLowerCase();
   },
 });
@@ -37,7 +39,8 @@ builder.scalarType('DateTime', {
     value instanceof Date ? value.toISOString() : new Date(value).toISOString(),
   parseValue: (value) => {
     const date = new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new TypeError('DateTime expected');
+    if (Number.isNaN(date.getTime()))
+      throw new GencasterError('INVALID_INPUT', 'DateTime expected');
     return date;
   },
 });
@@ -48,8 +51,12 @@ builder.scalarType('Upload', {
     throw new TypeError('Upload is an input-only scalar');
   },
   parseValue: (value) => {
-    if (!(value instanceof File)) throw new TypeError('file upload expected');
-    return value;
+    // Duck-typed: multipart parsers may use their own File implementation.
+    const file = value as Partial<File> | null;
+    if (typeof file?.arrayBuffer !== 'function' || typeof file.size !== 'number') {
+      throw new GencasterError('INVALID_INPUT', 'file upload expected');
+    }
+    return value as File;
   },
 });
 

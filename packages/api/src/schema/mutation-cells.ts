@@ -1,5 +1,5 @@
 import { requireEditorWrite } from '../auth/guards.ts';
-import type { AudioCellWrite } from '../data/data-access.ts';
+import type { AudioCellInput as DomainAudioCell } from '@gencaster/domain';
 import { builder } from './builder.ts';
 import { CellTypeEnum, PlaybackChoicesEnum } from './enums.ts';
 import { loadOrThrow } from './load.ts';
@@ -47,10 +47,10 @@ type AudioCellArg = {
   volume?: number | null;
 };
 
-function toAudioCell(input: AudioCellArg): AudioCellWrite {
+function toAudioCell(input: AudioCellArg): DomainAudioCell {
   return {
-    uuid: input.uuid ?? null,
-    playback: input.playback,
+    ...(input.uuid ? { uuid: input.uuid } : {}),
+    playback: input.playback as DomainAudioCell['playback'],
     volume: input.volume ?? 0.2,
     audioFileUuid: input.audioFile.uuid,
   };
@@ -68,8 +68,8 @@ builder.mutationFields((t) => ({
       requireEditorWrite(ctx);
       const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
       const cells = await ctx.data.createCells(
-        nodeUuid,
         scriptCellInputs.map((input) => ({
+          nodeUuid,
           cellType: input.cellType,
           cellCode: input.cellCode,
           ...(input.cellOrder === null || input.cellOrder === undefined

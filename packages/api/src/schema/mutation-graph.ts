@@ -126,7 +126,7 @@ builder.mutationFields((t) => ({
         'streamAssignmentPolicy',
         'templateName',
       ]);
-      const graph = await ctx.data.updateGraph(graphUuid, patch);
+      const graph = await ctx.data.updateGraph({ uuid: graphUuid, ...patch });
       await ctx.runtime.events.graphChanged(graph.uuid);
       return graph;
     },
@@ -159,7 +159,7 @@ builder.mutationFields((t) => ({
         'color',
         'isBlockingNode',
       ]);
-      const node = await ctx.data.updateNode(nodeUpdate.uuid, patch);
+      const node = await ctx.data.updateNode({ uuid: nodeUpdate.uuid, ...patch });
       await ctx.runtime.events.nodeChanged(node);
       return null;
     },
@@ -290,7 +290,7 @@ builder.mutationFields((t) => ({
       ) {
         throw new GencasterError('INVALID_INPUT', 'the type of a default door can not be changed');
       }
-      const door = await ctx.data.updateDoor(existing.uuid, patch);
+      const door = await ctx.data.updateDoor({ uuid: existing.uuid, ...patch });
       const node = await ctx.data.getNode(door.nodeUuid);
       if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       return door;

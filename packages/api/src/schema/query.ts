@@ -106,12 +106,7 @@ builder.queryType({
       description: 'The logged-in account, or null.',
       resolve: async (_root, _args, ctx) => {
         if (ctx.viewer === null) return null;
-        return {
-          uuid: ctx.viewer.uuid,
-          username: ctx.viewer.username,
-          role: ctx.viewer.role,
-          isActive: true,
-        };
+        return (await ctx.data.getUser(ctx.viewer.uuid)) ?? null;
       },
     }),
   }),

@@ -43,8 +43,15 @@ builder.subscriptionType({
       type: StreamInfoResponseRef,
       description:
         'The listener session: StreamInfo at once (with the listenerToken), then Dialogs and StreamInfo per instruction, GraphDeadEnd at the end; NoStreamAvailable if no point is free or the graph is deactivated.',
-      args: { graphUuid: t.arg({ type: 'UUID', required: true }) },
-      subscribe: (_root, { graphUuid }, ctx) => ctx.runtime.sessions.open({ graphUuid, ctx }),
+      args: {
+        graphUuid: t.arg({ type: 'UUID', required: true }),
+        listenerToken: t.arg.string({
+          description:
+            'New: the token of an interrupted session to resume it within the grace period.',
+        }),
+      },
+      subscribe: (_root, { graphUuid, listenerToken }, ctx) =>
+        ctx.runtime.sessions.open({ graphUuid, ctx, listenerToken: listenerToken ?? null }),
       resolve: (message) => message,
     }),
     streamLogs: t.field({
@@ -52,7 +59,7 @@ builder.subscriptionType({
       description:
         'Historic logs (oldest first), then live ones, filtered by stream and/or stream point. Editors only.',
       args: { streamUuid: t.arg({ type: 'UUID' }), streamPointUuid: t.arg({ type: 'UUID' }) },
-      subscribe: async (_root, { streamUuid, streamPointUuid }, ctx) => {
+      subscribe: (_root, { streamUuid, streamPointUuid }, ctx) => {
         requireEditor(ctx);
         const filter = {
           ...(streamUuid ? { streamUuid } : {}),

@@ -1,10 +1,12 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AudioFileShape } from '../data/shapes.ts';
 import { builder } from './builder.ts';
 
 interface StoredFile {
   path: string;
-  size: number | null;
   mediaUrl: string;
+  mediaRoot: string | undefined;
 }
 
 /** The stored file of an audio file (name, path relative to the media root, size, public URL). */
@@ -12,7 +14,18 @@ export const DjangoFileTypeRef = builder.objectRef<StoredFile>('DjangoFileType')
   fields: (t) => ({
     name: t.string({ resolve: (file) => file.path }),
     path: t.exposeString('path'),
-    size: t.exposeInt('size', { nullable: true }),
+    size: t.int({
+      nullable: true,
+      description: 'Size in bytes on disk; null when the file is missing.',
+      resolve: async (file) => {
+        if (file.mediaRoot === undefined) return null;
+        try {
+          return (await stat(join(file.mediaRoot, file.path))).size;
+        } catch {
+          return null;
+        }
+      },
+    }),
     url: t.string({ resolve: (file) => `${file.mediaUrl.replace(/\/$/, '')}/${file.path}` }),
   }),
 });
@@ -30,9 +43,13 @@ export const AudioFileRef = builder.objectRef<AudioFileShape>('AudioFile').imple
       type: DjangoFileTypeRef,
       nullable: true,
       resolve: (audio, _args, ctx) =>
-        audio.filePath === null
+        audio.file === null
           ? null
-          : { path: audio.filePath, size: audio.fileSize, mediaUrl: ctx.runtime.options.mediaUrl },
+          : {
+              path: audio.file,
+              mediaUrl: ctx.runtime.options.mediaUrl,
+              mediaRoot: ctx.runtime.options.mediaRoot,
+            },
     }),
   }),
 });

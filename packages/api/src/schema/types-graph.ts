@@ -18,8 +18,6 @@ import {
 import { AudioFileRef } from './types-audio.ts';
 import { loadOrThrow } from './load.ts';
 
-type Policy = 'one_graph_one_stream' | 'one_user_one_stream' | 'deactivate';
-
 /** GraphQL type of a story graph; its nodes and edges (which carry code) need an editor. */
 export const GraphRef = builder.objectRef<GraphShape>('Graph');
 /** GraphQL type of a node. */
@@ -41,7 +39,7 @@ GraphRef.implement({
     slugName: t.exposeString('slugName'),
     streamAssignmentPolicy: t.field({
       type: StreamAssignmentPolicyEnum,
-      resolve: (graph) => graph.streamAssignmentPolicy as Policy,
+      resolve: (graph) => graph.streamAssignmentPolicy,
     }),
     publicVisible: t.exposeBoolean('publicVisible'),
     templateName: t.field({ type: GraphDetailTemplateEnum, resolve: () => 'default' as const }),
@@ -101,7 +99,7 @@ NodeDoorRef.implement({
     uuid: t.expose('uuid', { type: 'UUID' }),
     doorType: t.field({
       type: DoorTypeEnum,
-      resolve: (door) => door.doorType as 'input' | 'output',
+      resolve: (door) => door.doorType,
     }),
     name: t.exposeString('name'),
     order: t.exposeInt('order'),
@@ -136,7 +134,7 @@ AudioCellRef.implement({
     uuid: t.expose('uuid', { type: 'UUID' }),
     playback: t.field({
       type: PlaybackChoicesEnum,
-      resolve: (cell) => cell.playback as 'sync_playback' | 'async_playback',
+      resolve: (cell) => cell.playback,
     }),
     volume: t.exposeFloat('volume'),
     audioFile: t.field({
@@ -152,9 +150,7 @@ ScriptCellRef.implement({
     uuid: t.expose('uuid', { type: 'UUID' }),
     cellType: t.field({
       type: CellTypeEnum,
-      resolve: (cell) =>
-        cell.cellType as
-          'markdown' | 'python' | 'javascript' | 'supercollider' | 'comment' | 'audio',
+      resolve: (cell) => cell.cellType,
     }),
     cellCode: t.exposeString('cellCode'),
     cellOrder: t.exposeInt('cellOrder'),

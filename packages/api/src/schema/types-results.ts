@@ -41,6 +41,9 @@ export const UserRef = builder.objectRef<UserShape>('User').implement({
     role: t.field({ type: UserRoleEnum, resolve: (user) => user.role }),
     isStaff: t.boolean({ resolve: () => true }),
     isActive: t.exposeBoolean('isActive'),
+    email: t.exposeString('email'),
+    firstName: t.exposeString('firstName'),
+    lastName: t.exposeString('lastName'),
   }),
 });
 

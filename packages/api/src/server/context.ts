@@ -27,4 +27,6 @@ export interface ApiContext {
   setCookie(cookie: string): void;
   /** True when the request arrived over TLS (directly or via X-Forwarded-Proto). */
   secure: boolean;
+  /** WebSocket operations: true once the connection is closing/closed (vs. a client `complete`). */
+  connectionClosed?: () => boolean;
 }

@@ -10,6 +10,8 @@ import type { StreamInfoResponse } from '../schema/types-results.ts';
 export interface ResolvedApiOptions {
   /** Public URL prefix of stored media files, e.g. `/media`. */
   mediaUrl: string;
+  /** Directory of stored media (uploads go to `<mediaRoot>/audio_files`). */
+  mediaRoot: string | undefined;
   /** A stream point is live when its last beacon is at most this old (60 s). */
   liveWindowMs: number;
   maxUploadBytes: number;
@@ -25,7 +27,12 @@ export interface ResolvedApiOptions {
 
 /** The listener sessions of this process (see `session/`). */
 export interface ListenerSessions {
-  open(input: { graphUuid: string; ctx: ApiContext }): AsyncIterableIterator<StreamInfoResponse>;
+  /** Starts (or, with the token of a session in its grace period, resumes) a listener session. */
+  open(input: {
+    graphUuid: string;
+    ctx: ApiContext;
+    listenerToken?: string | null;
+  }): AsyncIterableIterator<StreamInfoResponse>;
   /** Stream uuid of the running session with this listener token. */
   streamForToken(token: string): Promise<string | undefined>;
   releaseBlockingNode(streamUuid: string): Promise<boolean>;

@@ -1,4 +1,5 @@
 import type { SyntaxChecker } from '../schema/code-check.ts';
+import type { EngineFactory } from '../session/engine-factory.ts';
 
 /** A stream point address for sending sclang instructions. */
 export interface PointAddress {
@@ -15,10 +16,12 @@ export interface ApiServices {
   checkSyntax?: SyntaxChecker;
   /** Imports an uploaded file: validates by decoding, stores under a generated name. */
   audio?: {
+    /** Resolves with the stored file's uuid and path relative to the media root; INVALID_INPUT if not audio. */
     importAudioFile(input: {
       data: Uint8Array;
       fileName: string;
-    }): Promise<{ filePath: string; fileSize: number }>;
+      maxBytes: number;
+    }): Promise<{ uuid: string; file: string }>;
   };
   /**
    * Sets a stream variable on a point's sclang as data (osc `setStreamVariable` template through
@@ -26,5 +29,5 @@ export interface ApiServices {
    */
   sendStreamVariable?(input: { point: PointAddress; key: string; value: string }): Promise<void>;
   /** Builds the engine of a listener session (see `session/engine-factory.ts`). */
-  engineFactory?: import('../session/engine-factory.ts').EngineFactory;
+  engineFactory?: EngineFactory;
 }

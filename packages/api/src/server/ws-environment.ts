@@ -1,0 +1,25 @@
+import type { IncomingMessage } from 'node:http';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
+import type { ErrorLogger } from '../errors/error-table.ts';
+import type { ApiContext, Viewer } from './context.ts';
+
+/** What both WebSocket protocol servers need from the API server. */
+export interface WsEnvironment {
+  schema: GraphQLSchema;
+  rules: readonly ValidationRule[];
+  maxSubscriptionsPerSocket: number;
+  maxMessageBytes: number;
+  keepAliveMs: number;
+  logError: ErrorLogger;
+  /** Resolves the viewer of a connection from its upgrade request and init payload. */
+  authenticate(
+    request: IncomingMessage,
+    connectionParams: Record<string, unknown> | undefined,
+  ): Promise<Viewer | null>;
+  /** A context for one operation on a connection. */
+  createContext(input: {
+    viewer: Viewer | null;
+    request: IncomingMessage;
+    connectionClosed: () => boolean;
+  }): ApiContext;
+}

@@ -1,0 +1,70 @@
+import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from '../graphql-runtime.ts';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ApiContext, Viewer } from './context.ts';
+import { formatResult, prepareOperation } from './operation.ts';
+import type { WsEnvironment } from './ws-environment.ts';
+
+/**
+ * A `ws` server (noServer) speaking `graphql-transport-ws` through graphql-ws. Authentication
+ * happens once per connection (cookie if the Origin may use it, or `authorization: "Bearer …"` in
+ * the connection_init payload); each operation gets its own context.
+ */
+export function createModernWsServer(env: WsEnvironment): {
+  wss: WebSocketServer;
+  dispose: () => Promise<void>;
+} {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: env.maxMessageBytes });
+  const viewers = new WeakMap<WebSocket, Viewer | null>();
+  const active = new WeakMap<WebSocket, Set<string>>();
+  const disposable = useServer<
+    Record<string, unknown> | undefined,
+    { socket: WebSocket; request: IncomingMessage }
+  >(
+    {
+      onConnect: async (ctx) => {
+        const viewer = await env.authenticate(ctx.extra.request, ctx.connectionParams);
+        viewers.set(ctx.extra.socket, viewer);
+        return true;
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const socket = ctx.extra.socket;
+        const ids = active.get(socket) ?? new Set<string>();
+        active.set(socket, ids);
+        if (ids.size >= env.maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`at most ${env.maxSubscriptionsPerSocket} operations per connection`, {
+              extensions: { code: 'FORBIDDEN' },
+            }),
+          ];
+        }
+        const context: ApiContext = env.createContext({
+          viewer: viewers.get(socket) ?? null,
+          request: ctx.extra.request,
+          connectionClosed: () => socket.readyState !== socket.OPEN,
+        });
+        const prepared = prepareOperation(env.schema, env.rules, payload, context);
+        if ('errors' in prepared) return prepared.errors;
+        ids.add(id);
+        return prepared.args;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, env.logError),
+      onComplete: (ctx, id) => {
+        active.get(ctx.extra.socket)?.delete(id);
+      },
+      onError: (ctx, id) => {
+        active.get(ctx.extra.socket)?.delete(id);
+      },
+    },
+    wss,
+    env.keepAliveMs,
+  );
+  return {
+    wss,
+    dispose: async () => {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      await disposable.dispose();
+    },
+  };
+}

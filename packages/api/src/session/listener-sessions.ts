@@ -1,0 +1,211 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { assignStream, getStream, leaveStream, type Database } from '@gencaster/db';
+import { isGencasterError, type Stream } from '@gencaster/domain';
+import type { DataAccess } from '../data/data-access.ts';
+import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
+import type { StreamInfoResponse } from '../schema/types-results.ts';
+import type { ApiLogger } from '../server/api-server.ts';
+import type { ApiContext } from '../server/context.ts';
+import type { ApiRuntime, ListenerSessions } from '../server/runtime.ts';
+import { createStreamEngines } from './stream-engines.ts';
+
+/** Options of {@link createListenerSessions}. */
+export interface ListenerSessionsOptions {
+  database: Database;
+  data: DataAccess;
+  runtime: ApiRuntime;
+  log: ApiLogger | undefined;
+}
+
+/** One listener's `streamInfo` session; survives a dropped connection for the grace period. */
+export interface Session {
+  token: string;
+  listenerId: string;
+  graphUuid: string;
+  stream: Stream;
+  output: PushQueue<StreamInfoResponse> | null;
+  graceTimer: NodeJS.Timeout | undefined;
+  left: boolean;
+  finished: boolean;
+}
+
+/** The listener id stored in the database: a hash, so the token itself is never stored. */
+export function listenerIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The `streamInfo` sessions of this process (inventory §4.5, fixed): assignment by policy through
+ * the database (race-free), StreamInfo at once, engine events fanned out to every listener of a
+ * stream, GraphDeadEnd at the end, and exactly one leave per session — on `complete`, socket close
+ * (after the reconnect grace period) or shutdown.
+ */
+export function createListenerSessions(options: ListenerSessionsOptions): ListenerSessions & {
+  /** Number of sessions that are assigned and not yet left (tests, health). */
+  readonly size: number;
+} {
+  const { database, runtime, log } = options;
+  const sessions = new Map<string, Session>();
+  const pendingLeaves = new Set<Promise<void>>();
+  let shuttingDown = false;
+  const engines = createStreamEngines({ data: options.data, runtime, log });
+
+  const leave = (session: Session): Promise<void> => {
+    if (session.left) return Promise.resolve();
+    session.left = true;
+    if (session.graceTimer) clearTimeout(session.graceTimer);
+    sessions.delete(session.token);
+    const done = (async () => {
+      engines.detach(session);
+      try {
+        await leaveStream(database, {
+          streamUuid: session.stream.uuid,
+          listenerId: session.listenerId,
+        });
+        await runtime.events.streamsChanged();
+      } catch (error) {
+        log?.error({ err: error, stream: session.stream.uuid }, 'leaving a stream failed');
+      }
+    })();
+    pendingLeaves.add(done);
+    void done.finally(() => pendingLeaves.delete(done));
+    return done;
+  };
+
+  const streamInfo = (session: Session): StreamInfoResponse => ({
+    __typename: 'StreamInfo',
+    stream: session.stream,
+    streamInstruction: null,
+    listenerToken: session.token,
+  });
+
+  const open = ({
+    graphUuid,
+    ctx,
+    listenerToken,
+  }: {
+    graphUuid: string;
+    ctx: ApiContext;
+    listenerToken?: string | null;
+  }) => {
+    let session: Session | undefined;
+    let cancelled = false;
+    const output: PushQueue<StreamInfoResponse> = createPushQueue<StreamInfoResponse>({
+      maxQueued: 200,
+      onClose: () => {
+        cancelled = true;
+        if (!session || session.left || session.output !== output) return;
+        session.output = null;
+        const dropped = ctx.connectionClosed?.() === true;
+        if (dropped && !shuttingDown && !session.finished && runtime.options.reconnectGraceMs > 0) {
+          const current = session;
+          current.graceTimer = setTimeout(
+            () => void leave(current),
+            runtime.options.reconnectGraceMs,
+          );
+          current.graceTimer.unref();
+          return;
+        }
+        void leave(session);
+      },
+    });
+
+    void (async () => {
+      const resumed = listenerToken ? sessions.get(listenerToken) : undefined;
+      if (resumed && resumed.graphUuid === graphUuid && resumed.output === null && !resumed.left) {
+        if (resumed.graceTimer) clearTimeout(resumed.graceTimer);
+        resumed.graceTimer = undefined;
+        session = resumed;
+        resumed.output = output;
+        output.push(streamInfo(resumed));
+        return;
+      }
+      if (shuttingDown) {
+        output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+        output.end();
+        return;
+      }
+      const token = randomBytes(24).toString('base64url');
+      const listenerId = listenerIdOf(token);
+      let stream: Stream;
+      try {
+        stream = await assignStream(database, {
+          graphUuid,
+          listenerId,
+          windowMs: runtime.options.liveWindowMs,
+        });
+      } catch (error) {
+        if (isGencasterError(error, 'NO_STREAM_AVAILABLE')) {
+          output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+          output.end();
+          return;
+        }
+        output.fail(error);
+        return;
+      }
+      session = {
+        token,
+        listenerId,
+        graphUuid,
+        stream,
+        output,
+        graceTimer: undefined,
+        left: false,
+        finished: false,
+      };
+      sessions.set(token, session);
+      if (cancelled || shuttingDown) {
+        session.output = null;
+        await leave(session);
+        return;
+      }
+      output.push(streamInfo(session));
+      await runtime.events.streamsChanged();
+      engines.attach(session);
+    })().catch((error: unknown) => {
+      log?.error({ err: error }, 'streamInfo session failed');
+      output.fail(error);
+    });
+    return output;
+  };
+
+  return {
+    get size() {
+      return sessions.size;
+    },
+    open,
+    async streamForToken(token) {
+      const local = sessions.get(token);
+      if (local && !local.left) return local.stream.uuid;
+      // Sessions of other backends: the token's hash is the listener id counted in the database.
+      const row = await database.db
+        .selectFrom('streamListener')
+        .select('streamUuid')
+        .where('listenerId', '=', listenerIdOf(token))
+        .executeTakeFirst();
+      return row?.streamUuid;
+    },
+    releaseBlockingNode: (streamUuid) => Promise.resolve(engines.releaseBlocking(streamUuid)),
+    async close() {
+      shuttingDown = true;
+      const all = [...sessions.values()];
+      for (const session of all) {
+        const out = session.output;
+        session.output = null;
+        out?.end();
+      }
+      await Promise.all(all.map((session) => leave(session)));
+      await Promise.all([...pendingLeaves]);
+      await engines.close();
+    },
+  };
+}
+
+/** Re-reads a stream row (numListeners changes while a session runs). */
+export async function freshStream(database: Database, stream: Stream): Promise<Stream> {
+  try {
+    return await getStream(database, stream.uuid);
+  } catch {
+    return stream;
+  }
+}
