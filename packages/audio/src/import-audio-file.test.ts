@@ -310,6 +310,26 @@ describe.skipIf(missing.length > 0)('importAudioFile', () => {
     await expectRejected(declared.result, declared.dirs, /longer than the limit of 2 seconds/);
   });
 
+  it('names the Debian package when ffprobe/ffmpeg are missing (UNAVAILABLE), leaving nothing behind', async () => {
+    const wav = await readFile(
+      soxTone({ dir: root, name: 'nopath.wav', seconds: 0.2, rate: 48_000, channels: 1 }),
+    );
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const { dirs, result } = await importInto(wav, 'nopath.wav');
+      const error = await result.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(isGencasterError(error, 'UNAVAILABLE'), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/Debian package ffmpeg/);
+      expect(await leftovers(dirs)).toEqual([]);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
   it('rejects audio-less content in an accepted container (video-only file)', async () => {
     const path = join(root, 'video.mkv');
     const { spawnSync } = await import('node:child_process');

@@ -27,7 +27,7 @@ export interface ProcessResult {
 const maxStderrChars = 64 * 1024;
 
 /**
- * Runs a program without a shell and collects its output. Rejects with TIMEOUT when the deadline
+ * Runs ffmpeg or ffprobe without a shell and collects its output. Rejects with TIMEOUT when the deadline
  * passes (the child is killed first) and UNAVAILABLE when the program is not installed; a non-zero
  * exit code is NOT an error here, callers judge it.
  */
@@ -81,7 +81,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
         new GencasterError(
           missing ? 'UNAVAILABLE' : 'INTERNAL',
           missing
-            ? `${options.command} is not installed`
+            ? `${options.command} is not installed (Debian package ffmpeg provides ffmpeg and ffprobe)`
             : `${options.command} failed to start: ${error.message}`,
           { cause: error },
         ),
