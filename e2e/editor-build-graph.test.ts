@@ -19,6 +19,7 @@ import {
   doorHandle,
   dragBetween,
   openNode,
+  waitForMessage,
 } from './support/editor-pages.ts';
 import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
 
@@ -100,7 +101,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     await typeInCodeMirror(page, door, 'vars.get("button") == "ok"');
     await screenshot(page, 'build-03-node-drawer');
     await drawer.locator('[data-test="save-node"]').click();
-    await page.locator('.el-message--success', { hasText: 'Node saved' }).waitFor();
+    await waitForMessage(page, 'success', 'Node saved');
     await expect.poll(() => drawer.locator('[data-test="save-node"]').isDisabled()).toBe(true);
   });
 
@@ -167,7 +168,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
       .toBeLessThan(before.positionY - 50);
     await canvasNode(page, 'Start').click();
     await page.keyboard.press('Delete');
-    await page.locator('.el-message', { hasText: 'start node cannot be deleted' }).waitFor();
+    await waitForMessage(page, 'warning', 'start node cannot be deleted');
     await node.click();
     await page.locator('[data-test="remove-selected"]').click();
     await expect.poll(() => canvasNode(page, 'Answer').count()).toBe(0);

@@ -11,7 +11,13 @@ import {
   typeInCodeMirror,
   type EditorBrowser,
 } from './support/editor-browser.ts';
-import { addNodeAt, canvasNode, createGraphInUi, openNode } from './support/editor-pages.ts';
+import {
+  addNodeAt,
+  canvasNode,
+  createGraphInUi,
+  openNode,
+  waitForMessage,
+} from './support/editor-pages.ts';
 import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
 
 describe.skipIf(!hasChromium)('editor: live co-editing', () => {
@@ -55,7 +61,7 @@ describe.skipIf(!hasChromium)('editor: live co-editing', () => {
       'Written by Alice',
     );
     await aliceDrawer.locator('[data-test="save-node"]').click();
-    await alice.page.locator('.el-message--success', { hasText: 'Node saved' }).waitFor();
+    await waitForMessage(alice.page, 'success', 'Node saved');
     await expect
       .poll(() => bobDrawer.locator('[data-cell-type="MARKDOWN"] .cm-content').textContent())
       .toBe('Written by Alice');
@@ -76,7 +82,7 @@ describe.skipIf(!hasChromium)('editor: live co-editing', () => {
       'Alice changed it again',
     );
     await aliceDrawer.locator('[data-test="save-node"]').click();
-    await alice.page.locator('.el-message--success', { hasText: 'Node saved' }).waitFor();
+    await waitForMessage(alice.page, 'success', 'Node saved');
 
     await bobDrawer.locator('[data-test="conflict"]').waitFor({ timeout: 10_000 });
     expect(await bobDrawer.locator('[data-test="conflict"]').textContent()).toContain(
@@ -86,7 +92,7 @@ describe.skipIf(!hasChromium)('editor: live co-editing', () => {
       'Bob rewrote this',
     );
     await bobDrawer.locator('[data-test="save-node"]').click();
-    await bob.page.locator('.el-message--warning', { hasText: 'another editor' }).waitFor();
+    await waitForMessage(bob.page, 'warning', 'another editor');
     await screenshot(bob.page, 'live-02-conflict');
     const stored = async () =>
       (await getGraphDetail(server.database, graphUuid)).nodes.find((n) => n.isEntryNode)!
@@ -96,7 +102,7 @@ describe.skipIf(!hasChromium)('editor: live co-editing', () => {
     // Bob decides to keep his text: the next save overwrites, and Alice sees it.
     await bobDrawer.locator('[data-test="keep-mine"]').click();
     await bobDrawer.locator('[data-test="save-node"]').click();
-    await bob.page.locator('.el-message--success', { hasText: 'Node saved' }).waitFor();
+    await waitForMessage(bob.page, 'success', 'Node saved');
     expect(await stored()).toBe('Bob rewrote this');
     await expect
       .poll(() => aliceDrawer.locator('[data-cell-type="MARKDOWN"] .cm-content').textContent())

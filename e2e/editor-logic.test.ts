@@ -5,9 +5,22 @@ import { EditorState } from '@codemirror/state';
 import { python } from '@codemirror/lang-python';
 import { javascript } from '@codemirror/lang-javascript';
 import { slugProblem, slugify } from '../apps/editor/src/lib/slugify.ts';
-import { acceptTheirsAsBase, changesOf, isDirty, reconcile, recordEdit, takeTheirs, withEdits, type Draft } from '../apps/editor/src/lib/draft.ts';
+import {
+  acceptTheirsAsBase,
+  changesOf,
+  isDirty,
+  reconcile,
+  recordEdit,
+  takeTheirs,
+  withEdits,
+  type Draft,
+} from '../apps/editor/src/lib/draft.ts';
 import { locateError, locationFromDetails } from '../apps/editor/src/lib/error-location.ts';
-import { findMarkdownTokens, firstTokenProblem, markTokens } from '../apps/editor/src/lib/markdown-tokens.ts';
+import {
+  findMarkdownTokens,
+  firstTokenProblem,
+  markTokens,
+} from '../apps/editor/src/lib/markdown-tokens.ts';
 import { syntaxProblem } from '../apps/editor/src/lib/syntax-problem.ts';
 
 describe('editor slugify', () => {
@@ -37,7 +50,10 @@ describe('editor draft (unsaved edits)', () => {
     recordEdit(draft, 'c1', 'cellCode', 'a', '');
     recordEdit(draft, 'c1', 'cellCode', 'ab', 'ignored: base is kept');
     expect(draft.c1?.cellCode).toEqual({ base: '', mine: 'ab' });
-    expect(withEdits(draft, 'c1', { cellCode: '', cellOrder: 2 })).toEqual({ cellCode: 'ab', cellOrder: 2 });
+    expect(withEdits(draft, 'c1', { cellCode: '', cellOrder: 2 })).toEqual({
+      cellCode: 'ab',
+      cellOrder: 2,
+    });
     recordEdit(draft, 'c1', 'cellCode', '', '');
     expect(isDirty(draft)).toBe(false);
   });
@@ -53,7 +69,10 @@ describe('editor draft (unsaved edits)', () => {
   it('keeps unsaved edits when an unrelated field or record changes elsewhere', () => {
     const draft: Draft = {};
     recordEdit(draft, 'c1', 'cellCode', 'mine', 'old');
-    const result = reconcile(draft, { c1: { cellCode: 'old', volume: 0.9 }, c2: { cellCode: 'theirs' } });
+    const result = reconcile(draft, {
+      c1: { cellCode: 'old', volume: 0.9 },
+      c2: { cellCode: 'theirs' },
+    });
     expect(result.conflicts).toEqual([]);
     expect(changesOf(draft, 'c1')).toEqual({ cellCode: 'mine' });
   });
@@ -62,7 +81,9 @@ describe('editor draft (unsaved edits)', () => {
     const draft: Draft = {};
     recordEdit(draft, 'c1', 'cellCode', 'mine', 'old');
     const { conflicts } = reconcile(draft, { c1: { cellCode: 'theirs' } });
-    expect(conflicts).toEqual([{ id: 'c1', field: 'cellCode', base: 'old', mine: 'mine', theirs: 'theirs' }]);
+    expect(conflicts).toEqual([
+      { id: 'c1', field: 'cellCode', base: 'old', mine: 'mine', theirs: 'theirs' },
+    ]);
     expect(changesOf(draft, 'c1')).toEqual({ cellCode: 'mine' });
     // Still a conflict on the next update until the user decides.
     expect(reconcile(draft, { c1: { cellCode: 'theirs' } }).conflicts).toHaveLength(1);
@@ -92,15 +113,29 @@ describe('editor draft (unsaved edits)', () => {
 
 describe('editor error locations', () => {
   it('prefers explicit line and column', () => {
-    expect(locateError({ message: 'bad', line: 3, column: 7 })).toEqual({ line: 3, column: 7, message: 'bad' });
+    expect(locateError({ message: 'bad', line: 3, column: 7 })).toEqual({
+      line: 3,
+      column: 7,
+      message: 'bad',
+    });
   });
   it('reads the caret listing of InvalidPythonCode', () => {
     const listing = ['x = 1', 'if x ==', '       ^', 'y = 2'].join('\n');
-    expect(locateError({ message: 'SyntaxError', listing })).toEqual({ line: 2, column: 8, message: 'SyntaxError' });
+    expect(locateError({ message: 'SyntaxError', listing })).toEqual({
+      line: 2,
+      column: 8,
+      message: 'SyntaxError',
+    });
   });
   it('reads "line N, column M" from text and structured details', () => {
-    expect(locateError({ message: 'SyntaxError at line 4, column 2' })).toMatchObject({ line: 4, column: 2 });
-    expect(locationFromDetails('bad token', { location: { line: 5, column: 9 } })).toMatchObject({ line: 5, column: 9 });
+    expect(locateError({ message: 'SyntaxError at line 4, column 2' })).toMatchObject({
+      line: 4,
+      column: 2,
+    });
+    expect(locationFromDetails('bad token', { location: { line: 5, column: 9 } })).toMatchObject({
+      line: 5,
+      column: 9,
+    });
     expect(locationFromDetails('no location here', undefined)).toBeUndefined();
   });
 });
@@ -108,13 +143,18 @@ describe('editor error locations', () => {
 describe('editor markdown tokens', () => {
   it('finds tokens with their positions and flags unknown ones', () => {
     const text = 'Hello {female}`there`\nand {bogus}`x` {var}`name|friend`';
-    expect(findMarkdownTokens(text).map((token) => [token.name, token.line, token.column, token.known])).toEqual([
+    expect(
+      findMarkdownTokens(text).map((token) => [token.name, token.line, token.column, token.known]),
+    ).toEqual([
       ['female', 1, 7, true],
       ['bogus', 2, 5, false],
       ['var', 2, 16, true],
     ]);
     expect(firstTokenProblem(text)).toMatchObject({ line: 2, column: 5 });
     expect(firstTokenProblem('{break}`300ms`')).toBeUndefined();
+    const breakProblem = firstTokenProblem('a\n  {break}`soon`');
+    expect(breakProblem).toMatchObject({ line: 2, column: 3 });
+    expect(breakProblem?.message).toMatch(/duration/);
   });
   it('escapes token values in the preview markup', () => {
     expect(markTokens('{male}`<b>x</b>`')).toContain('&#60;b&#62;x&#60;/b&#62;');
@@ -123,7 +163,10 @@ describe('editor markdown tokens', () => {
 
 describe('editor syntax check of cells', () => {
   const check = (doc: string, language: 'python' | 'javascript') =>
-    syntaxProblem(EditorState.create({ doc, extensions: [language === 'python' ? python() : javascript()] }), 2000);
+    syntaxProblem(
+      EditorState.create({ doc, extensions: [language === 'python' ? python() : javascript()] }),
+      2000,
+    );
 
   it('points at the line of a Python syntax error', () => {
     expect(check('x = 1\nif x == :\n    pass\n', 'python')).toMatchObject({ line: 2 });

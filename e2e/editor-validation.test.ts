@@ -11,7 +11,13 @@ import {
   typeInCodeMirror,
   type EditorBrowser,
 } from './support/editor-browser.ts';
-import { answerPrompt, createGraphInUi, openNode } from './support/editor-pages.ts';
+import {
+  answerPrompt,
+  createGraphInUi,
+  openNode,
+  textOf,
+  waitForMessage,
+} from './support/editor-pages.ts';
 import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
 
 describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
@@ -55,19 +61,13 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
       'Hello there.\n\nSay {bogus}`this`.',
     );
     await expect
-      .poll(() =>
-        drawer.locator('[data-cell-type="PYTHON"] [data-test="code-error"]').textContent(),
-      )
+      .poll(() => textOf(drawer.locator('[data-cell-type="PYTHON"] [data-test="code-error"]')))
       .toMatch(/^Line 2,/);
     await expect
-      .poll(() =>
-        drawer.locator('[data-cell-type="JAVASCRIPT"] [data-test="code-error"]').textContent(),
-      )
+      .poll(() => textOf(drawer.locator('[data-cell-type="JAVASCRIPT"] [data-test="code-error"]')))
       .toMatch(/^Line 2,/);
     await expect
-      .poll(() =>
-        drawer.locator('[data-cell-type="MARKDOWN"] [data-test="code-error"]').textContent(),
-      )
+      .poll(() => textOf(drawer.locator('[data-cell-type="MARKDOWN"] [data-test="code-error"]')))
       .toMatch(/^Line 3, column 5: unknown token \{bogus\}/);
     // The error is also marked in the editor itself (lint gutter on that line).
     expect(
@@ -85,9 +85,9 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
     await door.waitFor();
     await typeInCodeMirror(page, door, '(vars.get("a") == "1"\n  or )');
     await drawer.locator('[data-test="save-node"]').click();
-    await page.locator('.el-message--error', { hasText: 'Not saved' }).waitFor();
+    await waitForMessage(page, 'error', 'Not saved');
     await expect
-      .poll(() => door.locator('[data-test="code-error"]').textContent())
+      .poll(() => textOf(door.locator('[data-test="code-error"]')))
       .toMatch(/^Line 2, column \d+:/);
     await screenshot(page, 'validation-02-door');
     const start = (await getGraphDetail(server.database, graphUuid)).nodes.find(

@@ -54,3 +54,17 @@ export async function openNode(page: Page, name: string): Promise<Locator> {
   await drawer.locator('[data-test="node-title"]', { hasText: name }).waitFor();
   return drawer;
 }
+
+/** Waits for an Element Plus message of this type containing the text (newest if several). */
+export async function waitForMessage(
+  page: Page,
+  type: 'success' | 'warning' | 'error' | 'info',
+  text: string,
+): Promise<void> {
+  await page.locator(`.el-message--${type}`, { hasText: text }).last().waitFor();
+}
+
+/** The trimmed text of an element, for assertions. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').trim();
+}

@@ -4,5 +4,11 @@ import { defineConfig } from 'vitest/config';
 // while other packages are incomplete: npx vitest run -c e2e/support/editor-vitest.config.ts
 export default defineConfig({
   root: new URL('../..', import.meta.url).pathname,
-  test: { include: ['e2e/editor-*.test.ts'], testTimeout: 60_000, hookTimeout: 180_000, pool: 'forks', maxWorkers: 1 },
+  test: {
+    include: ['e2e/editor-*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 1,
+  },
 });

@@ -10,7 +10,6 @@ export const markdownTokens: Readonly<Record<string, string>> = {
   var: 'stream variable (key|fallback)',
   raw_ssml: 'SSML inserted verbatim',
   python: 'Python expression',
-  python_exec: 'Python statement',
   eval: 'expression (JavaScript)',
   js: 'expression (JavaScript)',
 };
@@ -44,15 +43,26 @@ export function findMarkdownTokens(text: string): MarkdownToken[] {
   return tokens;
 }
 
-/** The first unknown token as a validation error, so it shows inline before saving. */
+const breakTime = /^\d+(?:\.\d+)?m?s$/;
+
+/**
+ * The first token problem (unknown token, or a {break} without a duration like 300ms), so it
+ * shows inline while typing. Mirrors the engine's validateMarkdown rules.
+ */
 export function firstTokenProblem(text: string): CodeLocation | undefined {
-  const unknown = findMarkdownTokens(text).find((token) => !token.known);
-  if (!unknown) return undefined;
-  return {
-    line: unknown.line,
-    column: unknown.column,
-    message: `unknown token {${unknown.name}} (known: ${Object.keys(markdownTokens).join(', ')})`,
-  };
+  for (const token of findMarkdownTokens(text)) {
+    const at = { line: token.line, column: token.column };
+    if (!token.known) {
+      return {
+        ...at,
+        message: `unknown token {${token.name}} (known: ${Object.keys(markdownTokens).join(', ')})`,
+      };
+    }
+    if (token.name === 'break' && !breakTime.test(token.value.trim())) {
+      return { ...at, message: `{break} needs a duration like 300ms or 1s, got "${token.value}"` };
+    }
+  }
+  return undefined;
 }
 
 function escapeHtml(text: string): string {
