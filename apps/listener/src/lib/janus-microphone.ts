@@ -72,6 +72,10 @@ export function createJanusMicrophone(options: JanusMicrophoneOptions): JanusMic
     async join(room) {
       cleanup();
       const current = generation;
+      if (typeof navigator.mediaDevices?.getUserMedia !== 'function') {
+        options.onState('error', 'the microphone needs a secure page (https or localhost)');
+        return;
+      }
       options.onState('joining');
       let published = false;
       try {

@@ -1,0 +1,145 @@
+// The listener's Janus stream player in real Chromium against a real Janus fed by GStreamer:
+// watch → audio arrives (stereo Opus), switch → the other mountpoint's tone, dropped media ports →
+// "reconnecting" → audio again once the ports are open.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchTestBrowser, type TestBrowser } from './support/listener-browser.ts';
+import { bundleListenerModule } from './support/listener-bundle.ts';
+import { startBlankPage, type ListenerSite } from './support/listener-site.ts';
+import {
+  janusAvailable,
+  startTestJanus,
+  startToneSender,
+  type TestJanus,
+} from './support/listener-janus.ts';
+import { blockJanus, canBlockNetwork } from './support/listener-network.ts';
+import { saveScreenshot } from './support/listener-output.ts';
+import type { TestProcess } from './support/listener-processes.ts';
+import { existsSync } from 'node:fs';
+
+const reason = !existsSync(chromiumPath)
+  ? `${chromiumPath} is missing`
+  : !(await janusAvailable())
+    ? 'janus or gst-launch-1.0 missing'
+    : undefined;
+if (reason) console.warn(`[listener e2e] listener-janus-player skipped: ${reason}`);
+
+/** In-page harness: a player feeding an <audio> element and an analyser; state on window. */
+const harness = (janusUrl: string) => `(() => {
+  window.localSdps = [];
+  const setLocal = RTCPeerConnection.prototype.setLocalDescription;
+  RTCPeerConnection.prototype.setLocalDescription = function (description) {
+    if (description && description.sdp) window.localSdps.push(description.sdp);
+    return setLocal.apply(this, arguments);
+  };
+  const audio = document.createElement('audio');
+  document.body.append(audio);
+  const context = new AudioContext();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 8192;
+  let source;
+  window.playerStates = [];
+  window.player = JanusStreamPlayer.createJanusStreamPlayer({
+    server: ${JSON.stringify(janusUrl)},
+    iceServers: [],
+    disconnectGraceMs: 1500,
+    onState: (state) => window.playerStates.push(state),
+    onTrack: (track) => {
+      source?.disconnect();
+      source = undefined;
+      audio.srcObject = track ? new MediaStream([track]) : null;
+      if (!track) return;
+      void audio.play();
+      source = context.createMediaStreamSource(new MediaStream([track]));
+      source.connect(analyser);
+    },
+  });
+  window.measure = () => {
+    const samples = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    const spectrum = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(spectrum);
+    let peak = 0;
+    for (let i = 1; i < spectrum.length; i++) if (spectrum[i] > spectrum[peak]) peak = i;
+    return { rms: Math.sqrt(sum / samples.length), frequency: (peak * context.sampleRate) / analyser.fftSize };
+  };
+})()`;
+
+interface Measure {
+  rms: number;
+  frequency: number;
+}
+
+describe.skipIf(reason !== undefined)('Janus stream player', { timeout: 180_000 }, () => {
+  let janus: TestJanus;
+  const tones: TestProcess[] = [];
+  let browser: TestBrowser;
+  let page: Page;
+  let blank: ListenerSite;
+
+  beforeAll(async () => {
+    janus = await startTestJanus();
+    tones.push(startToneSender(await janus.createMountpoint(11), 440));
+    tones.push(startToneSender(await janus.createMountpoint(12), 880));
+    const script = await bundleListenerModule('janus-stream-player.ts', 'JanusStreamPlayer');
+    blank = await startBlankPage();
+    browser = await launchTestBrowser();
+    page = await browser.newPage();
+    await page.goto(blank.url);
+    await page.addScriptTag({ content: script });
+    await page.evaluate(harness(janus.httpUrl));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await blank?.close();
+    await Promise.all(tones.map((tone) => tone.stop()));
+    await janus?.stop();
+  });
+
+  const measure = () => page.evaluate<Measure>('window.measure()');
+  const lastState = () => page.evaluate<string | undefined>('window.playerStates.at(-1)');
+  const toneNear = async (frequency: number) => {
+    await expect
+      .poll(
+        async () => {
+          const { rms, frequency: peak } = await measure();
+          return rms > 0.05 && Math.abs(peak - frequency) < 20;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(true);
+  };
+
+  it('watches at once, plays stereo Opus and switches mountpoints', async () => {
+    const started = Date.now();
+    await page.evaluate('window.player.watch(11)');
+    await toneNear(440);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await lastState()).toBe('connected');
+    // The answer sent to Janus asked for stereo Opus.
+    const answers = await page.evaluate<string[]>('window.localSdps');
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((sdp) => /a=fmtp:\d+ [^\r\n]*stereo=1/.test(sdp))).toBe(true);
+
+    await page.evaluate('window.player.watch(12)');
+    await toneNear(880);
+    // A switch keeps the session: no reconnect happened.
+    expect(await page.evaluate('window.playerStates.includes("reconnecting")')).toBe(false);
+  });
+
+  it.skipIf(!canBlockNetwork())('reconnects after the media ports were blocked', async () => {
+    const block = await blockJanus(null, janus.rtpRange);
+    try {
+      await expect.poll(lastState, { timeout: 20_000 }).toBe('reconnecting');
+      await expect.poll(async () => (await measure()).rms, { timeout: 10_000 }).toBeLessThan(0.01);
+      await saveScreenshot(page, 'janus-player-reconnecting');
+    } finally {
+      await block.unblock();
+    }
+    await toneNear(880);
+    expect(await lastState()).toBe('connected');
+  });
+});
