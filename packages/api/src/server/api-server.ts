@@ -222,6 +222,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   const modern = createModernWsServer(wsEnvironment);
   const legacy = createLegacyWsServer(wsEnvironment);
   const attached = new Set<Server>();
+  let closing: Promise<void> | undefined;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -285,11 +286,14 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
       attached.add(server);
       server.on('upgrade', onUpgrade);
     },
-    async close() {
-      for (const server of attached) server.off('upgrade', onUpgrade);
-      await runtime.sessions.close();
-      await Promise.all([modern.dispose(), legacy.dispose()]);
-      await pubsub.close();
+    close() {
+      closing ??= (async () => {
+        for (const server of attached) server.off('upgrade', onUpgrade);
+        await runtime.sessions.close();
+        await Promise.all([modern.dispose(), legacy.dispose()]);
+        await pubsub.close();
+      })();
+      return closing;
     },
   };
 }

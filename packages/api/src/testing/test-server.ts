@@ -26,15 +26,19 @@ export async function startTestServer(options: ApiServerOptions): Promise<TestSe
   api.attachWebSocket(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     api,
     server,
     url: `http://127.0.0.1:${port}/graphql`,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
-    async close() {
-      await api.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    close() {
+      closing ??= (async () => {
+        await api.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
     },
   };
 }
