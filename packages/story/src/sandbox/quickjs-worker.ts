@@ -20,6 +20,9 @@ interface Run {
   sliceStart: number | undefined;
   cpuTimeMs: number;
   timedOut: boolean;
+  memoryBytes: number;
+  heapAtSlice: number;
+  memoryExceeded: boolean;
   finished: boolean;
   deferreds: Map<number, QuickJSDeferredPromise>;
 }
@@ -27,10 +30,12 @@ interface Run {
 const runs = new Map<string, Run>();
 let nextCallId = 1;
 let tainted = false;
+const heapBytes = (): number => quickjs.getWasmMemory().buffer.byteLength;
 
 /** Executes `fn` as one CPU slice of `run`, accounting its time for the interrupt handler. */
 function slice<T>(run: Run, fn: () => T): T {
   run.sliceStart = Date.now();
+  run.heapAtSlice = heapBytes();
   try {
     return fn();
   } finally {
@@ -45,11 +50,16 @@ function pump(run: Run): void {
   if (result.error) {
     const error: unknown = run.context.dump(result.error);
     result.error.dispose();
-    finish(run, '', { kind: run.timedOut ? 'timeout' : 'script', message: describe(run, error) });
+    finish(run, '', { kind: failureKind(run), message: describe(run, error) });
   }
 }
 
+function failureKind(run: Run): 'memory' | 'timeout' | 'script' {
+  return run.memoryExceeded ? 'memory' : run.timedOut ? 'timeout' : 'script';
+}
+
 function describe(run: Run, error: unknown): string {
+  if (run.memoryExceeded) return `script exceeded its memory limit of ${Math.round(run.memoryBytes / 1048576)} MiB`;
   if (run.timedOut) return `script exceeded its CPU time of ${run.cpuTimeMs} ms`;
   const record = (typeof error === 'object' && error !== null ? error : {}) as { name?: string; message?: string };
   return record.message ? `${record.name ?? 'Error'}: ${record.message}` : String(error);
@@ -84,11 +94,26 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   runtime.setMemoryLimit(message.memoryBytes);
   runtime.setMaxStackSize(512 * 1024);
   const context = runtime.newContext();
-  const run: Run = { runtime, context, usedMs: 0, sliceStart: undefined, cpuTimeMs: message.cpuTimeMs, timedOut: false, finished: false, deferreds: new Map() };
+  const run: Run = {
+    runtime,
+    context,
+    usedMs: 0,
+    sliceStart: undefined,
+    cpuTimeMs: message.cpuTimeMs,
+    timedOut: false,
+    memoryBytes: message.memoryBytes,
+    heapAtSlice: heapBytes(),
+    memoryExceeded: false,
+    finished: false,
+    deferreds: new Map(),
+  };
   runs.set(message.runId, run);
+  // QuickJS does not count ArrayBuffer data against setMemoryLimit, so the handler also stops a
+  // slice that grows the worker's WASM heap by more than the run's memory limit.
   runtime.setInterruptHandler(() => {
     if (run.sliceStart !== undefined && run.usedMs + Date.now() - run.sliceStart > run.cpuTimeMs) run.timedOut = true;
-    return run.timedOut;
+    if (heapBytes() - run.heapAtSlice > run.memoryBytes) run.memoryExceeded = tainted = true;
+    return run.timedOut || run.memoryExceeded;
   });
   const bridge = context.newFunction('__host', (methodHandle, argsHandle) => {
     const method = context.getString(methodHandle) as Extract<FromWorker, { kind: 'call' }>['method'];
@@ -130,7 +155,7 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   if (promise.error) {
     const error: unknown = context.dump(promise.error);
     promise.error.dispose();
-    finish(run, message.runId, { kind: run.timedOut ? 'timeout' : 'script', message: describe(run, error) });
+    finish(run, message.runId, { kind: failureKind(run), message: describe(run, error) });
     return;
   }
   context.resolvePromise(promise.value).then(
@@ -139,7 +164,7 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
       if (settled.error) {
         const error: unknown = context.dump(settled.error);
         settled.error.dispose();
-        finish(run, message.runId, { kind: run.timedOut ? 'timeout' : 'script', message: describe(run, error) });
+        finish(run, message.runId, { kind: failureKind(run), message: describe(run, error) });
         return;
       }
       const report = JSON.parse(context.getString(settled.value)) as {
@@ -151,8 +176,8 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
       settled.value.dispose();
       run.finished = true;
       runs.delete(message.runId);
-      const failure = run.timedOut
-        ? { kind: 'timeout' as const, message: describe(run, null) }
+      const failure = run.timedOut || run.memoryExceeded
+        ? { kind: failureKind(run), message: describe(run, null) }
         : report.error
           ? { kind: /out of memory/i.test(report.error.message) ? ('memory' as const) : ('script' as const), message: report.error.message, ...jsErrorPosition(report.error, message.code, message.mode) }
           : undefined;
@@ -217,8 +242,7 @@ port.on('message', (message: ToWorker) => {
 });
 
 setInterval(() => {
-  const heapBytes = tainted && runs.size === 0 ? Number.MAX_SAFE_INTEGER : quickjs.getWasmMemory().buffer.byteLength;
-  post({ kind: 'beat', heapBytes });
+  post({ kind: 'beat', heapBytes: tainted && runs.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes() });
 }, 50);
 post({ kind: 'ready' });
 void boot;
