@@ -20,15 +20,24 @@ describeEachEngine(
   (getDb) => {
     let server: TestServer;
     beforeEach(async () => {
-      server = await startTestServer({ database: getDb(), options: { reconnectGraceMs: 0, maxSubscriptionsPerSocket: 20 } });
+      server = await startTestServer({
+        database: getDb(),
+        options: { reconnectGraceMs: 0, maxSubscriptionsPerSocket: 20 },
+      });
     });
     afterEach(async () => {
       await server?.close();
     });
 
     const activeCounts = async () => {
-      const rows = await getDb().db.selectFrom('stream').select(['numListeners', 'active']).execute();
-      const listeners = await getDb().db.selectFrom('streamListener').select('listenerId').execute();
+      const rows = await getDb()
+        .db.selectFrom('stream')
+        .select(['numListeners', 'active'])
+        .execute();
+      const listeners = await getDb()
+        .db.selectFrom('streamListener')
+        .select('listenerId')
+        .execute();
       return { rows, listeners: listeners.length };
     };
 
@@ -40,11 +49,19 @@ describeEachEngine(
         Array.from({ length: 10 }, () => subscribe(client, streamInfo, { g: graph.uuid })),
       );
       const first = await Promise.all(subscriptions.map((s) => s.next(60_000)));
-      const infos = first.filter((r) => (r?.data?.streamInfo as { __typename: string }).__typename === 'StreamInfo');
-      const none = first.filter((r) => (r?.data?.streamInfo as { __typename: string }).__typename === 'NoStreamAvailable');
+      const infos = first.filter(
+        (r) => (r?.data?.streamInfo as { __typename: string }).__typename === 'StreamInfo',
+      );
+      const none = first.filter(
+        (r) => (r?.data?.streamInfo as { __typename: string }).__typename === 'NoStreamAvailable',
+      );
       expect(infos).toHaveLength(8);
       expect(none).toHaveLength(492);
-      const assigned = infos.map((r) => (r!.data!.streamInfo as { stream: { streamPoint: { uuid: string } } }).stream.streamPoint.uuid);
+      const assigned = infos.map(
+        (r) =>
+          (r!.data!.streamInfo as { stream: { streamPoint: { uuid: string } } }).stream.streamPoint
+            .uuid,
+      );
       expect(new Set(assigned).size).toBe(8);
       expect([...assigned].sort()).toEqual([...points].sort());
       expect((await activeCounts()).listeners).toBe(8);
@@ -66,11 +83,18 @@ describeEachEngine(
       const sb = subscribe(b, streamInfo, { g: graph.uuid });
       await sb.next();
       const sc = subscribe(c, streamInfo, { g: graph.uuid });
-      const info = (await sc.next())!.data!.streamInfo as { stream: { uuid: string; numListeners: number } };
+      const info = (await sc.next())!.data!.streamInfo as {
+        stream: { uuid: string; numListeners: number };
+      };
       expect(info.stream.numListeners).toBe(3);
       const count = async () =>
-        (await getDb().db.selectFrom('stream').select('numListeners').where('uuid', '=', info.stream.uuid).executeTakeFirstOrThrow())
-          .numListeners;
+        (
+          await getDb()
+            .db.selectFrom('stream')
+            .select('numListeners')
+            .where('uuid', '=', info.stream.uuid)
+            .executeTakeFirstOrThrow()
+        ).numListeners;
       sa.stop(); // complete
       await eventually(async () => (await count()) === 2);
       await b.dispose(); // socket close
@@ -88,7 +112,10 @@ describeEachEngine(
       const graph = await createTestGraph(getDb(), { policy: 'deactivate' });
       const client = wsClient(server.wsUrl);
       const s = subscribe(client, streamInfo, { g: graph.uuid });
-      expect((await s.next())?.data?.streamInfo).toEqual({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+      expect((await s.next())?.data?.streamInfo).toEqual({
+        __typename: 'NoStreamAvailable',
+        error: 'No stream available',
+      });
       expect(await s.next()).toBeUndefined();
       await client.dispose();
     });
@@ -98,23 +125,35 @@ describeEachEngine(
 
 describeEachEngine('streamInfo reconnect', (getDb) => {
   it('a listener who reconnects within the grace period gets the same stream back', async () => {
-    const server = await startTestServer({ database: getDb(), options: { reconnectGraceMs: 2_000 } });
+    const server = await startTestServer({
+      database: getDb(),
+      options: { reconnectGraceMs: 2_000 },
+    });
     try {
       await insertLivePoints(getDb(), 2);
       const graph = await createTestGraph(getDb());
       const first = wsClient(server.wsUrl);
       const s1 = subscribe(first, streamInfo, { g: graph.uuid });
-      const info = (await s1.next())!.data!.streamInfo as { listenerToken: string; stream: { uuid: string } };
+      const info = (await s1.next())!.data!.streamInfo as {
+        listenerToken: string;
+        stream: { uuid: string };
+      };
       await first.dispose(); // connection lost
       await new Promise((resolve) => setTimeout(resolve, 200));
       const second = wsClient(server.wsUrl);
       const s2 = subscribe(second, streamInfo, { g: graph.uuid, token: info.listenerToken });
-      const again = (await s2.next())!.data!.streamInfo as { listenerToken: string; stream: { uuid: string; numListeners: number } };
+      const again = (await s2.next())!.data!.streamInfo as {
+        listenerToken: string;
+        stream: { uuid: string; numListeners: number };
+      };
       expect(again.stream.uuid).toBe(info.stream.uuid);
       expect(again.listenerToken).toBe(info.listenerToken);
       expect(again.stream.numListeners).toBe(1);
       s2.stop();
-      await eventually(async () => (await getDb().db.selectFrom('streamListener').selectAll().execute()).length === 0);
+      await eventually(
+        async () =>
+          (await getDb().db.selectFrom('streamListener').selectAll().execute()).length === 0,
+      );
       await second.dispose();
     } finally {
       await server.close();

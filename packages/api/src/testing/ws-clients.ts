@@ -50,7 +50,8 @@ export function subscribe(client: Client, query: string, variables: Record<strin
       const deadline = Date.now() + timeoutMs;
       while (read >= results.length) {
         if (done) {
-          if (failure !== undefined) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
+          if (failure !== undefined)
+            throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
           return undefined;
         }
         const left = deadline - Date.now();
@@ -75,7 +76,10 @@ export function subscribe(client: Client, query: string, variables: Record<strin
 }
 
 /** Polls `check` every 50 ms until it returns true or `timeoutMs` passes. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
