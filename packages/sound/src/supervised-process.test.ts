@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { findChildren, isPidAlive, waitUntil } from './process-tools.ts';
+import type { SoundLogger } from './sound-logger.ts';
+import { createSupervisedProcess, type SupervisedProcess } from './supervised-process.ts';
+
+function collectingLogger() {
+  const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
+  const push = (level: string) => (obj: object, msg?: string) =>
+    lines.push({ level, obj: obj as Record<string, unknown>, msg: msg ?? '' });
+  const logger: SoundLogger = {
+    debug: push('debug'),
+    info: push('info'),
+    warn: push('warn'),
+    error: push('error'),
+  };
+  return { lines, logger };
+}
+
+describe('createSupervisedProcess (real child processes)', () => {
+  const started: SupervisedProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((p) => p.stop()));
+  });
+  const supervise = (options: Parameters<typeof createSupervisedProcess>[0]) => {
+    const proc = createSupervisedProcess(options);
+    started.push(proc);
+    return proc;
+  };
+
+  it('logs output lines under the child name and stops the whole process group', async () => {
+    const { lines, logger } = collectingLogger();
+    const proc = supervise({
+      name: 'demo',
+      command: 'sh',
+      args: ['-c', 'echo hello; sleep 60 & sleep 60'],
+      logger,
+    });
+    await proc.start();
+    const pid = proc.pid()!;
+    await waitUntil('hello', () => lines.some((l) => l.msg === 'hello' && l.obj.child === 'demo'), {
+      timeoutMs: 5000,
+    });
+    const grandchildren = await waitUntil(
+      'both sleeps',
+      () => (findChildren(pid, 'sleep').length === 2 ? findChildren(pid, 'sleep') : undefined),
+      { timeoutMs: 5000 },
+    );
+    await proc.stop();
+    expect(isPidAlive(pid)).toBe(false);
+    for (const child of grandchildren) expect(isPidAlive(child)).toBe(false);
+    expect(proc.status()).toMatchObject({ state: 'stopped', pid: null, restarts: 0 });
+  });
+
+  it('restarts a crashing child with growing backoff and counts restarts', async () => {
+    const { lines, logger } = collectingLogger();
+    const proc = supervise({
+      name: 'crasher',
+      command: 'sh',
+      args: ['-c', 'sleep 0.1; exit 3'],
+      logger,
+      backoffMs: 100,
+    });
+    await proc.start();
+    await waitUntil('three restarts', () => proc.status().restarts >= 3, { timeoutMs: 5000 });
+    const crashes = lines.filter((l) => l.msg === 'crasher exited unexpectedly');
+    expect(crashes.length).toBeGreaterThanOrEqual(3);
+    expect(proc.status().lastExit?.code).toBe(3);
+    await proc.stop();
+    const restarts = proc.status().restarts;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(proc.status().restarts).toBe(restarts); // nothing resurrected after stop
+  });
+
+  it('runs onCrash before restarting, and leaves the child down when shouldRestart says no', async () => {
+    const { logger } = collectingLogger();
+    const events: string[] = [];
+    let allow = false;
+    const proc = supervise({
+      name: 'dependant',
+      command: 'sleep',
+      args: ['60'],
+      logger,
+      backoffMs: 50,
+      onCrash: () => void events.push('crash'),
+      shouldRestart: () => allow,
+    });
+    await proc.start();
+    process.kill(proc.pid()!, 'SIGKILL');
+    await waitUntil('stopped, waiting for a parent', () => proc.status().state === 'stopped', {
+      timeoutMs: 5000,
+    });
+    expect(events).toEqual(['crash']);
+    expect(proc.pid()).toBeNull();
+    allow = true;
+    await proc.restart('parent is back');
+    expect(proc.status()).toMatchObject({ state: 'running', restarts: 1 });
+  });
+
+  it('escalates to SIGKILL when the stop signal is ignored', async () => {
+    const { lines, logger } = collectingLogger();
+    const proc = supervise({
+      name: 'stubborn',
+      command: 'sh',
+      args: ['-c', 'trap "" TERM; echo ready; while true; do sleep 0.1; done'],
+      logger,
+      graceMs: 300,
+    });
+    await proc.start();
+    await waitUntil('trap installed', () => lines.some((l) => l.msg === 'ready'), {
+      timeoutMs: 5000,
+    });
+    const pid = proc.pid()!;
+    await proc.stop();
+    expect(isPidAlive(pid)).toBe(false);
+    expect(lines.some((l) => l.level === 'warn' && l.msg.includes('SIGKILL'))).toBe(true);
+  });
+
+  it('fails the first start when readiness fails, without leaving the child behind', async () => {
+    const { logger } = collectingLogger();
+    let pid = 0;
+    const proc = supervise({
+      name: 'never-ready',
+      command: 'sleep',
+      args: ['60'],
+      logger,
+      readiness: (p) => {
+        pid = p;
+        return Promise.reject(new Error('not ready'));
+      },
+    });
+    await expect(proc.start()).rejects.toThrow('not ready');
+    expect(isPidAlive(pid)).toBe(false);
+  });
+});
