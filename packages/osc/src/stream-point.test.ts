@@ -156,6 +156,21 @@ describe.skipIf(unavailable !== undefined)(
       );
     });
 
+    it('forwards errors nobody caught (e.g. in a scheduled function) via /log', async () => {
+      await run('SystemClock.sched(0.01, { nil.uncaughtFooBar }); 1').result;
+      const line = await waitUntil(
+        () => ports.logs.find((l) => l.message.includes('uncaughtFooBar')),
+        3000,
+        'forwarded error',
+      );
+      expect(line).toMatchObject({
+        origin: 'supercollider',
+        level: 40,
+        streamPointPort: point.langPort,
+      });
+      await expect(run('2 * 21').result).resolves.toMatchObject({ returnValue: '42' });
+    });
+
     it('runs .wait inside a Routine, in order: "2.wait; 3" finishes after ≥ 2 s', async () => {
       const started = Date.now();
       const { result } = run('~order = List[]; ~order.add(1); 2.wait; ~order.add(2); 3');

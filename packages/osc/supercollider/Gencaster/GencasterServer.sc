@@ -13,7 +13,7 @@ GencasterServer {
 	var <name, <synthPort, <jackServer, <janusOutPort, <janusInPort, <janusOutRoom, <janusInRoom;
 	var <janusPublicIp, <useInput, <backendHost, <backendPort, <bindAddress, <>verbosity;
 	var <backend, <signer, <server, <beacon, <environment, <variables;
-	var <playbacks, nextPlaybackId = 0, <running, receivers;
+	var <playbacks, nextPlaybackId = 0, <running, receivers, forwardingError = false;
 
 	*new { |name, synthPort, jackServer, janusOutPort, janusInPort, janusOutRoom, janusInRoom,
 		janusPublicIp, useInput, backendHost, backendPort, secret, bindAddress, verbosity|
@@ -126,6 +126,20 @@ GencasterServer {
 		var text = message.asString.keep(8000);
 		if(level >= verbosity) { "[gencaster %] %".format(level, text).postln };
 		this.sendPairs('/log', [\level, level.asInteger, \message, text, \name, name]);
+	}
+
+	// Called for every error nobody caught (scheduled functions, OSC responders, Ndefs …), see
+	// GencasterErrorHook.sc; sends it to the backend via /log, guarded against recursion.
+	*forwardUncaughtError { |error|
+		if(default.notNil) { default.prForwardError(error) }
+	}
+
+	prForwardError { |error|
+		if(forwardingError.not) {
+			forwardingError = true;
+			{ this.log(40, "uncaught " ++ error.errorString) }.try;
+			forwardingError = false;
+		}
 	}
 
 	// Only the backend host (or loopback) may send instructions and variables.
