@@ -1,0 +1,113 @@
+// The listener's other pages against the real backend: the graph list shows public graphs only,
+// an unknown slug shows the not-found state, /debug is for editors (login cookie) and plays any
+// live stream point with its stream info, /gps-error explains how to allow location access.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchTestBrowser,
+  readLevel,
+  watchPageErrors,
+  type TestBrowser,
+} from './support/listener-browser.ts';
+import { startListenerBackend, type ListenerBackend } from './support/listener-backend.ts';
+import { createTestGraph } from './support/listener-graphs.ts';
+import { saveScreenshot } from './support/listener-output.ts';
+import { waitFor } from './support/listener-processes.ts';
+import {
+  ensureListenerBuilt,
+  fullStackUnavailableReason,
+  warnSkip,
+} from './support/listener-requirements.ts';
+
+const skip = warnSkip('listener-pages', fullStackUnavailableReason());
+
+describe.skipIf(skip)('listener pages', { timeout: 240_000 }, () => {
+  let server: ListenerBackend;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    ensureListenerBuilt();
+    server = await startListenerBackend({ soundPoints: 1 });
+    await server.waitForPoints(1);
+    const waitForever = [
+      { name: 'Start', cells: [{ type: 'PYTHON' as const, code: 'await asyncio.sleep(600)' }] },
+    ];
+    await createTestGraph(server, {
+      name: 'Public story',
+      slug: 'listener-public',
+      nodes: waitForever,
+    });
+    await createTestGraph(server, {
+      name: 'Hidden draft',
+      slug: 'listener-hidden',
+      publicVisible: false,
+      nodes: waitForever,
+    });
+    browser = await launchTestBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists public graphs only and links to their pages', async () => {
+    const page = await browser.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${server.url}/`);
+    const list = page.getByTestId('graph-list');
+    await list.getByText('Public story').waitFor({ timeout: 15_000 });
+    expect(await list.getByText('Hidden draft').count()).toBe(0);
+    await saveScreenshot(page, 'pages-graph-list');
+    await list.getByText('Public story').click();
+    await page.waitForURL(/\/listen\/listener-public$/);
+    await page.getByTestId('intro').waitFor({ timeout: 30_000 });
+    expect(await page.title()).toContain('Public story');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a not-found state for an unknown slug', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/listen/no-such-graph`);
+    await page.getByTestId('not-found').waitFor({ timeout: 15_000 });
+    await saveScreenshot(page, 'pages-not-found');
+    await page.close();
+  });
+
+  it('keeps /debug for editors and lets them listen to any live point', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/debug`);
+    await page.getByTestId('editors-only').waitFor({ timeout: 15_000 });
+
+    const login = await page.request.post(`${server.url}/graphql`, {
+      data: {
+        query:
+          'mutation { authLogin(username: "listener-e2e", password: "listener-e2e-password") { __typename } }',
+      },
+    });
+    expect(
+      ((await login.json()) as { data: { authLogin: { __typename: string } } }).data.authLogin
+        .__typename,
+    ).toBe('User');
+    await page.reload();
+    const table = page.getByTestId('stream-points');
+    await table.getByRole('button').first().click({ timeout: 15_000 });
+    await page.getByTestId('play-button').click();
+    await waitFor(
+      'a live point is audible on /debug',
+      async () => ((await readLevel(page)) > 0.001 ? true : undefined),
+      30_000,
+    );
+    await page.getByTestId('stream-info-panel').waitFor();
+    await saveScreenshot(page, 'pages-debug');
+    await page.close();
+  });
+
+  it('explains how to allow location access on /gps-error', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/gps-error?reason=denied&from=/`);
+    await page.getByTestId('gps-error').getByText('Android').waitFor();
+    await saveScreenshot(page, 'pages-gps-error');
+    await page.close();
+  });
+});
