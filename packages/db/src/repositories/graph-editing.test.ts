@@ -1,7 +1,7 @@
 import { describeEachEngine } from '@gencaster/db/testing';
 import { expect, it } from 'vitest';
 import { createAudioFile } from './audio-files.ts';
-import { createEdge, deleteEdge, listOutEdges } from './edges.ts';
+import { createEdge, deleteEdge, listNodeEdges, listOutEdges } from './edges.ts';
 import { getGraphDetail } from './graph-detail.ts';
 import { createGraph, deleteGraph, getEntryNode, listGraphs, updateGraph } from './graphs.ts';
 import {
@@ -138,6 +138,8 @@ describeEachEngine('graph editing', (getDb) => {
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await listOutEdges(getDb(), out.uuid)).map((e) => e.uuid)).toEqual([edge.uuid]);
+    expect((await listNodeEdges(getDb(), node.uuid)).map((e) => e.uuid)).toEqual([edge.uuid]);
+    expect((await listNodeEdges(getDb(), entry.uuid)).map((e) => e.uuid)).toEqual([edge.uuid]);
     expect((await deleteEdge(getDb(), edge.uuid))?.uuid).toBe(edge.uuid);
     expect(await deleteEdge(getDb(), edge.uuid)).toBeUndefined();
   });

@@ -7,7 +7,7 @@ import {
   listLiveStreamPoints,
   upsertStreamPointFromBeacon,
 } from './stream-points.ts';
-import { assignStream, leaveStream } from './streams.ts';
+import { assignStream, getStream, leaveStream, releaseStaleStreams } from './streams.ts';
 
 describeEachEngine(
   'stream points',
@@ -106,6 +106,24 @@ describeEachEngine(
       });
       expect(second.uuid).not.toBe(first.uuid);
       expect(second).toMatchObject({ shared: true, numListeners: 1 });
+      expect(await getStream(getDb(), first.uuid)).toMatchObject({ active: false });
+    });
+
+    it('releases active streams whose point went silent, and only those', async () => {
+      const graph = await createGraph(getDb(), { name: 'stale' });
+      await upsertStreamPointFromBeacon(getDb(), { host: 'f', port: 1, lastLive: now });
+      await upsertStreamPointFromBeacon(getDb(), { host: 'f', port: 2, lastLive: now });
+      const a = await assignStream(getDb(), { graphUuid: graph.uuid, listenerId: 'a', now });
+      const b = await assignStream(getDb(), { graphUuid: graph.uuid, listenerId: 'b', now });
+      await upsertStreamPointFromBeacon(getDb(), { host: 'f', port: 2, lastLive: ago(-50_000) });
+      const released = await releaseStaleStreams(getDb(), { now: ago(-70_000) });
+      const stillActive = [a, b].find((s) => !released.some((r) => r.uuid === s.uuid));
+      expect(released).toHaveLength(1);
+      expect(released[0]).toMatchObject({ active: false, numListeners: 0 });
+      expect(await getStream(getDb(), stillActive!.uuid)).toMatchObject({
+        active: true,
+        numListeners: 1,
+      });
     });
   },
   { fresh: 'test' },

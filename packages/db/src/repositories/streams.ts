@@ -2,6 +2,7 @@ import {
   assignStreamSchema,
   GencasterError,
   isStreamPointLive,
+  liveSince,
   parseInput,
   STREAM_POINT_LIVE_WINDOW_MS,
   streamListenerSchema,
@@ -257,6 +258,32 @@ export async function releaseAllStreams(handle: DbHandle): Promise<number> {
       .where('active', '=', true)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  });
+}
+
+/**
+ * Releases every active stream whose stream point has gone silent (no beacon within the window):
+ * its audio is gone, so its listeners are dropped and the stream ends. Safe with several backends;
+ * run it periodically. Returns the released streams.
+ */
+export async function releaseStaleStreams(
+  handle: DbHandle,
+  options: { now?: Date; windowMs?: number } = {},
+): Promise<Stream[]> {
+  const now = options.now ?? new Date();
+  const since = liveSince(now, options.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS);
+  return withTransaction(handle, async (tx) => {
+    const stale = await tx.db
+      .selectFrom('stream as s')
+      .innerJoin('streamPoint as p', 'p.uuid', 's.streamPointUuid')
+      .select('s.uuid')
+      .where('s.active', '=', true)
+      .where((eb) => eb.or([eb('p.lastLive', 'is', null), eb('p.lastLive', '<=', since)]))
+      .forUpdate()
+      .execute();
+    const released: Stream[] = [];
+    for (const { uuid } of stale) released.push(await releaseStream(tx, uuid));
+    return released;
   });
 }
 
