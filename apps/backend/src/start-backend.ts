@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createApiServer, createInProcessPubSub, createRedisPubSub } from '@gencaster/api';
 import { releaseAllStreams, type Database } from '@gencaster/db';
 import {
   createInProcessAckBus,
@@ -6,18 +8,30 @@ import {
   createOscServer,
   type InstructionSender,
   type OscServer,
+  type RemoteActionRunner,
 } from '@gencaster/osc';
 import type { SoundFleet } from '@gencaster/sound';
+import { createScriptSandbox } from '@gencaster/story';
+import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
+import { startConfiguredSoundFleet } from './commands/sound-commands.ts';
 import type { BackendConfig } from './config.ts';
+import { createEngineFactory } from './engine/create-engine-factory.ts';
+import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
+import { createMediaLibrary } from './media-library.ts';
 import { openBackendDatabase } from './open-backend-database.ts';
 import {
   createDatabaseInstructionLedger,
   createDatabaseLogSink,
   createDatabaseStreamPointRegistry,
 } from './osc-ports.ts';
-import { startConfiguredSoundFleet } from './commands/sound-commands.ts';
+import { createRemoteActionRunner } from './remote-action-runner.ts';
+import { createStaticSite } from './static-site.ts';
+import { createSyntaxChecker } from './syntax-checker.ts';
+
+/** Largest accepted audio upload (the original allowed 512 MiB in memory; we stream to disk). */
+const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 /** A running backend; `close()` stops everything in reverse start order. */
 export interface Backend extends AsyncDisposable {
@@ -68,8 +82,14 @@ export async function startBackend(
       if (released > 0) log.info({ released }, 'released streams left over from the previous run');
     }
 
+    const pubsub = config.redisUrl
+      ? createRedisPubSub({ url: config.redisUrl })
+      : createInProcessPubSub();
+    stack.push({ name: 'pubsub', stop: () => pubsub.close() });
     const ackBus = createInProcessAckBus();
     const ledger = createDatabaseInstructionLedger(database);
+    // The runner needs the instruction sender, which needs the OSC server: bind it late.
+    let remoteActions: RemoteActionRunner | undefined;
     const osc = await createOscServer({
       host: config.osc.host,
       port: config.osc.port,
@@ -79,20 +99,53 @@ export async function startBackend(
       ledger,
       ackBus,
       logSink: createDatabaseLogSink(database),
+      remoteActions: { run: (action) => remoteActions?.run(action) ?? Promise.resolve() },
       logger: createLogger('osc'),
     });
     stack.push({ name: 'osc', stop: () => osc.close() });
     const instructions = createInstructionSender({ server: osc, ledger, ackBus });
     stack.push({ name: 'instructions', stop: () => instructions.close() });
 
+    const mediaRoot = join(config.dataDir, 'media');
+    const media = createMediaLibrary({ database, mediaRoot, maxUploadBytes: MAX_UPLOAD_BYTES });
+    const tts = createCachedTts({
+      provider: createTtsProviderFromEnv(),
+      store: media.ttsStore,
+      importAudio: media.importSpeech,
+    });
+    const sandbox = createScriptSandbox();
+    stack.push({ name: 'sandbox', stop: () => sandbox.close() });
+    const actions = createPointActions({ database, instructions, tts, mediaRoot });
+    remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
+
+    const api = createApiServer({
+      database,
+      pubsub,
+      corsOrigins: config.corsOrigins,
+      dev: config.dev,
+      logger: createLogger('api'),
+      options: { mediaRoot, maxUploadBytes: MAX_UPLOAD_BYTES },
+      services: {
+        checkSyntax: createSyntaxChecker(sandbox),
+        audio: { importAudioFile: (upload) => media.importUpload(upload) },
+        sendStreamVariable: ({ point, key, value }) =>
+          instructions.sendVariable({ host: point.host, port: point.port, key, value }),
+        engineFactory: createEngineFactory({
+          database,
+          pubsub,
+          actions,
+          sandbox,
+          logger: createLogger('engine'),
+        }),
+      },
+    });
+    stack.push({ name: 'api', stop: () => api.close() });
+
     const http: RunningHttpServer = await startHttpServer({
       host: config.host,
       port: config.port,
-      graphql: (_request, response) => {
-        response
-          .writeHead(503, { 'content-type': 'application/json' })
-          .end('{"error":"GraphQL API not wired"}');
-      },
+      graphql: (request, response) => api.handler(request, response),
+      routes: [createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false })],
       health: async () => {
         await database.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
         return {
@@ -105,6 +158,7 @@ export async function startBackend(
       listenerDir: config.web.listenerDir,
       editorDir: config.web.editorDir,
     });
+    api.attachWebSocket(http.server);
     stack.push({ name: 'http', stop: () => http.close() });
 
     let fleet: SoundFleet | undefined;

@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import { createInstruction, getAudioFile, type DbHandle } from '@gencaster/db';
+import { GencasterError, type PlaybackChoice, type StreamInstruction } from '@gencaster/domain';
+import {
+  playBufferInstruction,
+  syncPlayBufferInstruction,
+  type InstructionSender,
+} from '@gencaster/osc';
+import type { CachedTts } from '@gencaster/tts';
+
+/** The sclang address of a stream point plus its row id (instructions reference it). */
+export interface PointTarget {
+  uuid: string;
+  host: string;
+  port: number;
+}
+
+/** Per-call options: who hears about the new instruction, and when to give up. */
+export interface PointActionOptions {
+  /** Called with the stored instruction before it is sent (feeds StreamInfo). */
+  onInstruction?: (instruction: StreamInstruction) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** What can be done on a stream point: code, audio files, speech. */
+export interface PointActions {
+  runCode(
+    point: PointTarget,
+    code: string,
+    options?: PointActionOptions & { manualFinish?: boolean },
+  ): Promise<string>;
+  playAudioFile(
+    point: PointTarget,
+    audio: { audioFileUuid: string; playback: PlaybackChoice; volume: number },
+    options?: PointActionOptions,
+  ): Promise<void>;
+  speak(
+    point: PointTarget,
+    ssml: string,
+    options?: PointActionOptions & { voice?: string },
+  ): Promise<void>;
+}
+
+export interface PointActionsOptions {
+  database: DbHandle;
+  instructions: InstructionSender;
+  tts: CachedTts;
+  /** Folder that AudioFile.file paths are relative to; sclang reads the files from here. */
+  mediaRoot: string;
+}
+
+/** Speech is normalised by the provider; this leaves headroom when it mixes with other sound. */
+const SPEECH_VOLUME = 0.5;
+
+/** Rejects as soon as `signal` aborts, so a listener who left does not wait for sclang. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new GencasterError('UNAVAILABLE', 'the listener left'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new GencasterError('UNAVAILABLE', 'the listener left'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Builds the stream point actions: every action stores a StreamInstruction, sends it over OSC and
+ * resolves when sclang acknowledges FINISHED. Paths and values reach sclang as escaped literals.
+ */
+export function createPointActions(options: PointActionsOptions): PointActions {
+  const { database, instructions, tts, mediaRoot } = options;
+
+  async function send(
+    point: PointTarget,
+    build: (uuid: string) => { code: string; manualFinish: boolean },
+    call: PointActionOptions,
+  ): Promise<string> {
+    const row = await createInstruction(database, {
+      streamPointUuid: point.uuid,
+      instructionText: '',
+    });
+    const { code, manualFinish } = build(row.uuid);
+    await database.db
+      .updateTable('streamInstruction')
+      .set({ instructionText: code })
+      .where('uuid', '=', row.uuid)
+      .execute();
+    call.onInstruction?.({ ...row, instructionText: code });
+    const result = await abortable(
+      instructions.send({
+        host: point.host,
+        port: point.port,
+        uuid: row.uuid,
+        code,
+        manualFinish,
+        ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
+      }),
+      call.signal,
+    );
+    return result.returnValue;
+  }
+
+  async function playPath(
+    point: PointTarget,
+    path: string,
+    playback: PlaybackChoice,
+    volume: number,
+    call: PointActionOptions,
+  ) {
+    await send(
+      point,
+      (uuid) =>
+        playback === 'sync_playback'
+          ? syncPlayBufferInstruction({ path, uuid, volume })
+          : playBufferInstruction({ path, volume }),
+      call,
+    );
+  }
+
+  return {
+    runCode: (point, code, call = {}) =>
+      send(point, () => ({ code, manualFinish: call.manualFinish ?? false }), call),
+    async playAudioFile(point, audio, call = {}) {
+      const file = await getAudioFile(database, audio.audioFileUuid);
+      if (!file.file)
+        throw new GencasterError('NOT_FOUND', `audio file ${file.uuid} has no stored file`);
+      await playPath(point, join(mediaRoot, file.file), audio.playback, audio.volume, call);
+    },
+    async speak(point, ssml, call = {}) {
+      const spoken = await tts.speak({ ssml, ...(call.voice ? { voice: call.voice } : {}) });
+      await playPath(point, spoken.audio.path, 'sync_playback', SPEECH_VOLUME, call);
+    },
+  };
+}
