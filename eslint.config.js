@@ -7,6 +7,7 @@ const forbiddenImports = {
   'packages/db': ['@gencaster/api', '@gencaster/story', '@gencaster/osc', '@gencaster/tts', '@gencaster/sound'],
   'packages/osc': ['@gencaster/api', '@gencaster/story', '@gencaster/db', '@gencaster/tts', '@gencaster/sound'],
   'packages/tts': ['@gencaster/api', '@gencaster/story', '@gencaster/db', '@gencaster/osc', '@gencaster/sound'],
+  'packages/audio': ['@gencaster/api', '@gencaster/story', '@gencaster/db', '@gencaster/osc', '@gencaster/tts', '@gencaster/sound'],
   'packages/story': ['@gencaster/api', '@gencaster/db', '@gencaster/osc', '@gencaster/tts', '@gencaster/sound'],
   'packages/sound': ['@gencaster/*'],
   'packages/api': ['@gencaster/sound'],
