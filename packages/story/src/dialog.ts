@@ -6,7 +6,11 @@ export const buttonTypes = ['default', 'primary', 'success', 'warning', 'info', 
 export type ButtonType = (typeof buttonTypes)[number];
 
 /** What the listener front end does when a button or checkbox is used. */
-export const callbackActions = ['activate_gps_streaming', 'send_variables', 'send_variable'] as const;
+export const callbackActions = [
+  'activate_gps_streaming',
+  'send_variables',
+  'send_variable',
+] as const;
 export type CallbackAction = (typeof callbackActions)[number];
 
 /** A paragraph of text inside a dialog. */
@@ -51,8 +55,9 @@ export interface Dialog {
 const limit = 10_000;
 
 function text(value: unknown, fallback: string): string {
-  if (value === undefined || value === null) return fallback;
-  return String(value).slice(0, limit);
+  if (typeof value === 'string') return value.slice(0, limit);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return fallback;
 }
 
 function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
@@ -61,7 +66,9 @@ function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback
 
 function actions(value: unknown, fallback: CallbackAction[]): CallbackAction[] {
   if (!Array.isArray(value)) return fallback;
-  return value.filter((item): item is CallbackAction => callbackActions.includes(item as CallbackAction));
+  return value.filter((item): item is CallbackAction =>
+    callbackActions.includes(item as CallbackAction),
+  );
 }
 
 function record(value: unknown): Record<string, unknown> {
@@ -76,34 +83,36 @@ function record(value: unknown): Record<string, unknown> {
 export function normalizeDialog(raw: unknown): Dialog | null {
   const input = record(raw);
   if (input.type !== 'dialog') return null;
-  const content = (Array.isArray(input.content) ? (input.content as unknown[]) : []).slice(0, 100).flatMap((item): Dialog['content'] => {
-    const part = record(item);
-    switch (part.type) {
-      case 'text':
-        return [{ type: 'text' as const, text: text(part.text, '') }];
-      case 'input':
-        return [
-          {
-            type: 'input' as const,
-            key: text(part.key, 'input'),
-            label: text(part.label, 'input'),
-            placeholder: text(part.placeholder, 'Please input'),
-          },
-        ];
-      case 'checkbox':
-        return [
-          {
-            type: 'checkbox' as const,
-            key: text(part.key, 'checkbox'),
-            label: text(part.label, ''),
-            checked: part.checked === true,
-            callbackActions: actions(part.callbackActions, []),
-          },
-        ];
-      default:
-        return [];
-    }
-  });
+  const content = (Array.isArray(input.content) ? (input.content as unknown[]) : [])
+    .slice(0, 100)
+    .flatMap((item): Dialog['content'] => {
+      const part = record(item);
+      switch (part.type) {
+        case 'text':
+          return [{ type: 'text' as const, text: text(part.text, '') }];
+        case 'input':
+          return [
+            {
+              type: 'input' as const,
+              key: text(part.key, 'input'),
+              label: text(part.label, 'input'),
+              placeholder: text(part.placeholder, 'Please input'),
+            },
+          ];
+        case 'checkbox':
+          return [
+            {
+              type: 'checkbox' as const,
+              key: text(part.key, 'checkbox'),
+              label: text(part.label, ''),
+              checked: part.checked === true,
+              callbackActions: actions(part.callbackActions, []),
+            },
+          ];
+        default:
+          return [];
+      }
+    });
   const buttons = (Array.isArray(input.buttons) ? input.buttons : []).slice(0, 20).map((item) => {
     const button = record(item);
     return {

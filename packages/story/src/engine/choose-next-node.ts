@@ -20,7 +20,11 @@ export function sortDoors(doors: readonly EngineDoor[]): EngineDoor[] {
   });
 }
 
-async function isOpen(door: EngineDoor, variables: Record<string, string>, context: ChooseContext): Promise<boolean> {
+async function isOpen(
+  door: EngineDoor,
+  variables: Record<string, string>,
+  context: ChooseContext,
+): Promise<boolean> {
   const rule = doorLanguage(door.code);
   if ('constant' in rule) return rule.constant;
   const { ports } = context;
@@ -34,11 +38,19 @@ async function isOpen(door: EngineDoor, variables: Record<string, string>, conte
   });
   if (!result.ok) {
     const where = result.error?.line ? ` (line ${result.error.line})` : '';
-    ports.logger.log({ level: 30, message: `door "${door.name}" skipped: condition failed${where}: ${result.error?.message ?? 'unknown error'}`, origin: 'graph_engine' });
+    ports.logger.log({
+      level: 30,
+      message: `door "${door.name}" skipped: condition failed${where}: ${result.error?.message ?? 'unknown error'}`,
+      origin: 'graph_engine',
+    });
     return false;
   }
   if (typeof result.value !== 'boolean') {
-    ports.logger.log({ level: 30, message: `door "${door.name}" skipped: condition returned ${JSON.stringify(result.value)}, not a boolean`, origin: 'graph_engine' });
+    ports.logger.log({
+      level: 30,
+      message: `door "${door.name}" skipped: condition returned ${JSON.stringify(result.value)}, not a boolean`,
+      origin: 'graph_engine',
+    });
     return false;
   }
   return result.value;
@@ -48,10 +60,15 @@ async function isOpen(door: EngineDoor, variables: Record<string, string>, conte
  * Returns the chosen door and edge, or null for a dead end. A chosen non-default door without
  * edges falls back to the default door (logged); a default door without edges is a dead end.
  */
-export async function chooseNextNode(doors: readonly EngineDoor[], context: ChooseContext): Promise<{ door: EngineDoor; edge: EngineEdge } | null> {
+export async function chooseNextNode(
+  doors: readonly EngineDoor[],
+  context: ChooseContext,
+): Promise<{ door: EngineDoor; edge: EngineEdge } | null> {
   const ordered = sortDoors(doors);
   const fallback = ordered.find((door) => door.isDefault);
-  const variables = ordered.some((door) => !('constant' in doorLanguage(door.code))) ? await context.ports.variables.getAll() : {};
+  const variables = ordered.some((door) => !('constant' in doorLanguage(door.code)))
+    ? await context.ports.variables.getAll()
+    : {};
   let chosen: EngineDoor | undefined;
   for (const door of ordered) {
     if (context.signal.aborted) return null;
@@ -62,7 +79,11 @@ export async function chooseNextNode(doors: readonly EngineDoor[], context: Choo
   }
   chosen ??= fallback;
   if (chosen && chosen.edges.length === 0 && fallback && chosen !== fallback) {
-    context.ports.logger.log({ level: 30, message: `door "${chosen.name}" has no edge; taking the default door`, origin: 'graph_engine' });
+    context.ports.logger.log({
+      level: 30,
+      message: `door "${chosen.name}" has no edge; taking the default door`,
+      origin: 'graph_engine',
+    });
     chosen = fallback;
   }
   if (!chosen || chosen.edges.length === 0) return null;

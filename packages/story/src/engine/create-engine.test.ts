@@ -16,12 +16,27 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function walk(options: Omit<MemoryPortsOptions, 'sandbox'>, engineOptions: EngineOptions = {}) {
+async function walk(
+  options: Omit<MemoryPortsOptions, 'sandbox'>,
+  engineOptions: EngineOptions = {},
+) {
   const ports = createMemoryPorts({ ...options, sandbox });
   const events: EngineEvent[] = [];
-  const engine = createEngine({ ports, options: { stepDelayMs: 0, ...engineOptions, onEvent: (event) => { events.push(event); engineOptions.onEvent?.(event); } } });
+  const engine = createEngine({
+    ports,
+    options: {
+      stepDelayMs: 0,
+      ...engineOptions,
+      onEvent: (event) => {
+        events.push(event);
+        engineOptions.onEvent?.(event);
+      },
+    },
+  });
   const result = await engine.run(new AbortController().signal);
-  const visited = events.flatMap((event) => (event.type === 'node_entered' ? [event.nodeUuid] : []));
+  const visited = events.flatMap((event) =>
+    event.type === 'node_entered' ? [event.nodeUuid] : [],
+  );
   return { result, ports, events, visited, engine };
 }
 
@@ -64,8 +79,12 @@ describe('engine walk', () => {
       .edge('start', 'default', 'fallback');
     const first = await walk({ graph: g.graph, variables: { a: '1' } });
     expect(first.visited).toEqual(['start', 'alpha']);
-    expect(first.ports.logs.map((log) => log.message).join('\n')).toMatch(/door "broken" skipped: condition failed.*ZeroDivisionError/);
-    expect(first.ports.logs.map((log) => log.message).join('\n')).toMatch(/door "text" skipped: condition returned "yes", not a boolean/);
+    expect(first.ports.logs.map((log) => log.message).join('\n')).toMatch(
+      /door "broken" skipped: condition failed.*ZeroDivisionError/,
+    );
+    expect(first.ports.logs.map((log) => log.message).join('\n')).toMatch(
+      /door "text" skipped: condition returned "yes", not a boolean/,
+    );
     const second = await walk({ graph: g.graph, variables: { a: '2' } });
     expect(second.visited).toEqual(['start', 'zeta']);
     g.door('start', { name: 'zeta', code: 'False' });
@@ -79,20 +98,34 @@ describe('engine walk', () => {
       .node('js')
       .door('start', { name: 'js', code: "// js\nvars.a === '1' && Number(vars.b) > 2" })
       .edge('start', 'js', 'js');
-    expect((await walk({ graph: g.graph, variables: { a: '1', b: '3' } })).visited).toEqual(['start', 'js']);
-    expect((await walk({ graph: g.graph, variables: { a: '1', b: '1' } })).visited).toEqual(['start']);
+    expect((await walk({ graph: g.graph, variables: { a: '1', b: '3' } })).visited).toEqual([
+      'start',
+      'js',
+    ]);
+    expect((await walk({ graph: g.graph, variables: { a: '1', b: '1' } })).visited).toEqual([
+      'start',
+    ]);
   });
 
   it('falls back to the default door when the chosen door has no edge', async () => {
-    const g = createGraphBuilder().node('start', { entry: true }).node('end').door('start', { name: 'open', code: 'True' }).edge('start', 'default', 'end');
+    const g = createGraphBuilder()
+      .node('start', { entry: true })
+      .node('end')
+      .door('start', { name: 'open', code: 'True' })
+      .edge('start', 'default', 'end');
     const { visited, ports } = await walk({ graph: g.graph });
     expect(visited).toEqual(['start', 'end']);
-    expect(ports.logs.some((log) => log.message.includes('door "open" has no edge; taking the default door'))).toBe(true);
+    expect(
+      ports.logs.some((log) =>
+        log.message.includes('door "open" has no edge; taking the default door'),
+      ),
+    ).toBe(true);
   });
 
   it('picks a random edge reproducibly with a seed and reaches every target', async () => {
     const g = createGraphBuilder().node('hub', { entry: true }).node('x').node('y').node('z');
-    for (const target of ['x', 'y', 'z']) g.edge('hub', 'default', target).edge(target, 'default', 'hub');
+    for (const target of ['x', 'y', 'z'])
+      g.edge('hub', 'default', target).edge(target, 'default', 'hub');
     const first = await walk({ graph: g.graph, random: createSeededRandom(42) }, { maxSteps: 40 });
     const second = await walk({ graph: g.graph, random: createSeededRandom(42) }, { maxSteps: 40 });
     const other = await walk({ graph: g.graph, random: createSeededRandom(7) }, { maxSteps: 40 });
@@ -102,7 +135,10 @@ describe('engine walk', () => {
   });
 
   it('picks up a live edit on the next traversal', async () => {
-    const g = createGraphBuilder().node('a', { entry: true }).cell('a', 'supercollider', 'version1').edge('a', 'default', 'a');
+    const g = createGraphBuilder()
+      .node('a', { entry: true })
+      .cell('a', 'supercollider', 'version1')
+      .edge('a', 'default', 'a');
     const { ports } = await walk(
       { graph: g.graph },
       {
@@ -126,10 +162,21 @@ describe('engine walk', () => {
       { uuid: 'b', cellType: 'supercollider', cellCode: 'second', cellOrder: 1, audioCell: null },
       { uuid: 'z', cellType: 'comment', cellCode: 'ignored', cellOrder: 0, audioCell: null },
       { uuid: 'a', cellType: 'supercollider', cellCode: 'first', cellOrder: 1, audioCell: null },
-      { uuid: 'd', cellType: 'audio', cellCode: '', cellOrder: 3, audioCell: { audioFileUuid: 'file', playback: 'async_playback', volume: 0.7 } },
+      {
+        uuid: 'd',
+        cellType: 'audio',
+        cellCode: '',
+        cellOrder: 3,
+        audioCell: { audioFileUuid: 'file', playback: 'async_playback', volume: 0.7 },
+      },
     );
     const { ports } = await walk({ graph: g.graph });
-    expect(ports.instructions.sent).toEqual(['code:first', 'code:second', 'code:third', 'audio:file:async_playback:0.7']);
+    expect(ports.instructions.sent).toEqual([
+      'code:first',
+      'code:second',
+      'code:third',
+      'audio:file:async_playback:0.7',
+    ]);
   });
 
   it('logs failing cells at ERROR level and walks on', async () => {
@@ -141,7 +188,10 @@ describe('engine walk', () => {
       .cell('a', 'supercollider', 'after', { cellOrder: 4 })
       .node('b')
       .edge('a', 'default', 'b');
-    const { result, ports, visited } = await walk({ graph: g.graph, failInstruction: (code) => code === 'broken' });
+    const { result, ports, visited } = await walk({
+      graph: g.graph,
+      failInstruction: (code) => code === 'broken',
+    });
     expect(result.reason).toBe('dead_end');
     expect(visited).toEqual(['a', 'b']);
     const errors = ports.logs.filter((log) => log.level === 40).map((log) => log.message);
@@ -156,10 +206,19 @@ describe('engine walk', () => {
   it('persists variable changes and deletions of Python and JavaScript cells', async () => {
     const g = createGraphBuilder()
       .node('a', { entry: true })
-      .cell('a', 'python', "vars['sum'] = 2 + 2\nvars['flag'] = True\ndel vars['gone']", { cellOrder: 1 })
-      .cell('a', 'javascript', "vars.js = { n: Number(vars.sum) + 1 }; delete vars.old;", { cellOrder: 2 });
+      .cell('a', 'python', "vars['sum'] = 2 + 2\nvars['flag'] = True\ndel vars['gone']", {
+        cellOrder: 1,
+      })
+      .cell('a', 'javascript', 'vars.js = { n: Number(vars.sum) + 1 }; delete vars.old;', {
+        cellOrder: 2,
+      });
     const { ports } = await walk({ graph: g.graph, variables: { gone: 'x', old: 'y', keep: 'z' } });
-    expect(Object.fromEntries(ports.variables.values)).toEqual({ keep: 'z', sum: '4', flag: 'True', js: '{"n":5}' });
+    expect(Object.fromEntries(ports.variables.values)).toEqual({
+      keep: 'z',
+      sum: '4',
+      flag: 'True',
+      js: '{"n":5}',
+    });
   });
 
   it('yields a dialog, waits for the answer and branches on it (original Python cell code)', async () => {
@@ -178,7 +237,8 @@ describe('engine walk', () => {
       .edge('ask', 'default', 'no');
     const { ports, visited, events } = await walk({
       graph: g.graph,
-      onDialog: (_dialog, memory) => void setTimeout(() => void memory.variables.set('button', 'ok'), 50),
+      onDialog: (_dialog, memory) =>
+        void setTimeout(() => void memory.variables.set('button', 'ok'), 50),
     });
     expect(visited).toEqual(['ask', 'yes']);
     expect(ports.variables.values.get('answered')).toBe('3');
@@ -190,8 +250,20 @@ describe('engine walk', () => {
           { type: 'input', key: 'name', label: 'input', placeholder: 'Please input' },
         ],
         buttons: [
-          { text: 'OK', value: 'ok', key: 'button', buttonType: 'primary', callbackActions: ['send_variable', 'send_variables'] },
-          { text: 'Cancel', value: 'cancel', key: 'button', buttonType: 'warning', callbackActions: ['send_variable'] },
+          {
+            text: 'OK',
+            value: 'ok',
+            key: 'button',
+            buttonType: 'primary',
+            callbackActions: ['send_variable', 'send_variables'],
+          },
+          {
+            text: 'Cancel',
+            value: 'cancel',
+            key: 'button',
+            buttonType: 'warning',
+            callbackActions: ['send_variable'],
+          },
         ],
       },
     ]);
@@ -199,7 +271,10 @@ describe('engine walk', () => {
   });
 
   it('waits at a blocking node until an editor releases it', async () => {
-    const g = createGraphBuilder().node('hold', { entry: true, blocking: true }).node('after').edge('hold', 'default', 'after');
+    const g = createGraphBuilder()
+      .node('hold', { entry: true, blocking: true })
+      .node('after')
+      .edge('hold', 'default', 'after');
     const ports = createMemoryPorts({ graph: g.graph, sandbox });
     let releasedAt = 0;
     const engine = createEngine({
@@ -207,7 +282,8 @@ describe('engine walk', () => {
       options: {
         stepDelayMs: 0,
         onEvent: (event) => {
-          if (event.type === 'blocked') setTimeout(() => ((releasedAt = Date.now()), engine.release()), 200);
+          if (event.type === 'blocked')
+            setTimeout(() => ((releasedAt = Date.now()), engine.release()), 200);
         },
       },
     });
@@ -220,19 +296,36 @@ describe('engine walk', () => {
     const g = createGraphBuilder().node('hold', { entry: true, blocking: true });
     const ports = createMemoryPorts({ graph: g.graph, sandbox });
     const leave = new AbortController();
-    const engine = createEngine({ ports, options: { onEvent: (event) => event.type === 'blocked' && setTimeout(() => leave.abort(), 50) } });
+    const engine = createEngine({
+      ports,
+      options: {
+        onEvent: (event) => event.type === 'blocked' && setTimeout(() => leave.abort(), 50),
+      },
+    });
     expect((await engine.run(leave.signal)).reason).toBe('aborted');
   });
 
   it('speaks markdown cells as escaped SSML with variables and sandboxed expressions', async () => {
-    const g = createGraphBuilder().node('a', { entry: true }).cell('a', 'markdown', 'Hi {var}`name|you` & {python}`str(len(range(4)))`');
+    const g = createGraphBuilder()
+      .node('a', { entry: true })
+      .cell('a', 'markdown', 'Hi {var}`name|you` & {python}`str(len(range(4)))`');
     const { ports } = await walk({ graph: g.graph, variables: { name: '<b>Ann</b>' } });
-    expect(ports.instructions.sent).toEqual(['speak:<speak><p>Hi &lt;b&gt;Ann&lt;/b&gt; &amp; 4</p></speak>']);
+    expect(ports.instructions.sent).toEqual([
+      'speak:<speak><p>Hi &lt;b&gt;Ann&lt;/b&gt; &amp; 4</p></speak>',
+    ]);
   });
 
   it('resumes from a persisted position and saves its own', async () => {
-    const g = createGraphBuilder().node('a', { entry: true }).node('b').node('c').edge('a', 'default', 'b').edge('b', 'default', 'c');
-    const { visited, ports, result } = await walk({ graph: g.graph, resumeAt: { nodeUuid: 'b', step: 7 } });
+    const g = createGraphBuilder()
+      .node('a', { entry: true })
+      .node('b')
+      .node('c')
+      .edge('a', 'default', 'b')
+      .edge('b', 'default', 'c');
+    const { visited, ports, result } = await walk({
+      graph: g.graph,
+      resumeAt: { nodeUuid: 'b', step: 7 },
+    });
     expect(visited).toEqual(['b', 'c']);
     expect(result.steps).toBe(9);
     expect(ports.saved).toEqual([

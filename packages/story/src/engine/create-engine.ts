@@ -1,5 +1,11 @@
 // The graph walk (inventory §3.2): pure orchestration over ports, no I/O of its own.
-import type { EngineEvent, EngineOptions, EnginePorts, EngineResult, NodeContents } from './engine-types.ts';
+import type {
+  EngineEvent,
+  EngineOptions,
+  EnginePorts,
+  EngineResult,
+  NodeContents,
+} from './engine-types.ts';
 import { chooseNextNode } from './choose-next-node.ts';
 import { executeCell } from './execute-cell.ts';
 import { createScriptCapabilities } from './script-capabilities.ts';
@@ -18,7 +24,10 @@ export interface CreateEngineInput {
   options?: EngineOptions;
 }
 
-function cellOrder(a: { cellOrder: number; uuid: string }, b: { cellOrder: number; uuid: string }): number {
+function cellOrder(
+  a: { cellOrder: number; uuid: string },
+  b: { cellOrder: number; uuid: string },
+): number {
   if (a.cellOrder !== b.cellOrder) return a.cellOrder - b.cellOrder;
   return a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0;
 }
@@ -43,7 +52,8 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
       // A listener of events must not break the walk.
     }
   };
-  const log = (level: 10 | 20 | 30 | 40, message: string): void => ports.logger.log({ level, message, origin: 'graph_engine' });
+  const log = (level: 10 | 20 | 30 | 40, message: string): void =>
+    ports.logger.log({ level, message, origin: 'graph_engine' });
 
   const waitForRelease = async (nodeUuid: string, signal: AbortSignal): Promise<void> => {
     const local = new AbortController();
@@ -84,7 +94,9 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
       return finish('no_entry_node');
     }
     if (options.cleanupCode && !resumed) {
-      await ports.instructions.run({ code: options.cleanupCode, signal }).catch((error: unknown) => log(30, `cleanup failed: ${String(error)}`));
+      await ports.instructions
+        .run({ code: options.cleanupCode, signal })
+        .catch((error: unknown) => log(30, `cleanup failed: ${String(error)}`));
     }
     while (step < maxSteps) {
       if (signal.aborted) return finish('aborted');
@@ -92,7 +104,10 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
       try {
         contents = await ports.graph.loadNode(current);
       } catch (error) {
-        log(40, `could not load node ${current}: ${error instanceof Error ? error.message : String(error)}`);
+        log(
+          40,
+          `could not load node ${current}: ${error instanceof Error ? error.message : String(error)}`,
+        );
         contents = null;
       }
       if (!contents) {
@@ -104,15 +119,29 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
       emit({ type: 'node_entered', nodeUuid: current, step });
       for (const cell of [...contents.cells].sort(cellOrder)) {
         if (signal.aborted) return finish('aborted');
-        emit({ type: 'cell_started', nodeUuid: current, cellUuid: cell.uuid, cellType: cell.cellType });
+        emit({
+          type: 'cell_started',
+          nodeUuid: current,
+          cellUuid: cell.uuid,
+          cellType: cell.cellType,
+        });
         try {
           await executeCell(cell, context);
           emit({ type: 'cell_finished', nodeUuid: current, cellUuid: cell.uuid, ok: true });
         } catch (error) {
           if (signal.aborted) return finish('aborted');
           const message = error instanceof Error ? error.message : String(error);
-          log(40, `${cell.cellType} cell ${cell.uuid} in node "${contents.node.name}" failed: ${message}`);
-          emit({ type: 'cell_finished', nodeUuid: current, cellUuid: cell.uuid, ok: false, error: message });
+          log(
+            40,
+            `${cell.cellType} cell ${cell.uuid} in node "${contents.node.name}" failed: ${message}`,
+          );
+          emit({
+            type: 'cell_finished',
+            nodeUuid: current,
+            cellUuid: cell.uuid,
+            ok: false,
+            error: message,
+          });
         }
       }
       if (signal.aborted) return finish('aborted');
@@ -128,7 +157,12 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
         log(20, `dead end at node "${contents.node.name}"`);
         return finish('dead_end');
       }
-      emit({ type: 'door_chosen', nodeUuid: current, doorUuid: next.door.uuid, edgeUuid: next.edge.uuid });
+      emit({
+        type: 'door_chosen',
+        nodeUuid: current,
+        doorUuid: next.door.uuid,
+        edgeUuid: next.edge.uuid,
+      });
       current = next.edge.inNodeUuid;
       if (stepDelayMs > 0) await ports.clock.sleep(stepDelayMs, signal).catch(() => undefined);
     }

@@ -6,7 +6,9 @@ import type { ScriptLanguage } from '../sandbox/sandbox-types.ts';
  * expression. `True`/`False` and empty code are decided without a sandbox: empty code (legacy
  * default doors) is never true, the default door is still the fallback.
  */
-export function doorLanguage(code: string): { language: ScriptLanguage; code: string } | { constant: boolean } {
+export function doorLanguage(
+  code: string,
+): { language: ScriptLanguage; code: string } | { constant: boolean } {
   const trimmed = code.trim();
   if (trimmed === '' || trimmed === 'False' || trimmed === 'false') return { constant: false };
   if (trimmed === 'True' || trimmed === 'true') return { constant: true };

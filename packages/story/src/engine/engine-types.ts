@@ -62,9 +62,18 @@ export interface GraphSource {
 /** Sends sclang code to the listener's stream point. */
 export interface InstructionPort {
   /** Resolves on FINISHED; rejects on FAILURE or TIMEOUT (the engine logs and continues). */
-  run(request: { code: string; manualFinish?: boolean; signal: AbortSignal }): Promise<{ returnValue: string }>;
+  run(request: {
+    code: string;
+    manualFinish?: boolean;
+    signal: AbortSignal;
+  }): Promise<{ returnValue: string }>;
   /** SYNC playback resolves when playback ends, ASYNC when it started. */
-  playAudio(request: { audioFileUuid: string; playback: PlaybackChoice; volume: number; signal: AbortSignal }): Promise<void>;
+  playAudio(request: {
+    audioFileUuid: string;
+    playback: PlaybackChoice;
+    volume: number;
+    signal: AbortSignal;
+  }): Promise<void>;
   /** Text to speech of `ssml`, played synchronously. */
   speak(request: { ssml: string; signal: AbortSignal }): Promise<void>;
 }
@@ -132,7 +141,13 @@ export type EngineEvent =
   | { type: 'node_entered'; nodeUuid: string; step: number }
   | { type: 'cell_started'; nodeUuid: string; cellUuid: string; cellType: CellType }
   | { type: 'cell_finished'; nodeUuid: string; cellUuid: string; ok: boolean; error?: string }
-  | { type: 'instruction'; cellUuid: string; kind: 'code' | 'audio' | 'speech'; code?: string; ssml?: string }
+  | {
+      type: 'instruction';
+      cellUuid: string;
+      kind: 'code' | 'audio' | 'speech';
+      code?: string;
+      ssml?: string;
+    }
   | { type: 'dialog'; dialog: Dialog }
   | { type: 'door_chosen'; nodeUuid: string; doorUuid: string; edgeUuid: string | null }
   | { type: 'blocked'; nodeUuid: string }

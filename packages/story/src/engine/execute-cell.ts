@@ -14,7 +14,11 @@ export interface CellContext {
   emit: (event: EngineEvent) => void;
 }
 
-async function runScript(language: ScriptLanguage, cell: EngineCell, context: CellContext): Promise<void> {
+async function runScript(
+  language: ScriptLanguage,
+  cell: EngineCell,
+  context: CellContext,
+): Promise<void> {
   if (!cell.cellCode.trim()) return;
   const { ports } = context;
   const result = await ports.sandbox.run({
@@ -30,9 +34,15 @@ async function runScript(language: ScriptLanguage, cell: EngineCell, context: Ce
   for (const key of result.deleted) await ports.variables.delete(key);
   if (!result.ok) {
     const error = result.error;
-    const where = error?.line ? ` at line ${error.line}${error.column ? `:${error.column}` : ''}` : '';
+    const where = error?.line
+      ? ` at line ${error.line}${error.column ? `:${error.column}` : ''}`
+      : '';
     const code = error?.kind === 'timeout' ? 'TIMEOUT' : 'SCRIPT_ERROR';
-    throw new GencasterError(code, `${error?.kind ?? 'script'} error${where}: ${error?.message ?? 'unknown'}`, { details: { ...error } });
+    throw new GencasterError(
+      code,
+      `${error?.kind ?? 'script'} error${where}: ${error?.message ?? 'unknown'}`,
+      { details: { ...error } },
+    );
   }
 }
 
@@ -54,7 +64,12 @@ export async function executeCell(cell: EngineCell, context: CellContext): Promi
       const audio = cell.audioCell;
       if (!audio) throw new GencasterError('INVALID_INPUT', 'audio cell without an audio file');
       context.emit({ type: 'instruction', cellUuid: cell.uuid, kind: 'audio' });
-      await ports.instructions.playAudio({ audioFileUuid: audio.audioFileUuid, playback: audio.playback, volume: audio.volume, signal });
+      await ports.instructions.playAudio({
+        audioFileUuid: audio.audioFileUuid,
+        playback: audio.playback,
+        volume: audio.volume,
+        signal,
+      });
       return;
     }
     case 'markdown': {
@@ -64,12 +79,26 @@ export async function executeCell(cell: EngineCell, context: CellContext): Promi
         variables,
         ...(context.options.voices ? { voices: context.options.voices } : {}),
         evaluate: async (language, code) => {
-          const result = await ports.sandbox.run({ language, mode: 'expression', code, variables, capabilities: context.capabilities, signal });
+          const result = await ports.sandbox.run({
+            language,
+            mode: 'expression',
+            code,
+            variables,
+            capabilities: context.capabilities,
+            signal,
+          });
           if (!result.ok) throw new Error(result.error?.message ?? 'expression failed');
-          return typeof result.value === 'string' ? result.value : String(result.value ?? '');
+          return typeof result.value === 'string'
+            ? result.value
+            : JSON.stringify(result.value ?? '');
         },
       });
-      for (const warning of warnings) ports.logger.log({ level: 30, message: `markdown cell ${cell.uuid}: ${warning}`, origin: 'graph_engine' });
+      for (const warning of warnings)
+        ports.logger.log({
+          level: 30,
+          message: `markdown cell ${cell.uuid}: ${warning}`,
+          origin: 'graph_engine',
+        });
       context.emit({ type: 'instruction', cellUuid: cell.uuid, kind: 'speech', ssml });
       await ports.instructions.speak({ ssml, signal });
       return;

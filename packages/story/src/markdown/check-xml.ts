@@ -7,7 +7,8 @@ export interface XmlProblem {
   message: string;
 }
 
-const tagPattern = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
+const tagPattern =
+  /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/y;
 const entityPattern = /&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);/y;
 
 /** Returns the first well-formedness problem of `text`, or null when it is a well-formed fragment. */
@@ -17,7 +18,8 @@ export function checkXmlFragment(text: string): XmlProblem | null {
     const char = text[index];
     if (char === '&') {
       entityPattern.lastIndex = index;
-      if (!entityPattern.test(text)) return { offset: index, message: 'unescaped "&" (write &amp;)' };
+      if (!entityPattern.test(text))
+        return { offset: index, message: 'unescaped "&" (write &amp;)' };
     } else if (char === '<') {
       tagPattern.lastIndex = index;
       const match = tagPattern.exec(text);
@@ -25,7 +27,8 @@ export function checkXmlFragment(text: string): XmlProblem | null {
       const [whole, closing, name = '', , selfClosing] = match;
       if (closing) {
         const top = open.pop();
-        if (!top) return { offset: index, message: `closing tag </${name}> without an opening tag` };
+        if (!top)
+          return { offset: index, message: `closing tag </${name}> without an opening tag` };
         if (top.name !== name) return { offset: index, message: `</${name}> closes <${top.name}>` };
       } else if (!selfClosing) {
         open.push({ name, offset: index });
@@ -34,5 +37,7 @@ export function checkXmlFragment(text: string): XmlProblem | null {
     }
   }
   const unclosed = open.pop();
-  return unclosed ? { offset: unclosed.offset, message: `<${unclosed.name}> is never closed` } : null;
+  return unclosed
+    ? { offset: unclosed.offset, message: `<${unclosed.name}> is never closed` }
+    : null;
 }

@@ -2,7 +2,18 @@
 // e.g. {break}`300ms` (inventory §3.7).
 
 /** Token kinds the dialect knows. */
-export const tokenKinds = ['chars', 'moderate', 'female', 'male', 'break', 'var', 'raw_ssml', 'python', 'eval', 'js'] as const;
+export const tokenKinds = [
+  'chars',
+  'moderate',
+  'female',
+  'male',
+  'break',
+  'var',
+  'raw_ssml',
+  'python',
+  'eval',
+  'js',
+] as const;
 export type TokenKind = (typeof tokenKinds)[number];
 
 /** Matches one token at the start of a string. */
@@ -21,5 +32,7 @@ export const breakTime = /^\d+(?:\.\d+)?m?s$/;
 /** Splits a {var} value at its last `|` into key and fallback. */
 export function splitVarToken(value: string): { key: string; fallback: string | undefined } {
   const bar = value.lastIndexOf('|');
-  return bar < 0 ? { key: value.trim(), fallback: undefined } : { key: value.slice(0, bar).trim(), fallback: value.slice(bar + 1) };
+  return bar < 0
+    ? { key: value.trim(), fallback: undefined }
+    : { key: value.slice(0, bar).trim(), fallback: value.slice(bar + 1) };
 }

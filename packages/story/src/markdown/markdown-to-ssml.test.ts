@@ -3,7 +3,8 @@ import { checkXmlFragment } from './check-xml.ts';
 import { markdownToSsml } from './markdown-to-ssml.ts';
 import { validateMarkdown } from './validate-markdown.ts';
 
-const ssml = async (markdown: string, variables: Record<string, string> = {}) => (await markdownToSsml(markdown, { variables })).ssml;
+const ssml = async (markdown: string, variables: Record<string, string> = {}) =>
+  (await markdownToSsml(markdown, { variables })).ssml;
 
 describe('markdown dialect tokens', () => {
   it.each([
@@ -13,7 +14,10 @@ describe('markdown dialect tokens', () => {
     ['{male}`Hallo`', '<speak><p><voice name="de-DE-Neural2-B">Hallo</voice></p></speak>'],
     ['a {break}`300ms` b', '<speak><p>a <break time="300ms"/> b</p></speak>'],
     ['a {break}`1.5s` b', '<speak><p>a <break time="1.5s"/> b</p></speak>'],
-    ['{raw_ssml}`<prosody rate="slow">x</prosody>`', '<speak><p><prosody rate="slow">x</prosody></p></speak>'],
+    [
+      '{raw_ssml}`<prosody rate="slow">x</prosody>`',
+      '<speak><p><prosody rate="slow">x</prosody></p></speak>',
+    ],
   ])('%s', async (markdown, expected) => {
     expect(await ssml(markdown)).toBe(expected);
   });
@@ -40,9 +44,9 @@ describe('markdown dialect tokens', () => {
   it('expression tokens go to the evaluator and their result is escaped', async () => {
     const calls: string[] = [];
     const result = await markdownToSsml('{python}`1+1` {eval}`2+2` {js}`3`', {
-      evaluate: async (language, code) => {
+      evaluate: (language, code) => {
         calls.push(`${language}:${code}`);
-        return `<${code}>`;
+        return Promise.resolve(`<${code}>`);
       },
     });
     expect(calls).toEqual(['python:1+1', 'javascript:2+2', 'javascript:3']);
@@ -50,7 +54,9 @@ describe('markdown dialect tokens', () => {
   });
 
   it('a failing expression becomes empty text and a warning', async () => {
-    const result = await markdownToSsml('x {python}`1/0` y', { evaluate: () => Promise.reject(new Error('ZeroDivisionError')) });
+    const result = await markdownToSsml('x {python}`1/0` y', {
+      evaluate: () => Promise.reject(new Error('ZeroDivisionError')),
+    });
     expect(result.ssml).toBe('<speak><p>x  y</p></speak>');
     expect(result.warnings[0]).toMatch(/ZeroDivisionError/);
   });
@@ -58,7 +64,9 @@ describe('markdown dialect tokens', () => {
 
 describe('escaping', () => {
   it('escapes & < > " in text', async () => {
-    expect(await ssml('Tom & "Jerry" say 1 < 2 > 0')).toBe('<speak><p>Tom &amp; &quot;Jerry&quot; say 1 &lt; 2 &gt; 0</p></speak>');
+    expect(await ssml('Tom & "Jerry" say 1 < 2 > 0')).toBe(
+      '<speak><p>Tom &amp; &quot;Jerry&quot; say 1 &lt; 2 &gt; 0</p></speak>',
+    );
   });
 
   it('escapes variable values so listeners cannot inject SSML', async () => {
@@ -71,7 +79,9 @@ describe('escaping', () => {
   });
 
   it('keeps paragraphs apart and reduces markdown to text', async () => {
-    const out = await ssml('# Title\n\nFirst *para* with **bold** and [a link](http://x).\n\n- one\n- two\n\n> quoted');
+    const out = await ssml(
+      '# Title\n\nFirst *para* with **bold** and [a link](http://x).\n\n- one\n- two\n\n> quoted',
+    );
     expect(out).toMatchInlineSnapshot(`
       "<speak><p>Title</p>
       <p>First para with bold and a link.</p>
@@ -82,23 +92,40 @@ describe('escaping', () => {
   });
 
   it('uses configured voices', async () => {
-    const result = await markdownToSsml('{female}`a` {male}`b`', { voices: { female: 'en-US-F', male: 'en-US-M' } });
-    expect(result.ssml).toBe('<speak><p><voice name="en-US-F">a</voice> <voice name="en-US-M">b</voice></p></speak>');
+    const result = await markdownToSsml('{female}`a` {male}`b`', {
+      voices: { female: 'en-US-F', male: 'en-US-M' },
+    });
+    expect(result.ssml).toBe(
+      '<speak><p><voice name="en-US-F">a</voice> <voice name="en-US-M">b</voice></p></speak>',
+    );
   });
 });
 
 describe('validateMarkdown', () => {
   it('reports unknown tokens, bad breaks and bad SSML with line and column', () => {
-    const text = 'fine line\n  {foo}`x` and {break}`soon`\n{raw_ssml}`<p>a & b</p>`\n{raw_ssml}`<p>ok</q>`';
+    const text =
+      'fine line\n  {foo}`x` and {break}`soon`\n{raw_ssml}`<p>a & b</p>`\n{raw_ssml}`<p>ok</q>`';
     expect(validateMarkdown(text)).toEqual([
-      { line: 2, column: 3, severity: 'warning', message: 'unknown token {foo}; its value will be spoken as text' },
-      { line: 2, column: 16, severity: 'error', message: '{break} needs a duration like 300ms or 1s, got "soon"' },
+      {
+        line: 2,
+        column: 3,
+        severity: 'warning',
+        message: 'unknown token {foo}; its value will be spoken as text',
+      },
+      {
+        line: 2,
+        column: 16,
+        severity: 'error',
+        message: '{break} needs a duration like 300ms or 1s, got "soon"',
+      },
       { line: 3, column: 17, severity: 'error', message: 'bad SSML: unescaped "&" (write &amp;)' },
       { line: 4, column: 17, severity: 'error', message: 'bad SSML: </q> closes <p>' },
     ]);
   });
 
   it('accepts a clean document', () => {
-    expect(validateMarkdown('Hello {var}`name|you` {break}`1s` {raw_ssml}`<break time="2s"/>`')).toEqual([]);
+    expect(
+      validateMarkdown('Hello {var}`name|you` {break}`1s` {raw_ssml}`<break time="2s"/>`'),
+    ).toEqual([]);
   });
 });

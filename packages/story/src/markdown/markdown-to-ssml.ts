@@ -61,7 +61,10 @@ export function lexMarkdown(markdown: string): Token[] {
  * await markdownToSsml('Hello {var}`name|stranger` & welcome', { variables: {} })
  * // { ssml: '<speak><p>Hello stranger &amp; welcome</p></speak>', warnings: [] }
  */
-export async function markdownToSsml(markdown: string, options: MarkdownToSsmlOptions = {}): Promise<SsmlResult> {
+export async function markdownToSsml(
+  markdown: string,
+  options: MarkdownToSsmlOptions = {},
+): Promise<SsmlResult> {
   const warnings: string[] = [];
   const voices = { ...defaultVoices, ...options.voices };
   const variables = options.variables ?? {};
@@ -97,9 +100,13 @@ export async function markdownToSsml(markdown: string, options: MarkdownToSsmlOp
           return '';
         }
         try {
-          return escapeXml(await options.evaluate(kind === 'python' ? 'python' : 'javascript', value));
+          return escapeXml(
+            await options.evaluate(kind === 'python' ? 'python' : 'javascript', value),
+          );
         } catch (error) {
-          warnings.push(`{${kind}}\`${value}\` failed: ${error instanceof Error ? error.message : String(error)}`);
+          warnings.push(
+            `{${kind}}\`${value}\` failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
           return '';
         }
       }
@@ -115,8 +122,9 @@ export async function markdownToSsml(markdown: string, options: MarkdownToSsmlOp
       } else if (item.type === 'br') out += '\n';
       else if (item.type === 'html') out += '';
       else if (item.type === 'image') out += escapeXml(String(item.text ?? ''));
-      else if ('tokens' in item && Array.isArray(item.tokens) && item.tokens.length > 0) out += await inline(item.tokens);
-      else out += escapeXml(decodeEntities(String((item as { text?: unknown }).text ?? '')));
+      else if ('tokens' in item && Array.isArray(item.tokens) && item.tokens.length > 0)
+        out += await inline(item.tokens);
+      else out += escapeXml(decodeEntities(textOf(item)));
     }
     return out;
   };
@@ -130,29 +138,44 @@ export async function markdownToSsml(markdown: string, options: MarkdownToSsmlOp
         case 'def':
           break;
         case 'list':
-          for (const entry of item.items as Array<{ tokens: Token[] }>) out.push(...(await blocks(entry.tokens)));
+          for (const entry of item.items as Array<{ tokens: Token[] }>)
+            out.push(...(await blocks(entry.tokens)));
           break;
         case 'blockquote':
           out.push(...(await blocks((item as { tokens?: Token[] }).tokens ?? [])));
           break;
         case 'code':
         case 'html':
-          if (String(item.text).trim() && !String(item.text).trim().startsWith('<!--')) out.push(escapeXml(String(item.text)));
+          if (String(item.text).trim() && !String(item.text).trim().startsWith('<!--'))
+            out.push(escapeXml(String(item.text)));
           break;
         case 'table': {
-          const rows = [item.header as Array<{ tokens: Token[] }>, ...(item.rows as Array<Array<{ tokens: Token[] }>>)];
-          for (const row of rows) out.push((await Promise.all(row.map((cell) => inline(cell.tokens)))).join(', '));
+          const rows = [
+            item.header as Array<{ tokens: Token[] }>,
+            ...(item.rows as Array<Array<{ tokens: Token[] }>>),
+          ];
+          for (const row of rows)
+            out.push((await Promise.all(row.map((cell) => inline(cell.tokens)))).join(', '));
           break;
         }
         default:
-          out.push(await inline((item as { tokens?: Token[] }).tokens ?? [{ type: 'text', raw: '', text: String((item as { text?: unknown }).text ?? '') }]));
+          out.push(
+            await inline(
+              (item as { tokens?: Token[] }).tokens ?? [
+                { type: 'text', raw: '', text: textOf(item) },
+              ],
+            ),
+          );
       }
     }
     return out.filter((paragraph) => paragraph.trim() !== '');
   };
 
   const paragraphs = await blocks(lexMarkdown(markdown));
-  return { ssml: `<speak>${paragraphs.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}</speak>`, warnings };
+  return {
+    ssml: `<speak>${paragraphs.map((paragraph) => `<p>${paragraph}</p>`).join('\n')}</speak>`,
+    warnings,
+  };
 }
 
 /** marked escapes `&<>"'` in text tokens; undo it so that escapeXml applies exactly once. */
@@ -160,4 +183,9 @@ function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_match, name: string) =>
     name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : name === 'quot' ? '"' : "'",
   );
+}
+
+function textOf(item: unknown): string {
+  const text = (item as { text?: unknown }).text;
+  return typeof text === 'string' ? text : '';
 }

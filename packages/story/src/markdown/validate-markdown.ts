@@ -28,13 +28,26 @@ export function validateMarkdown(markdown: string): MarkdownProblem[] {
     const start = match.index;
     const at = position(markdown, start);
     if (!isTokenKind(kind)) {
-      problems.push({ ...at, severity: 'warning', message: `unknown token {${kind}}; its value will be spoken as text` });
+      problems.push({
+        ...at,
+        severity: 'warning',
+        message: `unknown token {${kind}}; its value will be spoken as text`,
+      });
     } else if (kind === 'break' && !breakTime.test(value.trim())) {
-      problems.push({ ...at, severity: 'error', message: `{break} needs a duration like 300ms or 1s, got "${value}"` });
+      problems.push({
+        ...at,
+        severity: 'error',
+        message: `{break} needs a duration like 300ms or 1s, got "${value}"`,
+      });
     } else if (kind === 'raw_ssml') {
       const problem = checkXmlFragment(value);
       const valueStart = start + whole.indexOf('`') + 1;
-      if (problem) problems.push({ ...position(markdown, valueStart + problem.offset), severity: 'error', message: `bad SSML: ${problem.message}` });
+      if (problem)
+        problems.push({
+          ...position(markdown, valueStart + problem.offset),
+          severity: 'error',
+          message: `bad SSML: ${problem.message}`,
+        });
     }
   }
   return problems;

@@ -1,5 +1,13 @@
 // The ScriptSandbox used in production: QuickJS workers for JavaScript, Pyodide workers for Python.
-import type { SandboxLimits, ScriptLanguage, ScriptRunRequest, ScriptRunResult, ScriptSandbox, SyntaxCheckRequest, SyntaxCheckResult } from './sandbox-types.ts';
+import type {
+  SandboxLimits,
+  ScriptLanguage,
+  ScriptRunRequest,
+  ScriptRunResult,
+  ScriptSandbox,
+  SyntaxCheckRequest,
+  SyntaxCheckResult,
+} from './sandbox-types.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
 /** Options of {@link createScriptSandbox}; every field has a default. */
@@ -14,7 +22,11 @@ export interface ScriptSandboxOptions {
   pythonHeapCapBytes?: number;
 }
 
-const defaults: SandboxLimits = { cpuTimeMs: 1000, wallTimeMs: 15 * 60_000, memoryBytes: 32 * 1024 * 1024 };
+const defaults: SandboxLimits = {
+  cpuTimeMs: 1000,
+  wallTimeMs: 15 * 60_000,
+  memoryBytes: 32 * 1024 * 1024,
+};
 
 /**
  * Creates the sandbox. Runs never execute in the caller's realm: JavaScript runs in QuickJS (WASM)

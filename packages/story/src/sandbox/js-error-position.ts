@@ -7,10 +7,23 @@ import { jsCellPrefix, jsExpressionPrefix } from './js-prelude.ts';
  * shifted back by the wrapper prefix; positions in the wrapper's closing line (e.g. an unclosed
  * bracket) are clamped to the end of the user's last line.
  */
-export function jsErrorPosition(error: unknown, code: string, mode = 'cell'): { line?: number; column?: number } {
-  const record = (typeof error === 'object' && error !== null ? error : {}) as { stack?: unknown; lineNumber?: unknown };
-  const match = /cell\.js:(\d+)(?::(\d+))?/.exec(typeof record.stack === 'string' ? record.stack : '');
-  let line = match?.[1] ? Number(match[1]) : typeof record.lineNumber === 'number' ? record.lineNumber : undefined;
+export function jsErrorPosition(
+  error: unknown,
+  code: string,
+  mode = 'cell',
+): { line?: number; column?: number } {
+  const record = (typeof error === 'object' && error !== null ? error : {}) as {
+    stack?: unknown;
+    lineNumber?: unknown;
+  };
+  const match = /cell\.js:(\d+)(?::(\d+))?/.exec(
+    typeof record.stack === 'string' ? record.stack : '',
+  );
+  let line = match?.[1]
+    ? Number(match[1])
+    : typeof record.lineNumber === 'number'
+      ? record.lineNumber
+      : undefined;
   if (line === undefined) return {};
   let column = match?.[2] ? Number(match[2]) : 1;
   const lines = code.split('\n');

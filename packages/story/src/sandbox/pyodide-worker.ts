@@ -27,7 +27,7 @@ function call(runId: string, method: HostMethod, argsJson: string): Promise<stri
   const callId = nextCallId++;
   return new Promise((resolve, reject) => {
     let calls = waiting.get(runId);
-    if (!calls) waiting.set(runId, (calls = new Map()));
+    if (!calls) waiting.set(runId, (calls = new Map<number, Waiting>()));
     calls.set(callId, { resolve, reject });
     post({ kind: 'call', runId, callId, method, args });
   });
@@ -39,15 +39,25 @@ jsGlobals.setTimeout = setTimeout;
 jsGlobals.clearTimeout = clearTimeout;
 const discard = (): void => undefined;
 const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide'))}/`;
-const pyodide = await loadPyodide({ indexURL, jsglobals: jsGlobals, stdout: discard, stderr: discard });
+const pyodide = await loadPyodide({
+  indexURL,
+  jsglobals: jsGlobals,
+  stdout: discard,
+  stderr: discard,
+});
 const module = (pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module;
 pyodide.registerJsModule('_gencaster_host', { call });
 await pyodide.runPythonAsync(pythonPrelude);
 pyodide.unregisterJsModule('_gencaster_host');
 pyodide.unregisterJsModule('pyodide_js');
 pyodide.setInterruptBuffer(new Uint8Array(boot.interrupt));
-const globals = pyodide.globals;
-const run = globals.get('_gencaster_run') as (runId: string, mode: string, code: string, varsJson: string) => Promise<string>;
+const globals = pyodide.globals as unknown as { get(name: string): unknown };
+const run = globals.get('_gencaster_run') as (
+  runId: string,
+  mode: string,
+  code: string,
+  varsJson: string,
+) => Promise<string>;
 const cancel = globals.get('_gencaster_cancel') as (runId: string) => void;
 const check = globals.get('_gencaster_check') as (mode: string, code: string) => string;
 hardenRealm(pyodide as unknown as Record<string, unknown>);
@@ -59,25 +69,51 @@ port.on('message', (message: ToWorker) => {
       run(runId, mode, code, JSON.stringify(variables)).then(
         (json) => {
           waiting.delete(runId);
-          const report = JSON.parse(json) as Omit<Extract<FromWorker, { kind: 'done' }>, 'kind' | 'runId' | 'ok'> & { error: unknown };
+          type Done = Extract<FromWorker, { kind: 'done' }>;
+          const report = JSON.parse(json) as Omit<Done, 'kind' | 'runId' | 'ok' | 'error'> & {
+            error: Done['error'] | null;
+          };
           const { value, changed, deleted, error } = report;
-          post({ kind: 'done', runId, ok: !error, value, changed, deleted, ...(error ? { error: report.error } : {}) } as FromWorker);
+          post({
+            kind: 'done',
+            runId,
+            ok: !error,
+            value,
+            changed,
+            deleted,
+            ...(error ? { error } : {}),
+          });
         },
         (error: unknown) => {
           waiting.delete(runId);
-          post({ kind: 'done', runId, ok: false, changed: {}, deleted: [], error: { kind: 'crashed', message: String(error).slice(-500) } });
+          post({
+            kind: 'done',
+            runId,
+            ok: false,
+            changed: {},
+            deleted: [],
+            error: { kind: 'crashed', message: String(error).slice(-500) },
+          });
         },
       );
       return;
     }
     case 'check':
-      post({ kind: 'checked', runId: message.runId, result: JSON.parse(check(message.mode, message.code)) as Extract<FromWorker, { kind: 'checked' }>['result'] });
+      post({
+        kind: 'checked',
+        runId: message.runId,
+        result: JSON.parse(check(message.mode, message.code)) as Extract<
+          FromWorker,
+          { kind: 'checked' }
+        >['result'],
+      });
       return;
     case 'reply': {
       const pending = waiting.get(message.runId)?.get(message.callId);
       waiting.get(message.runId)?.delete(message.callId);
       if (!pending) return;
-      if (message.ok) pending.resolve(message.value === undefined ? undefined : JSON.stringify(message.value));
+      if (message.ok)
+        pending.resolve(message.value === undefined ? undefined : JSON.stringify(message.value));
       else pending.reject(new Error(message.error ?? 'host call failed'));
       return;
     }

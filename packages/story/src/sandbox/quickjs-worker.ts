@@ -2,7 +2,12 @@
 // interrupt deadline), native QuickJS promises for awaiting host capabilities, so many runs can
 // wait at once in one worker without asyncify's one-suspension limit.
 import { parentPort, workerData } from 'node:worker_threads';
-import { getQuickJS, type QuickJSContext, type QuickJSDeferredPromise, type QuickJSRuntime } from 'quickjs-emscripten';
+import {
+  getQuickJS,
+  type QuickJSContext,
+  type QuickJSDeferredPromise,
+  type QuickJSRuntime,
+} from 'quickjs-emscripten';
 import { jsPrelude, wrapJs } from './js-prelude.ts';
 import { jsErrorPosition } from './js-error-position.ts';
 import type { FromWorker, ToWorker, WorkerBoot } from './worker-protocol.ts';
@@ -59,20 +64,35 @@ function failureKind(run: Run): 'memory' | 'timeout' | 'script' {
 }
 
 function describe(run: Run, error: unknown): string {
-  if (run.memoryExceeded) return `script exceeded its memory limit of ${Math.round(run.memoryBytes / 1048576)} MiB`;
+  if (run.memoryExceeded)
+    return `script exceeded its memory limit of ${Math.round(run.memoryBytes / 1048576)} MiB`;
   if (run.timedOut) return `script exceeded its CPU time of ${run.cpuTimeMs} ms`;
-  const record = (typeof error === 'object' && error !== null ? error : {}) as { name?: string; message?: string };
+  const record = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: string;
+    message?: string;
+  };
   return record.message ? `${record.name ?? 'Error'}: ${record.message}` : String(error);
 }
 
-function finish(run: Run, runId: string, failure?: { kind: 'timeout' | 'script' | 'memory' | 'cancelled'; message: string }): void {
+function finish(
+  run: Run,
+  runId: string,
+  failure?: { kind: 'timeout' | 'script' | 'memory' | 'cancelled'; message: string },
+): void {
   if (run.finished) return;
   run.finished = true;
   const id = runId || [...runs.entries()].find(([, value]) => value === run)?.[0] || '';
   runs.delete(id);
   if (failure) {
     const kind = /out of memory/i.test(failure.message) ? 'memory' : failure.kind;
-    post({ kind: 'done', runId: id, ok: false, changed: {}, deleted: [], error: { kind, message: failure.message } });
+    post({
+      kind: 'done',
+      runId: id,
+      ok: false,
+      changed: {},
+      deleted: [],
+      error: { kind, message: failure.message },
+    });
   }
   dispose(run);
 }
@@ -111,36 +131,59 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   // QuickJS does not count ArrayBuffer data against setMemoryLimit, so the handler also stops a
   // slice that grows the worker's WASM heap by more than the run's memory limit.
   runtime.setInterruptHandler(() => {
-    if (run.sliceStart !== undefined && run.usedMs + Date.now() - run.sliceStart > run.cpuTimeMs) run.timedOut = true;
+    if (run.sliceStart !== undefined && run.usedMs + Date.now() - run.sliceStart > run.cpuTimeMs)
+      run.timedOut = true;
     if (heapBytes() - run.heapAtSlice > run.memoryBytes) run.memoryExceeded = tainted = true;
     return run.timedOut || run.memoryExceeded;
   });
   const bridge = context.newFunction('__host', (methodHandle, argsHandle) => {
-    const method = context.getString(methodHandle) as Extract<FromWorker, { kind: 'call' }>['method'];
+    const method = context.getString(methodHandle) as Extract<
+      FromWorker,
+      { kind: 'call' }
+    >['method'];
     const args = JSON.parse(context.getString(argsHandle)) as unknown[];
     const callId = nextCallId++;
     const deferred = context.newPromise();
     run.deferreds.set(callId, deferred);
-    deferred.settled.then(() => pump(run), () => undefined);
+    deferred.settled.then(
+      () => pump(run),
+      () => undefined,
+    );
     post({ kind: 'call', runId: message.runId, callId, method, args });
     return deferred.handle;
   });
   context.setProp(context.global, '__host', bridge);
   bridge.dispose();
-  context.setProp(context.global, '__varsJson', context.newString(JSON.stringify(message.variables)));
+  context.setProp(
+    context.global,
+    '__varsJson',
+    context.newString(JSON.stringify(message.variables)),
+  );
   const prelude = context.evalCode(jsPrelude, 'prelude.js');
   if (prelude.error) {
-    finish(run, message.runId, { kind: 'script', message: describe(run, context.dump(prelude.error)) });
+    finish(run, message.runId, {
+      kind: 'script',
+      message: describe(run, context.dump(prelude.error)),
+    });
     prelude.error.dispose();
     return;
   }
   prelude.value.dispose();
-  const compiled = slice(run, () => context.evalCode(wrapJs(message.mode, message.code), 'cell.js'));
+  const compiled = slice(run, () =>
+    context.evalCode(wrapJs(message.mode, message.code), 'cell.js'),
+  );
   if (compiled.error) {
     const error: unknown = context.dump(compiled.error);
     compiled.error.dispose();
     const position = jsErrorPosition(error, message.code, message.mode);
-    post({ kind: 'done', runId: message.runId, ok: false, changed: {}, deleted: [], error: { kind: 'syntax', message: describe(run, error), ...position } });
+    post({
+      kind: 'done',
+      runId: message.runId,
+      ok: false,
+      changed: {},
+      deleted: [],
+      error: { kind: 'syntax', message: describe(run, error), ...position },
+    });
     run.finished = true;
     runs.delete(message.runId);
     dispose(run);
@@ -148,7 +191,9 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   }
   const drive = context.getProp(context.global, '__drive');
   const kind = context.newString(message.mode);
-  const promise = slice(run, () => context.callFunction(drive, context.undefined, kind, compiled.value));
+  const promise = slice(run, () =>
+    context.callFunction(drive, context.undefined, kind, compiled.value),
+  );
   drive.dispose();
   kind.dispose();
   compiled.value.dispose();
@@ -176,12 +221,27 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
       settled.value.dispose();
       run.finished = true;
       runs.delete(message.runId);
-      const failure = run.timedOut || run.memoryExceeded
-        ? { kind: failureKind(run), message: describe(run, null) }
-        : report.error
-          ? { kind: /out of memory/i.test(report.error.message) ? ('memory' as const) : ('script' as const), message: report.error.message, ...jsErrorPosition(report.error, message.code, message.mode) }
-          : undefined;
-      post({ kind: 'done', runId: message.runId, ok: !failure, value: report.value, changed: report.changed, deleted: report.deleted, ...(failure ? { error: failure } : {}) });
+      const failure =
+        run.timedOut || run.memoryExceeded
+          ? { kind: failureKind(run), message: describe(run, null) }
+          : report.error
+            ? {
+                kind: /out of memory/i.test(report.error.message)
+                  ? ('memory' as const)
+                  : ('script' as const),
+                message: report.error.message,
+                ...jsErrorPosition(report.error, message.code, message.mode),
+              }
+            : undefined;
+      post({
+        kind: 'done',
+        runId: message.runId,
+        ok: !failure,
+        value: report.value,
+        changed: report.changed,
+        deleted: report.deleted,
+        ...(failure ? { error: failure } : {}),
+      });
       dispose(run);
     },
     () => undefined,
@@ -194,13 +254,19 @@ function check(message: Extract<ToWorker, { kind: 'check' }>): void {
   const runtime = quickjs.newRuntime();
   runtime.setMemoryLimit(16 * 1024 * 1024);
   const context = runtime.newContext();
-  const result = context.evalCode(wrapJs(message.mode, message.code), 'cell.js', { compileOnly: true });
+  const result = context.evalCode(wrapJs(message.mode, message.code), 'cell.js', {
+    compileOnly: true,
+  });
   if (result.error) {
     const error: unknown = context.dump(result.error);
     result.error.dispose();
     const position = jsErrorPosition(error, message.code, message.mode);
     const text = (error as { message?: string }).message ?? String(error);
-    post({ kind: 'checked', runId: message.runId, result: { ok: false, line: position.line ?? 1, column: position.column ?? 1, message: text } });
+    post({
+      kind: 'checked',
+      runId: message.runId,
+      result: { ok: false, line: position.line ?? 1, column: position.column ?? 1, message: text },
+    });
   } else {
     result.value.dispose();
     post({ kind: 'checked', runId: message.runId, result: { ok: true } });
@@ -242,7 +308,10 @@ port.on('message', (message: ToWorker) => {
 });
 
 setInterval(() => {
-  post({ kind: 'beat', heapBytes: tainted && runs.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes() });
+  post({
+    kind: 'beat',
+    heapBytes: tainted && runs.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
+  });
 }, 50);
 post({ kind: 'ready' });
 void boot;

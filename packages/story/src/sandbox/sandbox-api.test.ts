@@ -23,7 +23,10 @@ function setup(initial: Record<string, string> = {}) {
     sleep: (ms, signal) => clock.sleep(ms, signal),
     getVariables: () => variables.getAll(),
     log: (level, message) => logs.push(`${level}:${message}`),
-    emitDialog: async (dialog) => void dialogs.push(dialog),
+    emitDialog: (dialog) => {
+      dialogs.push(dialog);
+      return Promise.resolve();
+    },
   };
   return { variables, capabilities, dialogs, logs };
 }
@@ -45,7 +48,7 @@ const languages: Array<[ScriptLanguage, Record<string, string>]> = [
       wait: "const value = await waitForVariable('answer', 5); vars.copy = value + '!';",
       timeout: "await waitForVariable('never', 0.3);",
       sleep: 'await sleep(0.2);',
-      fresh: "const fresh = await getStreamVariables(); vars.seen = fresh.late;",
+      fresh: 'const fresh = await getStreamVariables(); vars.seen = fresh.late;',
       vars: "vars.n = 2 + 2; delete vars.gone; vars.s = 'x';",
     },
   ],
@@ -56,7 +59,13 @@ describe.each(languages)('%s capabilities', (language, code) => {
     const { variables, capabilities } = setup();
     const started = Date.now();
     setTimeout(() => void variables.set('answer', '42'), 100);
-    const result = await sandbox.run({ language, mode: 'cell', code: code.wait ?? '', variables: {}, capabilities });
+    const result = await sandbox.run({
+      language,
+      mode: 'cell',
+      code: code.wait ?? '',
+      variables: {},
+      capabilities,
+    });
     expect(result).toMatchObject({ ok: true, changed: { copy: '42!' } });
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -64,7 +73,13 @@ describe.each(languages)('%s capabilities', (language, code) => {
   it('waitForVariable honours a fractional timeout', async () => {
     const { capabilities } = setup();
     const started = Date.now();
-    const result = await sandbox.run({ language, mode: 'cell', code: code.timeout ?? '', variables: {}, capabilities });
+    const result = await sandbox.run({
+      language,
+      mode: 'cell',
+      code: code.timeout ?? '',
+      variables: {},
+      capabilities,
+    });
     const elapsed = Date.now() - started;
     expect(result.ok).toBe(false);
     expect(result.error?.message).toMatch(/TIMEOUT|timed out/i);
@@ -75,19 +90,41 @@ describe.each(languages)('%s capabilities', (language, code) => {
   it('sleep waits without failing', async () => {
     const { capabilities } = setup();
     const started = Date.now();
-    expect((await sandbox.run({ language, mode: 'cell', code: code.sleep ?? '', variables: {}, capabilities })).ok).toBe(true);
+    expect(
+      (
+        await sandbox.run({
+          language,
+          mode: 'cell',
+          code: code.sleep ?? '',
+          variables: {},
+          capabilities,
+        })
+      ).ok,
+    ).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('getStreamVariables reads fresh values', async () => {
     const { capabilities } = setup({ late: 'yes' });
-    const result = await sandbox.run({ language, mode: 'cell', code: code.fresh ?? '', variables: {}, capabilities });
+    const result = await sandbox.run({
+      language,
+      mode: 'cell',
+      code: code.fresh ?? '',
+      variables: {},
+      capabilities,
+    });
     expect(result).toMatchObject({ ok: true, changed: { seen: 'yes' } });
   });
 
   it('reports changed and deleted variables', async () => {
     const { capabilities } = setup();
-    const result = await sandbox.run({ language, mode: 'cell', code: code.vars ?? '', variables: { gone: '1', s: 'x' }, capabilities });
+    const result = await sandbox.run({
+      language,
+      mode: 'cell',
+      code: code.vars ?? '',
+      variables: { gone: '1', s: 'x' },
+      capabilities,
+    });
     expect(result).toEqual({ ok: true, value: null, changed: { n: '4' }, deleted: ['gone'] });
   });
 
@@ -96,7 +133,14 @@ describe.each(languages)('%s capabilities', (language, code) => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
     const started = Date.now();
-    const result = await sandbox.run({ language, mode: 'cell', code: code.timeout?.replace('0.3', '30') ?? '', variables: {}, capabilities, signal: abort.signal });
+    const result = await sandbox.run({
+      language,
+      mode: 'cell',
+      code: code.timeout?.replace('0.3', '30') ?? '',
+      variables: {},
+      capabilities,
+      signal: abort.signal,
+    });
     expect(result.ok).toBe(false);
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -109,7 +153,13 @@ describe('dialogs from JavaScript', () => {
       "yield Dialog({ title: 'One', content: [Text('hello'), Checkbox.gps()], buttons: [Button.ok(), Button({ text: 'No', value: 'no', buttonType: ButtonType.DANGER })] });",
       'await emit(Dialog.gps());',
     ].join('\n');
-    const result = await sandbox.run({ language: 'javascript', mode: 'cell', code, variables: {}, capabilities });
+    const result = await sandbox.run({
+      language: 'javascript',
+      mode: 'cell',
+      code,
+      variables: {},
+      capabilities,
+    });
     expect(result.ok).toBe(true);
     expect(dialogs).toMatchInlineSnapshot(`
       [
@@ -179,7 +229,7 @@ describe('checkSyntax', () => {
     ['javascript', 'const a = 1;\nconst b = (;', 2],
     ['javascript', 'let x = 1;\nfoo(', 2],
     ['python', 'a = 1\nif a\n    pass', 2],
-    ['python', "x = 1\n  y = 2", 2],
+    ['python', 'x = 1\n  y = 2', 2],
   ] as const)('%s reports the line of %j', async (language, code, line) => {
     const result = await sandbox.checkSyntax({ language, code });
     expect(result.ok).toBe(false);

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryVariableStore, createSystemClock } from '../testing/memory-ports.ts';
 import { createScriptSandbox } from './create-script-sandbox.ts';
-import type { ScriptCapabilities, ScriptLanguage, ScriptMode, ScriptSandbox } from './sandbox-types.ts';
+import type {
+  ScriptCapabilities,
+  ScriptLanguage,
+  ScriptMode,
+  ScriptSandbox,
+} from './sandbox-types.ts';
 
 let sandbox: ScriptSandbox;
 const secretDir = mkdtempSync(join(tmpdir(), 'gencaster-secret-'));
@@ -29,32 +34,50 @@ function capabilities(logs: string[] = []): ScriptCapabilities {
     sleep: (ms, signal) => clock.sleep(ms, signal),
     getVariables: () => variables.getAll(),
     log: (_level, message) => logs.push(message),
-    emitDialog: async () => undefined,
+    emitDialog: () => Promise.resolve(),
   };
 }
 
-const run = (language: ScriptLanguage, code: string, mode: ScriptMode = 'cell', logs: string[] = []) =>
-  sandbox.run({ language, mode, code, variables: {}, capabilities: capabilities(logs) });
+const run = (
+  language: ScriptLanguage,
+  code: string,
+  mode: ScriptMode = 'cell',
+  logs: string[] = [],
+) => sandbox.run({ language, mode, code, variables: {}, capabilities: capabilities(logs) });
 
 describe('JavaScript escapes are blocked', () => {
   const probes: Array<[string, string]> = [
     ['process', 'typeof process'],
     ['require', 'typeof require'],
     ['fetch', 'typeof fetch'],
-    ['globalThis constructor trick', "(() => { try { return typeof ({}).constructor.constructor('return process')(); } catch (e) { return 'blocked'; } })()"],
-    ['Function prototype walk', "(() => { const F = Object.getPrototypeOf(async function(){}).constructor; try { return typeof F('return require')(); } catch (e) { return 'blocked'; } })()"],
-    ['import of fs', "(() => { try { return typeof import('fs'); } catch (e) { return 'blocked'; } })()"],
-    ['std/os modules', "typeof std + typeof os + typeof scriptArgs"],
+    [
+      'globalThis constructor trick',
+      "(() => { try { return typeof ({}).constructor.constructor('return process')(); } catch (e) { return 'blocked'; } })()",
+    ],
+    [
+      'Function prototype walk',
+      "(() => { const F = Object.getPrototypeOf(async function(){}).constructor; try { return typeof F('return require')(); } catch (e) { return 'blocked'; } })()",
+    ],
+    [
+      'import of fs',
+      "(() => { try { return typeof import('fs'); } catch (e) { return 'blocked'; } })()",
+    ],
+    ['std/os modules', 'typeof std + typeof os + typeof scriptArgs'],
   ];
   it.each(probes)('%s', async (_name, code) => {
     const result = await run('javascript', code, 'expression');
     expect(result.ok, JSON.stringify(result.error)).toBe(true);
-    expect(String(result.value)).toMatch(/^(undefined|blocked|object|undefinedundefinedundefined)$/);
+    expect(String(result.value)).toMatch(
+      /^(undefined|blocked|object|undefinedundefinedundefined)$/,
+    );
     expect(String(result.value)).not.toBe('function');
   });
 
   it('a dynamic import of a host file fails', async () => {
-    const result = await run('javascript', `const m = await import(${JSON.stringify(secretFile)}); log(JSON.stringify(m));`);
+    const result = await run(
+      'javascript',
+      `const m = await import(${JSON.stringify(secretFile)}); log(JSON.stringify(m));`,
+    );
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).not.toContain('TOP-SECRET');
   });
@@ -119,7 +142,9 @@ describe('limits', () => {
     expect(loopResult.error?.kind).toBe('timeout');
     expect(otherResult.ok).toBe(true);
     const gaps = ticks.slice(1).map((tick, index) => tick - (ticks[index] ?? tick));
-    console.info(`[story] other listener: 20 ticks in ${Date.now() - started} ms, largest gap ${Math.max(...gaps)} ms`);
+    console.info(
+      `[story] other listener: 20 ticks in ${Date.now() - started} ms, largest gap ${Math.max(...gaps)} ms`,
+    );
     expect(Math.max(...gaps)).toBeLessThan(300);
   });
 
@@ -132,7 +157,10 @@ describe('limits', () => {
   });
 
   it('contains a JavaScript memory hog without harming the host', async () => {
-    const result = await run('javascript', 'const a = []; for (;;) a.push(new Array(1e5).fill(1));');
+    const result = await run(
+      'javascript',
+      'const a = []; for (;;) a.push(new Array(1e5).fill(1));',
+    );
     expect(result.ok).toBe(false);
     expect(['memory', 'timeout']).toContain(result.error?.kind);
     expect((await run('javascript', '40 + 2', 'expression')).value).toBe('42');
@@ -154,7 +182,9 @@ describe('limits', () => {
     const result = await run('python', 'a = []\nwhile True:\n    a.append(bytearray(10**7))');
     expect(result.ok).toBe(false);
     expect(['memory', 'timeout']).toContain(result.error?.kind);
-    console.info(`[story] Python memory hog stopped after ${Date.now() - started} ms (${result.error?.kind})`);
+    console.info(
+      `[story] Python memory hog stopped after ${Date.now() - started} ms (${result.error?.kind})`,
+    );
     expect((await run('python', "str(len('abc'))", 'expression')).value).toBe('3');
   });
 
@@ -168,20 +198,43 @@ describe('limits', () => {
 
   it('drops huge variable values instead of storing them', async () => {
     const logs: string[] = [];
-    const result = await run('javascript', "vars.big = 'x'.repeat(1e6); vars.small = 'ok';", 'cell', logs);
+    const result = await run(
+      'javascript',
+      "vars.big = 'x'.repeat(1e6); vars.small = 'ok';",
+      'cell',
+      logs,
+    );
     expect(result.changed).toEqual({ small: 'ok' });
     expect(logs.join()).toMatch(/variable "big" not saved/);
   });
-
 });
 
 describe('waiting scripts', () => {
   it('keeps 50 waiting scripts per language at about zero CPU', async () => {
     const variables = createMemoryVariableStore();
-    const caps: ScriptCapabilities = { ...capabilities(), waitForVariable: (name, timeoutMs, signal) => variables.waitFor(name, timeoutMs, signal) };
+    const caps: ScriptCapabilities = {
+      ...capabilities(),
+      waitForVariable: (name, timeoutMs, signal) => variables.waitFor(name, timeoutMs, signal),
+    };
     const runs = [
-      ...Array.from({ length: 50 }, () => sandbox.run({ language: 'javascript', mode: 'cell', code: "vars.got = await waitForVariable('go', 60)", variables: {}, capabilities: caps })),
-      ...Array.from({ length: 50 }, () => sandbox.run({ language: 'python', mode: 'cell', code: "vars['got'] = await wait_for_stream_variable('go', 60)", variables: {}, capabilities: caps })),
+      ...Array.from({ length: 50 }, () =>
+        sandbox.run({
+          language: 'javascript',
+          mode: 'cell',
+          code: "vars.got = await waitForVariable('go', 60)",
+          variables: {},
+          capabilities: caps,
+        }),
+      ),
+      ...Array.from({ length: 50 }, () =>
+        sandbox.run({
+          language: 'python',
+          mode: 'cell',
+          code: "vars['got'] = await wait_for_stream_variable('go', 60)",
+          variables: {},
+          capabilities: caps,
+        }),
+      ),
     ];
     // Let worker start-up and WASM tier-up compilation (background threads) settle first.
     await new Promise((resolve) => setTimeout(resolve, 3000));

@@ -49,7 +49,8 @@ export interface ScriptRunRequest {
 }
 
 /** How a run failed. */
-export type ScriptFailureKind = 'script' | 'syntax' | 'timeout' | 'memory' | 'cancelled' | 'crashed';
+export type ScriptFailureKind =
+  'script' | 'syntax' | 'timeout' | 'memory' | 'cancelled' | 'crashed';
 
 /** A failed run: the message is safe to log; line/column point into the user's code. */
 export interface ScriptFailure {
@@ -72,7 +73,8 @@ export interface ScriptRunResult {
 }
 
 /** Result of {@link ScriptSandbox.checkSyntax}; line and column are 1-based. */
-export type SyntaxCheckResult = { ok: true } | { ok: false; line: number; column: number; message: string };
+export type SyntaxCheckResult =
+  { ok: true } | { ok: false; line: number; column: number; message: string };
 
 /** Input of {@link ScriptSandbox.checkSyntax}. */
 export interface SyntaxCheckRequest {

@@ -2,7 +2,13 @@
 // and replacement of workers that stall, crash or grow too large.
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import type { ScriptCapabilities, ScriptFailure, ScriptMode, ScriptRunResult, SyntaxCheckResult } from './sandbox-types.ts';
+import type {
+  ScriptCapabilities,
+  ScriptFailure,
+  ScriptMode,
+  ScriptRunResult,
+  SyntaxCheckResult,
+} from './sandbox-types.ts';
 import type { FromWorker, HostMethod, ToWorker } from './worker-protocol.ts';
 import { startWorkerThread } from './worker-thread.ts';
 
@@ -64,16 +70,28 @@ export interface WorkerPool {
 /** Largest stream variable value a script may write (longer values are dropped and logged). */
 export const maxVariableLength = 64 * 1024;
 
-function boundVariables(changed: Record<string, string>, capabilities: ScriptCapabilities | undefined): Record<string, string> {
+function boundVariables(
+  changed: Record<string, string>,
+  capabilities: ScriptCapabilities | undefined,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(changed).slice(0, 1000)) {
     if (key.length <= 512 && value.length <= maxVariableLength) kept[key] = value;
-    else capabilities?.log('error', `variable "${key.slice(0, 64)}" not saved: key or value too long (${value.length} chars)`);
+    else
+      capabilities?.log(
+        'error',
+        `variable "${key.slice(0, 64)}" not saved: key or value too long (${value.length} chars)`,
+      );
   }
   return kept;
 }
 
-const failed = (error: ScriptFailure): ScriptRunResult => ({ ok: false, changed: {}, deleted: [], error });
+const failed = (error: ScriptFailure): ScriptRunResult => ({
+  ok: false,
+  changed: {},
+  deleted: [],
+  error,
+});
 
 /**
  * Creates a pool of at most `size` workers, started lazily. Each worker can interleave many runs
@@ -90,7 +108,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const worker = startWorkerThread({
       entry: options.entry,
       boot: { interrupt, heapCapBytes: options.heapCapBytes },
-      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: options.maxOldGenerationSizeMb,
+        maxYoungGenerationSizeMb: 32,
+        stackSizeMb: 4,
+      },
     });
     worker.stdout.resume();
     worker.stderr.resume();
@@ -111,7 +133,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       killedFor: undefined,
     };
     slot.ready.catch(() => undefined);
-    const startup = setTimeout(() => markFailed(new Error('sandbox worker did not start in time')), options.startupTimeoutMs);
+    const startup = setTimeout(
+      () => markFailed(new Error('sandbox worker did not start in time')),
+      options.startupTimeoutMs,
+    );
     worker.on('message', (message: FromWorker) => {
       slot.lastBeat = Date.now();
       switch (message.kind) {
@@ -135,7 +160,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           slot.interrupt[0] = 0;
           const { ok, value, deleted, error } = message;
           const changed = boundVariables(message.changed, run?.capabilities);
-          run?.finish(error ? { ok, value, changed, deleted, error } : { ok, value, changed, deleted });
+          run?.finish(
+            error ? { ok, value, changed, deleted, error } : { ok, value, changed, deleted },
+          );
           if (slot.retiring && slot.pending.size === 0) void retire(slot);
           return;
         }
@@ -150,7 +177,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       markFailed(new Error(reason));
       const index = slots.indexOf(slot);
       if (index >= 0) slots.splice(index, 1);
-      const error: ScriptFailure = slot.killedFor ?? { kind: 'crashed', message: `sandbox worker stopped: ${reason}` };
+      const error: ScriptFailure = slot.killedFor ?? {
+        kind: 'crashed',
+        message: `sandbox worker stopped: ${reason}`,
+      };
       for (const run of slot.pending.values()) {
         run.calls.abort();
         run.check?.({ ok: false, line: 1, column: 1, message: error.message });
@@ -159,7 +189,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       slot.pending.clear();
     };
     worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') slot.killedFor ??= { kind: 'memory', message: 'script ran out of memory' };
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        slot.killedFor ??= { kind: 'memory', message: 'script ran out of memory' };
       onGone(error.message);
     });
     worker.on('exit', (code) => onGone(`exit code ${code}`));
@@ -175,7 +206,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   const send = (slot: Slot, message: ToWorker): void => slot.worker.postMessage(message);
 
-  const handleCall = (slot: Slot, runId: string, callId: number, method: HostMethod, args: unknown[]): void => {
+  const handleCall = (
+    slot: Slot,
+    runId: string,
+    callId: number,
+    method: HostMethod,
+    args: unknown[],
+  ): void => {
     const run = slot.pending.get(runId);
     const reply = (ok: boolean, value?: unknown, error?: string): void => {
       if (slot.pending.has(runId)) send(slot, { kind: 'reply', runId, callId, ok, value, error });
@@ -184,7 +221,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const caps = run.capabilities;
     const signal = run.calls.signal;
     const seconds = (value: unknown, fallback: number): number =>
-      Math.max(0, Math.min(typeof value === 'number' && Number.isFinite(value) ? value : fallback, 86_400)) * 1000;
+      Math.max(
+        0,
+        Math.min(typeof value === 'number' && Number.isFinite(value) ? value : fallback, 86_400),
+      ) * 1000;
     const call = async (): Promise<unknown> => {
       switch (method) {
         case 'waitForVariable':
@@ -195,7 +235,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           return caps.getVariables();
         case 'log': {
           const level = args[0];
-          caps.log(level === 'debug' || level === 'warning' || level === 'error' ? level : 'info', String(args[1]).slice(0, 10_000));
+          caps.log(
+            level === 'debug' || level === 'warning' || level === 'error' ? level : 'info',
+            String(args[1]).slice(0, 10_000),
+          );
           return undefined;
         }
         case 'emitDialog':
@@ -204,7 +247,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     };
     call().then(
       (value) => reply(true, value ?? null),
-      (error: unknown) => reply(false, undefined, error instanceof Error ? error.message : String(error)),
+      (error: unknown) =>
+        reply(false, undefined, error instanceof Error ? error.message : String(error)),
     );
   };
 
@@ -214,7 +258,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const least = live.sort((a, b) => a.pending.size - b.pending.size)[0];
     if (!least || (least.pending.size > 0 && live.length < options.size)) {
       const fresh = spawn();
-      const ready = live.filter((slot) => slot.isReady).sort((a, b) => a.pending.size - b.pending.size)[0];
+      const ready = live
+        .filter((slot) => slot.isReady)
+        .sort((a, b) => a.pending.size - b.pending.size)[0];
       if (ready && !options.interruptible) return fresh.ready.then(() => fresh);
       if (ready) return ready;
       await fresh.ready;
@@ -234,8 +280,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (options.interruptible && slot.interruptedAt === undefined) {
         slot.interruptedAt = now;
         slot.interrupt[0] = 2;
-      } else if (!options.interruptible || now - (slot.interruptedAt ?? now) > options.killGraceMs) {
-        slot.killedFor = { kind: 'timeout', message: `script exceeded its CPU time of ${cpu} ms; sandbox worker replaced` };
+      } else if (
+        !options.interruptible ||
+        now - (slot.interruptedAt ?? now) > options.killGraceMs
+      ) {
+        slot.killedFor = {
+          kind: 'timeout',
+          message: `script exceeded its CPU time of ${cpu} ms; sandbox worker replaced`,
+        };
         void retire(slot);
       }
     }
@@ -248,14 +300,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       try {
         slot = await pick();
       } catch (error) {
-        return failed({ kind: 'crashed', message: error instanceof Error ? error.message : String(error) });
+        return failed({
+          kind: 'crashed',
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
       const runId = randomUUID();
       return new Promise<ScriptRunResult>((resolve) => {
         const calls = new AbortController();
         const onAbort = (): void => send(slot, { kind: 'cancel', runId });
         const wall = setTimeout(() => {
-          request.capabilities.log('error', `script exceeded its wall time of ${request.wallTimeMs} ms`);
+          request.capabilities.log(
+            'error',
+            `script exceeded its wall time of ${request.wallTimeMs} ms`,
+          );
           onAbort();
         }, request.wallTimeMs);
         request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -279,7 +337,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const slot = await pick();
       const runId = randomUUID();
       return new Promise<SyntaxCheckResult>((resolve) => {
-        slot.pending.set(runId, { cpuTimeMs: 5000, calls: new AbortController(), check: resolve, finish: () => undefined });
+        slot.pending.set(runId, {
+          cpuTimeMs: 5000,
+          calls: new AbortController(),
+          check: resolve,
+          finish: () => undefined,
+        });
         send(slot, { kind: 'check', runId, mode, code });
       });
     },

@@ -24,27 +24,31 @@ export interface MemoryGraph {
 /** A GraphSource over a {@link MemoryGraph}; copies on read so later edits do not leak into a running node. */
 export function createMemoryGraphSource(graph: MemoryGraph): GraphSource {
   return {
-    loadGraph: async () => ({ uuid: 'graph', entryNodeUuid: graph.entryNodeUuid }),
-    loadNode: async (uuid) => {
+    loadGraph: () => Promise.resolve({ uuid: 'graph', entryNodeUuid: graph.entryNodeUuid }),
+    loadNode: (uuid) => {
       const entry = graph.nodes.get(uuid);
-      return entry ? (structuredClone(entry) as typeof entry) : null;
+      return Promise.resolve(entry ? structuredClone(entry) : null);
     },
   };
 }
 
 /** An event-driven variable store (waitFor resolves on set, no polling). */
-export function createMemoryVariableStore(initial: Record<string, string> = {}): VariableStore & { values: Map<string, string> } {
+export function createMemoryVariableStore(
+  initial: Record<string, string> = {},
+): VariableStore & { values: Map<string, string> } {
   const values = new Map(Object.entries(initial));
   const waiters = new Set<{ key: string; resolve: (value: string) => void }>();
   return {
     values,
-    getAll: async () => Object.fromEntries(values),
-    set: async (key, value) => {
+    getAll: () => Promise.resolve(Object.fromEntries(values)),
+    set: (key, value) => {
       values.set(key, value);
       for (const waiter of [...waiters]) if (waiter.key === key) waiter.resolve(value);
+      return Promise.resolve();
     },
-    delete: async (key) => {
+    delete: (key) => {
       values.delete(key);
+      return Promise.resolve();
     },
     waitFor: (key, timeoutMs, signal) =>
       new Promise<string>((resolve, reject) => {
@@ -97,20 +101,24 @@ export function createSystemClock(): Clock {
 }
 
 /** Records what the engine sent; `fail` makes `run` reject for matching code (FAILURE). */
-export function createRecordingInstructions(fail: (code: string) => boolean = () => false): InstructionPort & { sent: string[] } {
+export function createRecordingInstructions(
+  fail: (code: string) => boolean = () => false,
+): InstructionPort & { sent: string[] } {
   const sent: string[] = [];
   return {
     sent,
-    run: async ({ code }) => {
+    run: ({ code }) => {
       sent.push(`code:${code}`);
-      if (fail(code)) throw new Error(`instruction FAILURE: ${code}`);
-      return { returnValue: '' };
+      if (fail(code)) return Promise.reject(new Error(`instruction FAILURE: ${code}`));
+      return Promise.resolve({ returnValue: '' });
     },
-    playAudio: async ({ audioFileUuid, playback, volume }) => {
+    playAudio: ({ audioFileUuid, playback, volume }) => {
       sent.push(`audio:${audioFileUuid}:${playback}:${volume}`);
+      return Promise.resolve();
     },
-    speak: async ({ ssml }) => {
+    speak: ({ ssml }) => {
       sent.push(`speak:${ssml}`);
+      return Promise.resolve();
     },
   };
 }
@@ -146,16 +154,23 @@ export function createMemoryPorts(options: MemoryPortsOptions): MemoryPorts {
     instructions: createRecordingInstructions(options.failInstruction),
     variables: createMemoryVariableStore(options.variables),
     dialogs: {
-      show: async (dialog) => {
+      show: (dialog) => {
         shown.push(dialog);
         options.onDialog?.(dialog, ports);
+        return Promise.resolve();
       },
     },
     clock: createSystemClock(),
     logger: { log: ({ level, message }) => logs.push({ level, message }) },
     random: options.random ?? Math.random,
     sandbox: options.sandbox,
-    position: { load: async () => options.resumeAt ?? null, save: async (position) => void saved.push(position) },
+    position: {
+      load: () => Promise.resolve(options.resumeAt ?? null),
+      save: (position) => {
+        saved.push(position);
+        return Promise.resolve();
+      },
+    },
     logs,
     shown,
     saved,
