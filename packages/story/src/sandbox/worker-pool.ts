@@ -18,6 +18,11 @@ export interface WorkerPoolOptions {
   size: number;
   /** Pyodide supports a shared interrupt byte; QuickJS interrupts itself inside the worker. */
   interruptible: boolean;
+  /**
+   * When every worker is busy and the pool may grow: wait for a new worker (cheap to start, best
+   * isolation: QuickJS) or use the least-loaded ready one meanwhile (slow to start: Pyodide).
+   */
+  preferFreshWorker: boolean;
   /** Extra time after a run's CPU deadline before the pool steps in. */
   stallGraceMs: number;
   /** Time after an interrupt before the worker is terminated and replaced. */
@@ -261,7 +266,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const ready = live
         .filter((slot) => slot.isReady)
         .sort((a, b) => a.pending.size - b.pending.size)[0];
-      if (ready && !options.interruptible) return fresh.ready.then(() => fresh);
+      if (ready && options.preferFreshWorker) return fresh.ready.then(() => fresh);
       if (ready) return ready;
       await fresh.ready;
       return fresh;
