@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createApiServer, createInProcessPubSub, createRedisPubSub } from '@gencaster/api';
+import {
+  createApiServer,
+  createInProcessPubSub,
+  createRedisPubSub,
+  createStoryEngineFactory,
+} from '@gencaster/api';
 import { releaseAllStreams, type Database } from '@gencaster/db';
 import {
   createInProcessAckBus,
@@ -15,7 +20,6 @@ import { createScriptSandbox } from '@gencaster/story';
 import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
 import { startConfiguredSoundFleet } from './commands/sound-commands.ts';
 import type { BackendConfig } from './config.ts';
-import { createEngineFactory } from './engine/create-engine-factory.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
@@ -28,7 +32,6 @@ import {
 } from './osc-ports.ts';
 import { createRemoteActionRunner } from './remote-action-runner.ts';
 import { createStaticSite } from './static-site.ts';
-import { createSyntaxChecker } from './syntax-checker.ts';
 
 /** Largest accepted audio upload (the original allowed 512 MiB in memory; we stream to disk). */
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -126,16 +129,32 @@ export async function startBackend(
       logger: createLogger('api'),
       options: { mediaRoot, maxUploadBytes: MAX_UPLOAD_BYTES },
       services: {
-        checkSyntax: createSyntaxChecker(sandbox),
+        sandbox,
         audio: { importAudioFile: (upload) => media.importUpload(upload) },
         sendStreamVariable: ({ point, key, value }) =>
           instructions.sendVariable({ host: point.host, port: point.port, key, value }),
-        engineFactory: createEngineFactory({
+        engineFactory: createStoryEngineFactory({
           database,
-          pubsub,
-          actions,
           sandbox,
-          logger: createLogger('engine'),
+          instructionPortFor: ({ point, onInstruction }) => {
+            const target = { uuid: point.uuid, host: point.host, port: point.port };
+            return {
+              run: async ({ code, manualFinish, signal }) => ({
+                returnValue: await actions.runCode(target, code, {
+                  manualFinish: manualFinish ?? false,
+                  signal,
+                  onInstruction,
+                }),
+              }),
+              playAudio: ({ audioFileUuid, playback, volume, signal }) =>
+                actions.playAudioFile(
+                  target,
+                  { audioFileUuid, playback, volume },
+                  { signal, onInstruction },
+                ),
+              speak: ({ ssml, signal }) => actions.speak(target, ssml, { signal, onInstruction }),
+            };
+          },
         }),
       },
     });

@@ -6,9 +6,10 @@ import {
   readFleetStatus,
   startSoundFleet,
   type SoundFleet,
+  type SoundLogger,
 } from '@gencaster/sound';
 import { loadConfig, type BackendConfig } from '../config.ts';
-import { createLogger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { waitForShutdownSignal } from '../shutdown.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
@@ -16,6 +17,16 @@ const repoRoot = resolve(import.meta.dirname, '../../../..');
 /** Where a launcher keeps its generated configs and `status.json`. */
 export function soundRunDir(config: BackendConfig): string {
   return join(config.dataDir, 'sound');
+}
+
+/** Own-property methods: the fleet copies loggers with object spread, which drops pino's prototype. */
+function plainLogger(logger: Logger): SoundLogger {
+  return {
+    debug: (obj, msg) => logger.debug(obj, msg),
+    info: (obj, msg) => logger.info(obj, msg),
+    warn: (obj, msg) => logger.warn(obj, msg),
+    error: (obj, msg) => logger.error(obj, msg),
+  };
 }
 
 /** Starts N stream points that beacon to this backend's OSC port. */
@@ -37,7 +48,7 @@ export async function startConfiguredSoundFleet(
     superColliderStartupFile: paths.startupFile,
     extensionDir: paths.extensionDir,
     ...(config.osc.secret ? { oscSecret: config.osc.secret } : {}),
-    logger: createLogger('sound'),
+    logger: plainLogger(createLogger('sound')),
   });
 }
 

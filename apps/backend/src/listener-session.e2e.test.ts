@@ -1,0 +1,203 @@
+// A whole listener session through every real component: backend (GraphQL WS, OSC, engine,
+// sandboxes, espeak-ng TTS) and a real stream point (jackd, scsynth/sclang with our class,
+// GStreamer, Janus). The graph speaks markdown, runs SuperCollider code, shows a dialog from a
+// JavaScript cell, branches on a Python door condition and ends in a dead end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  createEdge,
+  createGraph,
+  createNode,
+  createNodeDoor,
+  createScriptCells,
+  getDefaultDoor,
+  getEntryNode,
+  listInstructions,
+  listLiveStreamPoints,
+  listStreamVariables,
+} from '@gencaster/db';
+import { missingSoundBinaries } from '@gencaster/sound';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { startBackend, type Backend } from './start-backend.ts';
+
+const missing = missingSoundBinaries();
+if (missing.binaries.length > 0) {
+  console.warn(
+    `[listener-session] skipped: missing ${missing.binaries.join(', ')} (apt-get install ${missing.packages.join(' ')})`,
+  );
+}
+
+const streamInfoQuery = `subscription ($graphUuid: UUID!) {
+  streamInfo(graphUuid: $graphUuid) {
+    __typename
+    ... on StreamInfo { listenerToken stream { uuid } streamInstruction { uuid instructionText } }
+    ... on Dialog { title }
+    ... on GraphDeadEnd { error }
+    ... on NoStreamAvailable { error }
+  }
+}`;
+
+type StreamInfoEvent = {
+  __typename: string;
+  listenerToken?: string;
+  stream?: { uuid: string };
+  streamInstruction?: { uuid: string; instructionText: string } | null;
+  title?: string;
+  error?: string;
+};
+
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+describe.skipIf(missing.binaries.length > 0)('a listener session on a real stream point', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gencaster-session-'));
+  let backend: Backend;
+
+  beforeAll(async () => {
+    const env = {
+      GENCASTER_PORT: '0',
+      GENCASTER_OSC_PORT: '0',
+      GENCASTER_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
+    backend = await startBackend(loadConfig(env, resolve(import.meta.dirname, '../../..')), {
+      soundPoints: 1,
+    });
+    await waitFor('the stream point to beacon', 120_000, async () => {
+      const live = await listLiveStreamPoints(backend.database);
+      return live.length > 0 ? live : undefined;
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await backend?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'speaks, plays code, shows a dialog, branches on the answer and ends',
+    { timeout: 240_000 },
+    async () => {
+      const db = backend.database;
+      const graph = await createGraph(db, { name: 'walk', slugName: 'walk' });
+      const start = await getEntryNode(db, graph.uuid);
+      const yes = await createNode(db, { graphUuid: graph.uuid, name: 'yes' });
+      const no = await createNode(db, { graphUuid: graph.uuid, name: 'no' });
+      await createScriptCells(db, [
+        {
+          nodeUuid: start.uuid,
+          cellType: 'markdown',
+          cellCode: 'Hallo {var}`name|Welt` & willkommen',
+          cellOrder: 0,
+        },
+        { nodeUuid: start.uuid, cellType: 'supercollider', cellCode: '1 + 1', cellOrder: 1 },
+        {
+          nodeUuid: start.uuid,
+          cellType: 'javascript',
+          cellOrder: 2,
+          cellCode:
+            "yield Dialog({ title: 'Weiter?', content: [Text({ text: 'Sag ja' })], buttons: [Button.ok()] });\n" +
+            "vars.answer = await waitForVariable('button', 60);",
+        },
+        { nodeUuid: yes.uuid, cellType: 'python', cellCode: "vars['visited'] = 'yes'" },
+        { nodeUuid: no.uuid, cellType: 'python', cellCode: "vars['visited'] = 'no'" },
+      ]);
+      const toYes = await createNodeDoor(db, {
+        nodeUuid: start.uuid,
+        name: 'answered ok',
+        code: "vars.get('answer') == 'ok'",
+      });
+      await createEdge(db, {
+        outNodeDoorUuid: toYes.uuid,
+        inNodeDoorUuid: (await getDefaultDoor(db, yes.uuid, 'input')).uuid,
+      });
+      await createEdge(db, {
+        outNodeDoorUuid: (await getDefaultDoor(db, start.uuid, 'output')).uuid,
+        inNodeDoorUuid: (await getDefaultDoor(db, no.uuid, 'input')).uuid,
+      });
+
+      const wsUrl = `${backend.url.replace('http', 'ws')}/graphql`;
+      const client = createClient({
+        url: wsUrl,
+        webSocketImpl: WebSocket,
+        lazy: true,
+        retryAttempts: 0,
+      });
+      const events: StreamInfoEvent[] = [];
+      try {
+        const iterator = client.iterate<{ streamInfo: StreamInfoEvent }>({
+          query: streamInfoQuery,
+          variables: { graphUuid: graph.uuid },
+        });
+        let token: string | undefined;
+        let streamUuid: string | undefined;
+        for await (const result of iterator) {
+          expect(result.errors).toBeUndefined();
+          const event = result.data?.streamInfo;
+          if (!event) continue;
+          events.push(event);
+          if (event.__typename === 'StreamInfo') {
+            token = event.listenerToken;
+            streamUuid = event.stream?.uuid;
+          }
+          if (event.__typename === 'Dialog') {
+            const response = await fetch(`${backend.url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                query: `mutation ($token: String, $vars: [StreamVariableInput!]!) { createUpdateStreamVariable(listenerToken: $token, streamVariables: $vars) { key value } }`,
+                variables: { token, vars: [{ streamUuid, key: 'button', value: 'ok' }] },
+              }),
+            });
+            expect(response.status).toBe(200);
+            expect(JSON.stringify(await response.json())).toContain('"value":"ok"');
+          }
+          if (event.__typename === 'GraphDeadEnd' || event.__typename === 'NoStreamAvailable')
+            break;
+        }
+        const kinds = events.map((event) => event.__typename);
+        expect(kinds[0]).toBe('StreamInfo');
+        expect(kinds).toContain('Dialog');
+        expect(kinds.at(-1)).toBe('GraphDeadEnd');
+        const codes = events.flatMap((event) =>
+          event.streamInstruction ? [event.streamInstruction.instructionText] : [],
+        );
+        expect(codes.some((code) => code.includes('syncPlayBuffer'))).toBe(true);
+        expect(codes).toContain('1 + 1');
+
+        const variables = await listStreamVariables(db, streamUuid ?? '');
+        const byKey = Object.fromEntries(
+          variables.map((variable) => [variable.key, variable.value]),
+        );
+        expect(byKey).toMatchObject({ button: 'ok', answer: 'ok', visited: 'yes' });
+        const instructions = await listInstructions(db, {
+          streamPointUuid: (await listLiveStreamPoints(db))[0]?.uuid,
+        });
+        const sc = instructions.find((instruction) => instruction.instructionText === '1 + 1');
+        expect(sc?.state).toBe('FINISHED');
+        expect(sc?.returnValue).toBe('2');
+        const speech = instructions.find((instruction) =>
+          instruction.instructionText.includes('syncPlayBuffer'),
+        );
+        expect(speech?.state).toBe('FINISHED');
+      } finally {
+        await client.dispose();
+      }
+    },
+  );
+});
