@@ -55,7 +55,16 @@ export async function openTestDatabase(engine: DatabaseEngine): Promise<Database
   const name = `gencaster_test_${process.pid}_${randomBytes(6).toString('hex')}`;
   const admin = await openDatabase({ url, poolSize: 1 });
   try {
-    await sql.raw(`create database ${name} template ${TEMPLATE_DATABASE}`).execute(admin.db);
+    // Another worker copying the template at the same moment can make PostgreSQL refuse; retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sql.raw(`create database ${name} template ${TEMPLATE_DATABASE}`).execute(admin.db);
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   } finally {
     await admin.close();
   }
