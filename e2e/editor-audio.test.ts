@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEditorBuilt } from './support/editor-build.ts';
 import {
   hasChromium,
@@ -48,6 +48,15 @@ describe.skipIf(!hasChromium || !hasSox)('editor: audio library', () => {
     await logIn(browser.page, server.url, server.username, server.password);
   }, 240_000);
 
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && browser) {
+      await screenshot(
+        browser.page,
+        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
+      );
+    }
+  });
+
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -78,9 +87,9 @@ describe.skipIf(!hasChromium || !hasSox)('editor: audio library', () => {
     await page.locator('[data-test="upload-audio"]').click();
     const rows = page.locator('[data-test="audio-table"] .el-table__row');
     await rows.filter({ hasText: 'Sine tone' }).waitFor();
-    await page.locator('[data-test="audio-search"] input').fill('nothing like this');
+    await page.locator('input[name="audio-search"]').fill('nothing like this');
     await expect.poll(() => rows.count()).toBe(0);
-    await page.locator('[data-test="audio-search"] input').fill('of a');
+    await page.locator('input[name="audio-search"]').fill('of a');
     await rows.filter({ hasText: 'Sine tone' }).waitFor();
     await rows.filter({ hasText: 'Sine tone' }).getByRole('button', { name: 'Edit' }).click();
     await page.locator('input[name="audio-edit-name"]').fill('Sine tone 440');

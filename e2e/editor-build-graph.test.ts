@@ -1,6 +1,6 @@
 // Builds a graph in the real editor (headless Chromium) against a real backend and database:
 // login, graph creation, nodes, an edge, cells, a door with a condition — then checks the database.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getGraphDetail } from '@gencaster/db';
 import { ensureEditorBuilt } from './support/editor-build.ts';
 import {
@@ -19,6 +19,7 @@ import {
   doorHandle,
   dragBetween,
   openNode,
+  firstSaveTimeout,
   waitForMessage,
 } from './support/editor-pages.ts';
 import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
@@ -35,6 +36,15 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     server = await startEditorTestServer();
     browser = await openEditorBrowser();
   }, 240_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && browser) {
+      await screenshot(
+        browser.page,
+        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
+      );
+    }
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -101,7 +111,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     await typeInCodeMirror(page, door, 'vars.get("button") == "ok"');
     await screenshot(page, 'build-03-node-drawer');
     await drawer.locator('[data-test="save-node"]').click();
-    await waitForMessage(page, 'success', 'Node saved');
+    await waitForMessage(page, 'success', 'Node saved', firstSaveTimeout);
     await expect.poll(() => drawer.locator('[data-test="save-node"]').isDisabled()).toBe(true);
   });
 
@@ -176,5 +186,21 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
       (await getGraphDetail(server.database, graphUuid)).nodes.map((n) => n.name).sort(),
     ).toEqual(['Question', 'Start']);
     await screenshot(page, 'build-05-after-delete');
+  });
+
+  it('edits the meta data: an invalid slug is refused, a valid one is stored', async () => {
+    const { page } = browser;
+    await page.locator('[data-test="meta-tab"]').click();
+    const slug = page.locator('input[name="meta-slug"]');
+    await slug.fill('Not A Slug');
+    await page.getByText('Use lower-case letters').waitFor();
+    expect(await page.locator('[data-test="save-meta"]').isDisabled()).toBe(true);
+    await slug.fill('hills-and-valleys');
+    await page.locator('input[name="meta-display-name"]').fill('Hills and Valleys');
+    await page.locator('[data-test="save-meta"]').click();
+    await waitForMessage(page, 'success', 'Graph saved');
+    const graph = await getGraphDetail(server.database, graphUuid);
+    expect([graph.slugName, graph.displayName]).toEqual(['hills-and-valleys', 'Hills and Valleys']);
+    await screenshot(page, 'build-06-meta');
   });
 });

@@ -1,6 +1,6 @@
 // Inline errors at the right line: invalid Python and JavaScript cells (parser check while
 // typing), an unknown markdown token, and an invalid door condition (server validation on save).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getGraphDetail } from '@gencaster/db';
 import { ensureEditorBuilt } from './support/editor-build.ts';
 import {
@@ -14,6 +14,7 @@ import {
 import {
   answerPrompt,
   createGraphInUi,
+  firstSaveTimeout,
   openNode,
   textOf,
   waitForMessage,
@@ -32,6 +33,15 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
     await logIn(browser.page, server.url, server.username, server.password);
     graphUuid = await createGraphInUi(browser.page, server.url, 'Validation Story');
   }, 240_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && browser) {
+      await screenshot(
+        browser.page,
+        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
+      );
+    }
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -85,7 +95,7 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
     await door.waitFor();
     await typeInCodeMirror(page, door, '(vars.get("a") == "1"\n  or )');
     await drawer.locator('[data-test="save-node"]').click();
-    await waitForMessage(page, 'error', 'Not saved');
+    await waitForMessage(page, 'error', 'Not saved', firstSaveTimeout);
     await expect
       .poll(() => textOf(door.locator('[data-test="code-error"]')))
       .toMatch(/^Line 2, column \d+:/);

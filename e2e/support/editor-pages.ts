@@ -60,9 +60,13 @@ export async function waitForMessage(
   page: Page,
   type: 'success' | 'warning' | 'error' | 'info',
   text: string,
+  timeout = 15_000,
 ): Promise<void> {
-  await page.locator(`.el-message--${type}`, { hasText: text }).last().waitFor();
+  await page.locator(`.el-message--${type}`, { hasText: text }).last().waitFor({ timeout });
 }
+
+/** Saving code the first time starts the server's Python sandbox (Pyodide), which takes a while. */
+export const firstSaveTimeout = 60_000;
 
 /** The trimmed text of an element, for assertions. */
 export async function textOf(locator: Locator): Promise<string> {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { createUser, type Database } from '@gencaster/db';
 import { loadConfig } from '../../apps/backend/src/config.ts';
 import { startBackend } from '../../apps/backend/src/start-backend.ts';
-import { startApiFallback, type RunningEditorBackend } from './editor-api-fallback.ts';
 
 /** A real backend (embedded database in a temp dir, free ports) with one editor account. */
 export interface EditorTestServer {
@@ -34,19 +33,7 @@ export async function startEditorTestServer(): Promise<EditorTestServer> {
     },
     root,
   );
-  let backend: RunningEditorBackend = await startBackend(config, { soundPoints: 0 });
-  const probe = await fetch(`${backend.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ __typename }' }),
-  });
-  if (probe.status === 503) {
-    console.warn(
-      'editor tests: the backend does not serve GraphQL yet; using the interim API wiring',
-    );
-    await backend.close();
-    backend = await startApiFallback(root);
-  }
+  const backend = await startBackend(config, { soundPoints: 0 });
   const username = 'author';
   const password = 'correct horse battery';
   try {
