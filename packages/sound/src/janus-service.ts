@@ -32,6 +32,8 @@ export interface JanusServiceOptions {
   publicIp?: string;
   secrets: JanusSecrets;
   mounts: readonly JanusMount[];
+  /** Let plain-RTP participants (gateways, tests) join the audiobridge rooms (default false). */
+  allowRtpParticipants?: boolean;
   logger: SoundLogger;
 }
 
@@ -110,6 +112,7 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
           is_private: true,
           sampling_rate: 48000,
           permanent: false,
+          allow_rtp_participants: o.allowRtpParticipants ?? false,
         });
         await h.request({
           request: 'rtp_forward',

@@ -34,6 +34,8 @@ export interface SoundFleetOptions {
     rtpPortCount?: number;
     /** Where janus-secrets.json lives (default: runDir). */
     dataDir?: string;
+    /** Allow plain-RTP participants in the input rooms (gateways, tests; default false). */
+    allowRtpParticipants?: boolean;
   };
   /** sclang startup file (packages/osc/supercollider/stream-point.scd). */
   superColliderStartupFile: string;
@@ -198,6 +200,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
       rtpPortRange,
       publicIp: options.janus?.publicIp,
       secrets,
+      allowRtpParticipants: options.janus?.allowRtpParticipants,
       mounts: plan.map((p) => ({ room: p.room, rtpOut: p.ports.rtpOut, rtpIn: p.ports.rtpIn })),
       logger: log,
     });
