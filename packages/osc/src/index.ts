@@ -40,7 +40,14 @@ export {
   type RemoteActionRequest,
 } from './osc-messages.ts';
 export { decodeOscPacket, encodeOscMessage } from './osc-codec.ts';
-export { keyValueRecord, oscArgumentValues, type OscValue } from './osc-values.ts';
+export {
+  keyValueRecord,
+  oscArgumentValues,
+  sclangText,
+  SCLANG_MAX_STRING_BYTES,
+  type OscValue,
+  type OutgoingOscValue,
+} from './osc-values.ts';
 export {
   canonicalText,
   constantTimeEqual,

@@ -1,6 +1,7 @@
 import { GencasterError, toGencasterError } from '@gencaster/domain';
 import type { AckBus, InstructionAck, InstructionLedger } from './ports.ts';
 import type { OscServer } from './osc-server.ts';
+import { sclangText } from './osc-values.ts';
 
 /** One instruction for a stream point's sclang (`/instruction [uuid, code, manualFinish]`). */
 export interface InstructionRequest {
@@ -120,7 +121,7 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
         await ledger.markSent(uuid);
         await server.send(request.host, request.port, '/instruction', [
           uuid,
-          request.code,
+          sclangText(request.code),
           request.manualFinish ?? false,
         ]);
       } catch (error) {
@@ -133,7 +134,7 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
       return outcome;
     },
     sendVariable({ host, port, key, value }) {
-      return server.send(host, port, '/variable', [key, value]);
+      return server.send(host, port, '/variable', [sclangText(key), sclangText(value)]);
     },
     get pending() {
       return waiters.size;

@@ -1,14 +1,14 @@
 import { GencasterError } from '@gencaster/domain';
 import osc, { type OscMessage, type OscPacket } from 'osc';
-import { toOscArgument, type OscValue } from './osc-values.ts';
+import { toOscArgument, type OutgoingOscValue } from './osc-values.ts';
 
 /** Bundles nested deeper than this are rejected (the protocol itself never uses bundles). */
 export const MAX_BUNDLE_DEPTH = 4;
 /** Largest number of messages accepted from one packet. */
 export const MAX_MESSAGES_PER_PACKET = 64;
 
-/** Encodes one OSC message with explicit type tags (integers `i`, other numbers `d`, booleans `T`/`F`). */
-export function encodeOscMessage(address: string, values: readonly OscValue[]): Uint8Array {
+/** Encodes one OSC message with explicit type tags (integers `i`, other numbers `d`, booleans `T`/`F`, bytes `b`). */
+export function encodeOscMessage(address: string, values: readonly OutgoingOscValue[]): Uint8Array {
   return osc.writePacket({ address, args: values.map(toOscArgument) }, { metadata: true });
 }
 

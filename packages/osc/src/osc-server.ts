@@ -9,7 +9,7 @@ import { decodeOscPacket, encodeOscMessage } from './osc-codec.ts';
 import { createMessageAuthenticator } from './message-auth.ts';
 import { createOscDispatcher, type OscDispatcherOptions } from './osc-dispatcher.ts';
 import { silentOscLogger, type OscLogger } from './ports.ts';
-import { keyValueRecord, oscArgumentValues, type OscValue } from './osc-values.ts';
+import { keyValueRecord, oscArgumentValues, type OutgoingOscValue } from './osc-values.ts';
 
 /** Options of {@link createOscServer}; the ports are implemented by the backend. */
 export interface OscServerOptions extends Omit<OscDispatcherOptions, 'logger' | 'authenticator'> {
@@ -37,7 +37,12 @@ export interface OscServer extends AsyncDisposable {
   /** The bound port (useful with port 0). */
   readonly port: number;
   /** Sends one OSC message from the server's socket (so replies come back to it). */
-  send(host: string, port: number, address: string, values: readonly OscValue[]): Promise<void>;
+  send(
+    host: string,
+    port: number,
+    address: string,
+    values: readonly OutgoingOscValue[],
+  ): Promise<void>;
   stats(): OscServerStats;
   /** Resolves when every message received so far has been handled. */
   idle(): Promise<void>;

@@ -68,8 +68,24 @@ export function keyValueRecord(values: readonly (OscValue | null)[]): Record<str
   return record;
 }
 
+/** A value the backend sends: plain values, or bytes (an OSC blob). */
+export type OutgoingOscValue = OscValue | Uint8Array;
+
+/**
+ * sclang truncates received OSC strings at about 8 kB; longer text goes as a blob of UTF-8 bytes,
+ * which our SuperCollider class turns back into a String.
+ */
+export const SCLANG_MAX_STRING_BYTES = 8000;
+
+/** A string as an OSC string, or as a blob of UTF-8 bytes when sclang would truncate it. */
+export function sclangText(text: string): OutgoingOscValue {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length > SCLANG_MAX_STRING_BYTES ? new Uint8Array(bytes) : text;
+}
+
 /** Turns a plain value into an osc.js argument with an explicit type tag (integers as `i`). */
-export function toOscArgument(value: OscValue): OscArgument {
+export function toOscArgument(value: OutgoingOscValue): OscArgument {
+  if (value instanceof Uint8Array) return { type: 'b', value };
   if (typeof value === 'string') return { type: 's', value };
   if (typeof value === 'boolean') return { type: value ? 'T' : 'F' };
   return Number.isInteger(value) && Math.abs(value) <= 0x7fffffff

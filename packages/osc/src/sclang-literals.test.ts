@@ -48,6 +48,21 @@ describe('sclangString', () => {
     expect(sclangString('"; "rm -rf".unixCmd; "')).toBe('"\\"; \\"rm -rf\\".unixCmd; \\""');
   });
 
+  it('joins short literals for long values, which sclang would truncate', () => {
+    const value = '"; "rm -rf".unixCmd; "ä😀\\'.repeat(150);
+    const code = sclangString(value);
+    expect(code.startsWith('("') && code.endsWith('")')).toBe(true);
+    let read = '';
+    let at = 1;
+    for (;;) {
+      const part = readSclangString(code, at);
+      read += part.value;
+      if (code.slice(part.end + 1, part.end + 5) !== ' ++ ') break;
+      at = part.end + 5;
+    }
+    expect(read).toBe(value);
+  });
+
   it('rejects NUL, which OSC strings cannot carry', () => {
     expect(() => sclangString('a\0b')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });

@@ -7,15 +7,27 @@ export interface InstructionTemplate {
   manualFinish: boolean;
 }
 
+/** Characters per literal: at most 4 UTF-8 bytes each, doubled by escaping, well below 8 kB. */
+const LITERAL_CHUNK = 1000;
+
 /**
  * A sclang string literal holding exactly `value`: backslashes and double quotes are escaped, every
  * other character (newlines, UTF-8) stands for itself inside sclang's "…". So listener input such as
  * `"; "rm -rf".unixCmd; "` stays inert data. NUL cannot travel in an OSC string and is rejected.
+ * Values over 1000 characters become `("…" ++ "…")`, because sclang's lexer cuts long literals
+ * (at about 8 kB).
  */
 export function sclangString(value: string): string {
   if (value.includes('\0'))
     throw new GencasterError('INVALID_INPUT', 'NUL character in a sclang string');
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const chars = Array.from(value);
+  if (chars.length <= LITERAL_CHUNK) return quote(value);
+  const parts: string[] = [];
+  for (let i = 0; i < chars.length; i += LITERAL_CHUNK) {
+    parts.push(quote(chars.slice(i, i + LITERAL_CHUNK).join('')));
+  }
+  return `(${parts.join(' ++ ')})`;
 }
 
 /** A sclang float literal for a finite number (no exponent notation, which sclang reads differently). */

@@ -45,12 +45,12 @@ describe.skipIf(unavailable !== undefined)(
       });
       await waitUntil(
         () => ports.points.get(`127.0.0.1:${point.langPort}`),
-        20_000,
+        40_000,
         'first signed beacon',
       ).catch((error: unknown) => {
         throw new Error(`${String(error)}\nsclang output:\n${point.output()}`);
       });
-    }, 60_000);
+    }, 90_000);
 
     afterAll(async () => {
       sender?.close();
@@ -73,6 +73,23 @@ describe.skipIf(unavailable !== undefined)(
         returnValue: '"ä \\"quoted\\" \\\\ value"',
       });
       expect(server.stats().dropped.UNAUTHENTICATED ?? 0).toBe(0);
+    });
+
+    it('runs a 28 kB instruction and keeps 20 kB values intact (blobs, joined literals)', async () => {
+      const value = 'ab"\\c'.repeat(4000);
+      const literal = sclangString(value);
+      await expect(run(`${literal}.size`)).resolves.toMatchObject({ returnValue: '20000' });
+      await expect(run(`${literal} == ${literal}.copy`)).resolves.toMatchObject({
+        returnValue: 'true',
+      });
+      const to = { host: '127.0.0.1', port: point.langPort };
+      await sender.sendVariable({ ...to, key: 'big', value: `ä${value}` });
+      const big = sclangString(`ä${value}`);
+      await expect(
+        run(`GencasterServer.default.variables["big"] == ${big}`),
+      ).resolves.toMatchObject({
+        returnValue: 'true',
+      });
     });
 
     it('rejects messages signed with a wrong secret', async () => {

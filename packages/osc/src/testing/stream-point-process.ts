@@ -103,13 +103,16 @@ export async function startTestStreamPoint(
   const baseEnv = { ...process.env, JACK_NO_AUDIO_RESERVATION: '1' };
   const jackd = spawn('jackd', ['-n', jackName, '-r', '-d', 'dummy', '-r', '48000', '-p', '256'], {
     env: baseEnv,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const jackReady = Date.now() + 5000;
+  let jackErrors = '';
+  jackd.stderr?.on('data', (chunk: Buffer) => (jackErrors += chunk.toString()));
+  // generous: on a loaded 2-core machine jackd can take seconds
+  const jackReady = Date.now() + 20_000;
   while (spawnSync('jack_lsp', ['-s', jackName], { env: baseEnv, stdio: 'ignore' }).status !== 0) {
     if (Date.now() > jackReady || jackd.exitCode !== null) {
       jackd.kill('SIGKILL');
-      throw new Error(`jackd ${jackName} did not start`);
+      throw new Error(`jackd ${jackName} did not start: ${jackErrors.slice(-500)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -153,18 +153,24 @@ GencasterServer {
 		receivers = List[
 			OSCFunc({ |msg, time, addr|
 				if(this.acceptsFrom(addr)) {
-					this.runInstruction(msg[1].asString, (msg[2] ? "{}").asString, msg[3] == true or: { msg[3] == 1 })
+					this.runInstruction(msg[1].asString, this.class.oscText(msg[2] ? "{}"), msg[3] == true or: { msg[3] == 1 })
 				}
 			}, '/instruction').permanent_(true),
 			OSCFunc({ |msg, time, addr|
 				if(this.acceptsFrom(addr) and: { msg[1].notNil }) {
-					this.setVariable(msg[1].asString, (msg[2] ? "").asString)
+					this.setVariable(this.class.oscText(msg[1]), this.class.oscText(msg[2] ? ""))
 				}
 			}, '/variable').permanent_(true),
 			OSCFunc({ |msg, time, addr|
 				if(addr.ip == "127.0.0.1") { this.quit }
 			}, '/gencaster/quit').permanent_(true)
 		];
+	}
+
+	// Text of an OSC argument: sclang cuts received strings at about 8 kB, so the backend sends
+	// longer text as a blob (Int8Array of UTF-8 bytes).
+	*oscText { |item|
+		^if(item.isKindOf(Int8Array)) { String.newFrom(item.collect(_.asAscii)) } { item.asString }
 	}
 
 	// Runs code in a Routine (so `.wait` works) and acknowledges the outcome.
