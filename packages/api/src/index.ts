@@ -11,7 +11,13 @@ export type { ApiServices, PointAddress } from './server/services.ts';
 export type { ApiContext, Viewer } from './server/context.ts';
 export { buildApiSchema, printApiSchema } from './schema/build-schema.ts';
 export { schemaFilePath } from './schema/schema-file.ts';
-export type { SyntaxChecker, SyntaxProblem } from './schema/code-check.ts';
+export type { SyntaxProblem } from './schema/code-check.ts';
+export {
+  createStoryEngineFactory,
+  toDialogShape,
+  type StoryEngineFactoryOptions,
+  type InstructionPortInput,
+} from './session/story-engine-factory.ts';
 export type {
   DialogShape,
   ButtonShape,

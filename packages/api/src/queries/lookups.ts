@@ -55,3 +55,18 @@ export function findStreamLog(h: DbHandle, uuid: string): Promise<StreamLog | un
 export function insertStoredAudioFile(h: DbHandle, input: AudioFileCreate): Promise<AudioFile> {
   return h.db.insertInto('audioFile').values(input).returningAll().executeTakeFirstOrThrow();
 }
+
+/** Edges leaving any output door of a node, with the node each one enters. */
+export function listOutEdgesOfNode(
+  h: DbHandle,
+  nodeUuid: string,
+): Promise<{ uuid: string; outNodeDoorUuid: string; inNodeUuid: string }[]> {
+  return h.db
+    .selectFrom('edge as e')
+    .innerJoin('nodeDoor as o', 'o.uuid', 'e.outNodeDoorUuid')
+    .innerJoin('nodeDoor as i', 'i.uuid', 'e.inNodeDoorUuid')
+    .select(['e.uuid', 'e.outNodeDoorUuid', 'i.nodeUuid as inNodeUuid'])
+    .where('o.nodeUuid', '=', nodeUuid)
+    .orderBy('e.uuid')
+    .execute();
+}

@@ -1,3 +1,4 @@
+import { doorLanguage } from '@gencaster/story';
 import type { ApiContext } from '../server/context.ts';
 import type { InvalidCodeShape } from './types-results.ts';
 
@@ -18,19 +19,32 @@ export type SyntaxChecker = (input: {
 }) => Promise<SyntaxProblem | null>;
 
 /**
- * Validates door condition code. Empty code is allowed (a door without a condition never opens
- * by itself; default doors are the fallback).
+ * Validates door condition code with the story sandbox (Python, or JavaScript after a `// js`
+ * line). Empty code and True/False are allowed without a sandbox.
  * @returns null when valid, else the InvalidPythonCode result with a caret under the error.
  */
 export async function checkDoorCode(
   ctx: ApiContext,
   code: string,
 ): Promise<InvalidCodeShape | null> {
-  if (code.trim() === '') return null;
-  const checker = ctx.runtime.services.checkSyntax;
-  if (checker === undefined) return null;
-  const problem = await checker({ language: ctx.runtime.options.doorLanguage, code });
-  return problem === null ? null : toInvalidCode(code, problem);
+  const sandbox = ctx.runtime.services.sandbox;
+  const decided = doorLanguage(code);
+  if ('constant' in decided || sandbox === undefined) return null;
+  const result = await sandbox.checkSyntax({
+    language: decided.language,
+    code: decided.code,
+    mode: 'condition',
+  });
+  if (result.ok) return null;
+  // Positions refer to the condition without its `// js` marker line.
+  const offset = code.trim() === decided.code ? 0 : 1;
+  const problem: SyntaxProblem = {
+    errorType: decided.language === 'python' ? 'SyntaxError' : 'JavaScriptSyntaxError',
+    message: result.message,
+    line: result.line + offset,
+    column: result.column,
+  };
+  return toInvalidCode(code.trim(), problem);
 }
 
 /** Builds the original's InvalidPythonCode shape: offending line + source with a caret line. */

@@ -67,7 +67,6 @@ const defaults: ResolvedApiOptions = {
   maxCost: 2000,
   maxSubscriptionsPerSocket: 20,
   reconnectGraceMs: 30_000,
-  doorLanguage: 'python',
 };
 
 /**

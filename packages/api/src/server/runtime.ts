@@ -21,8 +21,6 @@ export interface ResolvedApiOptions {
   maxSubscriptionsPerSocket: number;
   /** How long a listener who lost the connection keeps stream and engine position. */
   reconnectGraceMs: number;
-  /** Language of door conditions for syntax checks. */
-  doorLanguage: 'python' | 'javascript';
 }
 
 /** The listener sessions of this process (see `session/`). */

@@ -1,4 +1,4 @@
-import type { SyntaxChecker } from '../schema/code-check.ts';
+import type { ScriptSandbox } from '@gencaster/story';
 import type { EngineFactory } from '../session/engine-factory.ts';
 
 /** A stream point address for sending sclang instructions. */
@@ -12,8 +12,8 @@ export interface PointAddress {
  * narrow in-process implementations; the backend wires the real ones.
  */
 export interface ApiServices {
-  /** Syntax check for door conditions (story's `checkSyntax`). Without it nothing is checked. */
-  checkSyntax?: SyntaxChecker;
+  /** The story sandbox, used to check door conditions on save. Without it nothing is checked. */
+  sandbox?: ScriptSandbox;
   /** Imports an uploaded file: validates by decoding, stores under a generated name. */
   audio?: {
     /** Resolves with the stored file's uuid and path relative to the media root; INVALID_INPUT if not audio. */

@@ -1,5 +1,7 @@
 import type { StreamInstructionShape, StreamPointShape, StreamShape } from '../data/shapes.ts';
+import type { PubSub } from '../pubsub/pubsub.ts';
 import type { DialogShape } from '../schema/types-dialog.ts';
+import type { ApiEvents } from '../server/events.ts';
 
 /** Something a running engine reports to its listeners. */
 export type EngineEvent =
@@ -23,6 +25,9 @@ export interface EngineFactoryInput {
   point: StreamPointShape;
   /** Whether this is the stream's first listener (the engine may run its cleanup instruction). */
   fresh: boolean;
+  /** The API's pub/sub (variable changes from listeners arrive here). */
+  pubsub: PubSub;
+  events: ApiEvents;
 }
 
 /** Builds the engine of a stream; wired by the backend with `@gencaster/story`. */

@@ -51,6 +51,8 @@ export function createStreamEngines(options: {
       stream: session.stream,
       point,
       fresh: true,
+      pubsub: runtime.pubsub,
+      events: runtime.events,
     });
     run.engine = engine;
     const onEvent = (event: EngineEvent) => {

@@ -65,7 +65,7 @@ describeEachEngine(
       expect(new Set(assigned).size).toBe(8);
       expect([...assigned].sort()).toEqual([...points].sort());
       expect((await activeCounts()).listeners).toBe(8);
-      await Promise.all(clients.map((client) => client.dispose()));
+      await Promise.all(clients.map(async (client) => client.dispose()));
       await eventually(async () => (await activeCounts()).listeners === 0);
       const { rows } = await activeCounts();
       expect(rows.every((row) => row.numListeners === 0 && !row.active)).toBe(true);

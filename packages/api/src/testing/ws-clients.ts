@@ -29,7 +29,7 @@ export function subscribe(client: Client, query: string, variables: Record<strin
     { query, variables },
     {
       next: (value) => {
-        results.push(value as WireResult);
+        results.push(value);
         waiters.splice(0).forEach((wake) => wake());
       },
       error: (error) => {

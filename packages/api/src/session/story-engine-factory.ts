@@ -1,0 +1,263 @@
+import {
+  appendStreamLog,
+  deleteStreamVariable,
+  findStreamVariable,
+  getEntryNode,
+  getGraph,
+  getNodeDetail,
+  listStreamVariables,
+  upsertStreamVariable,
+  type Database,
+} from '@gencaster/db';
+import { GencasterError, isGencasterError } from '@gencaster/domain';
+import {
+  createEngine,
+  type Dialog,
+  type EngineOptions,
+  type InstructionPort,
+  type NodeContents,
+  type ScriptSandbox,
+  type VariableStore,
+} from '@gencaster/story';
+import type { StreamInstructionShape, StreamPointShape, StreamShape } from '../data/shapes.ts';
+import type { PubSub } from '../pubsub/pubsub.ts';
+import { listOutEdgesOfNode } from '../queries/lookups.ts';
+import type { DialogShape } from '../schema/types-dialog.ts';
+import { topics, type ApiEvents, type VariablesEvent } from '../server/events.ts';
+import type { EngineEvent, EngineFactory, ListenerEngine } from './engine-factory.ts';
+
+/** Input of {@link StoryEngineFactoryOptions.instructionPortFor}. */
+export interface InstructionPortInput {
+  stream: StreamShape;
+  point: StreamPointShape;
+  /** Call with the stored instruction row when it was sent, so listeners get a StreamInfo. */
+  onInstruction(instruction: StreamInstructionShape): void;
+}
+
+/** Options of {@link createStoryEngineFactory}. */
+export interface StoryEngineFactoryOptions {
+  database: Database;
+  sandbox: ScriptSandbox;
+  /** The stream point's instruction port (osc sender + TTS + audio files in the backend). */
+  instructionPortFor(input: InstructionPortInput): InstructionPort;
+  engineOptions?: Omit<EngineOptions, 'onEvent'>;
+}
+
+/** Maps the engine's dialog to the GraphQL Dialog shape. */
+export function toDialogShape(dialog: Dialog): DialogShape {
+  return {
+    __typename: 'Dialog',
+    title: dialog.title,
+    content: dialog.content.map((item) => {
+      switch (item.type) {
+        case 'text':
+          return { kind: 'text' as const, text: item.text };
+        case 'input':
+          return {
+            kind: 'input' as const,
+            key: item.key,
+            label: item.label,
+            placeholder: item.placeholder,
+          };
+        case 'checkbox':
+          return {
+            kind: 'checkbox' as const,
+            key: item.key,
+            label: item.label,
+            checked: item.checked,
+            callbackActions: item.callbackActions,
+          };
+      }
+    }),
+    buttons: dialog.buttons.map((button) => ({ ...button })),
+  };
+}
+
+function createVariableStore(
+  database: Database,
+  pubsub: PubSub,
+  events: ApiEvents,
+  streamUuid: string,
+): VariableStore {
+  return {
+    async getAll() {
+      const rows = await listStreamVariables(database, streamUuid);
+      return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+    },
+    async set(key, value) {
+      await upsertStreamVariable(database, { streamUuid, key, value });
+      await events.variablesChanged(streamUuid, [{ key, value }]);
+    },
+    async delete(key) {
+      await deleteStreamVariable(database, streamUuid, key);
+    },
+    async waitFor(key, timeoutMs, signal) {
+      const changes = pubsub.subscribe<VariablesEvent>(topics.variables(streamUuid));
+      const timer = setTimeout(
+        () =>
+          changes.fail(new GencasterError('TIMEOUT', `no variable ${key} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const onAbort = () => changes.fail(new GencasterError('TIMEOUT', 'aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const existing = await findStreamVariable(database, streamUuid, key);
+        if (existing) return existing.value;
+        for await (const change of changes) {
+          const hit = change.variables.find((variable) => variable.key === key);
+          if (hit) return hit.value;
+        }
+        throw new GencasterError('TIMEOUT', `no variable ${key}`);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        await changes.return();
+      }
+    },
+  };
+}
+
+/**
+ * An {@link EngineFactory} running `@gencaster/story` engines on the database: nodes read fresh on
+ * entry (live edits apply), variables in the database with change events through the pub/sub (so a
+ * listener's answer on another backend wakes the engine), logs to StreamLog (broadcast to
+ * `streamLogs`), dialogs and instructions to the listener sessions.
+ */
+export function createStoryEngineFactory(options: StoryEngineFactoryOptions): EngineFactory {
+  const { database, sandbox } = options;
+  return ({ graphUuid, stream, point, pubsub, events }): ListenerEngine => {
+    let emitEvent: (event: EngineEvent) => void = () => undefined;
+    let blocked = false;
+    const controller = new AbortController();
+    let running: Promise<void> | undefined;
+    const engine = createEngine({
+      ports: {
+        graph: {
+          async loadGraph() {
+            await getGraph(database, graphUuid);
+            try {
+              return {
+                uuid: graphUuid,
+                entryNodeUuid: (await getEntryNode(database, graphUuid)).uuid,
+              };
+            } catch (error) {
+              if (isGencasterError(error, 'NOT_FOUND'))
+                return { uuid: graphUuid, entryNodeUuid: null };
+              throw error;
+            }
+          },
+          async loadNode(nodeUuid): Promise<NodeContents | null> {
+            let detail;
+            try {
+              detail = await getNodeDetail(database, nodeUuid);
+            } catch (error) {
+              if (isGencasterError(error, 'NOT_FOUND')) return null;
+              throw error;
+            }
+            const edges = await listOutEdgesOfNode(database, nodeUuid);
+            return {
+              node: { uuid: detail.uuid, name: detail.name, isBlockingNode: detail.isBlockingNode },
+              cells: detail.scriptCells.map((cell) => ({
+                uuid: cell.uuid,
+                cellType: cell.cellType,
+                cellCode: cell.cellCode,
+                cellOrder: cell.cellOrder,
+                audioCell: cell.audioCell
+                  ? {
+                      audioFileUuid: cell.audioCell.audioFileUuid,
+                      playback: cell.audioCell.playback,
+                      volume: cell.audioCell.volume,
+                    }
+                  : null,
+              })),
+              outputDoors: detail.nodeDoors
+                .filter((door) => door.doorType === 'output')
+                .map((door) => ({
+                  uuid: door.uuid,
+                  name: door.name,
+                  order: door.order,
+                  isDefault: door.isDefault,
+                  code: door.code,
+                  edges: edges
+                    .filter((edge) => edge.outNodeDoorUuid === door.uuid)
+                    .map((edge) => ({ uuid: edge.uuid, inNodeUuid: edge.inNodeUuid })),
+                })),
+            };
+          },
+        },
+        instructions: options.instructionPortFor({
+          stream,
+          point,
+          onInstruction: (instruction) => emitEvent({ type: 'instruction', instruction }),
+        }),
+        variables: createVariableStore(database, pubsub, events, stream.uuid),
+        dialogs: {
+          show: (dialog) => {
+            emitEvent({ type: 'dialog', dialog: toDialogShape(dialog) });
+            return Promise.resolve();
+          },
+        },
+        clock: {
+          now: () => Date.now(),
+          sleep: (ms, signal) =>
+            new Promise<void>((resolve, reject) => {
+              if (signal.aborted) return reject(new Error('aborted'));
+              const timer = setTimeout(() => {
+                signal.removeEventListener('abort', onAbort);
+                resolve();
+              }, ms);
+              const onAbort = () => {
+                clearTimeout(timer);
+                reject(new Error('aborted'));
+              };
+              signal.addEventListener('abort', onAbort, { once: true });
+            }),
+        },
+        logger: {
+          log: ({ level, message, origin }) => {
+            void appendStreamLog(database, {
+              streamUuid: stream.uuid,
+              level,
+              message,
+              origin,
+              name: 'engine',
+            })
+              .then((log) =>
+                events.logWritten({
+                  uuid: log.uuid,
+                  streamUuid: log.streamUuid,
+                  streamPointUuid: log.streamPointUuid,
+                }),
+              )
+              .catch(() => undefined);
+          },
+        },
+        random: Math.random,
+        sandbox,
+      },
+      options: {
+        ...options.engineOptions,
+        onEvent: (event) => {
+          if (event.type === 'blocked') blocked = true;
+          if (event.type === 'released') blocked = false;
+        },
+      },
+    });
+    return {
+      run(onEvent) {
+        emitEvent = onEvent;
+        running = engine.run(controller.signal).then(() => undefined);
+        return running;
+      },
+      async stop() {
+        controller.abort();
+        await running?.catch(() => undefined);
+      },
+      releaseBlocking() {
+        if (!blocked) return false;
+        engine.release();
+        return true;
+      },
+    };
+  };
+}
