@@ -63,7 +63,8 @@ export function watchPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() === 'error')
+      errors.push(`console: ${message.text()} ${message.location().url}`);
   });
   return errors;
 }

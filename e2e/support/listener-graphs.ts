@@ -44,7 +44,10 @@ const nodesQuery = `query ($pk: ID!) { graph(pk: $pk) { nodes { uuid name isEntr
   inNodeDoors { uuid isDefault } outNodeDoors { uuid isDefault } } } }`;
 
 /** Creates a graph through the editor GraphQL API (as an editor would) and returns its uuid. */
-export async function createTestGraph(server: ListenerBackend, spec: GraphSpec): Promise<string> {
+export async function createTestGraph(
+  server: Pick<ListenerBackend, 'editor'>,
+  spec: GraphSpec,
+): Promise<string> {
   const { addGraph } = await server.editor<{ addGraph: { uuid: string } }>(
     'mutation ($input: AddGraphInput!) { addGraph(graphInput: $input) { uuid } }',
     {
