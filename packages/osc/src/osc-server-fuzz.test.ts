@@ -38,7 +38,7 @@ function random(seed: number): () => number {
 
 it(
   'survives 100 000 random and mutated packets and still registers a valid beacon',
-  { timeout: 90_000 },
+  { timeout: 240_000 },
   async () => {
     const rand = random(20261125);
     const seeds = [
