@@ -18,7 +18,8 @@ import {
 import type { SoundFleet } from '@gencaster/sound';
 import { createScriptSandbox } from '@gencaster/story';
 import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
-import { startConfiguredSoundFleet } from './commands/sound-commands.ts';
+import { soundRunDir, startConfiguredSoundFleet } from './commands/sound-commands.ts';
+import { createJanusRoutes, findJanusEndpoint } from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
@@ -121,6 +122,8 @@ export async function startBackend(
     const actions = createPointActions({ database, instructions, tts, mediaRoot });
     remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
 
+    let fleet: SoundFleet | undefined;
+    let soundState: 'not started' | 'running' | 'failed' = 'not started';
     const api = createApiServer({
       database,
       pubsub,
@@ -164,7 +167,18 @@ export async function startBackend(
       host: config.host,
       port: config.port,
       graphql: (request, response) => api.handler(request, response),
-      routes: [createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false })],
+      routes: [
+        createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false }),
+        ...createJanusRoutes(() =>
+          findJanusEndpoint(
+            soundRunDir(config),
+            config.dataDir,
+            fleet
+              ? { httpPort: fleet.janus.httpPort, apiSecret: fleet.janus.apiSecret }
+              : undefined,
+          ),
+        ),
+      ],
       health: async () => {
         await database.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
         return {
@@ -172,6 +186,7 @@ export async function startBackend(
           database: database.engine,
           uptimeSeconds: Math.round(process.uptime()),
           oscPort: osc.port,
+          sound: soundState,
         };
       },
       listenerDir: config.web.listenerDir,
@@ -180,14 +195,23 @@ export async function startBackend(
     api.attachWebSocket(http.server);
     stack.push({ name: 'http', stop: () => http.close() });
 
-    let fleet: SoundFleet | undefined;
     if ((options.soundPoints ?? 0) > 0) {
-      fleet = await startConfiguredSoundFleet(
-        { ...config, osc: { ...config.osc, port: osc.port } },
-        options.soundPoints ?? 0,
-        config.sound.input,
-      );
-      stack.push({ name: 'sound', stop: () => fleet?.stop() });
+      try {
+        fleet = await startConfiguredSoundFleet(
+          { ...config, osc: { ...config.osc, port: osc.port } },
+          options.soundPoints ?? 0,
+          config.sound.input,
+        );
+        stack.push({ name: 'sound', stop: () => fleet?.stop() });
+        soundState = 'running';
+      } catch (error) {
+        // Editors and the API stay useful without sound; /health and the log say what is wrong.
+        soundState = 'failed';
+        log.error(
+          { err: error },
+          'the sound fleet did not start; listeners get NoStreamAvailable until stream points beacon (check with: gencaster sound status, or run gencaster sound --points 2)',
+        );
+      }
     }
     log.info(
       {

@@ -80,7 +80,10 @@ export function registerSoundCommands(program: Command): void {
     .command('status')
     .description("show each stream point's processes, uptime, restarts, CPU and audio level")
     .action(async () => {
-      const status = await readFleetStatus(soundRunDir(loadConfig()));
+      const status = await readFleetStatus(soundRunDir(loadConfig())).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      });
       if (!status) {
         console.log('no sound fleet is running (start one with: gencaster sound --points 2)');
         process.exitCode = 1;
