@@ -63,13 +63,13 @@ describe.skipIf(unavailable !== undefined)(
       });
       await waitUntil(
         () => ports.points.get(`127.0.0.1:${point.langPort}`),
-        40_000,
+        80_000,
         'first beacon',
       ).catch((error: unknown) => {
         throw new Error(`${String(error)}\nsclang output:\n${point.output()}`);
       });
       beaconAfterMs = Date.now() - point.startedAt;
-    }, 90_000);
+    }, 150_000);
 
     afterAll(async () => {
       sender?.close();
