@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     await drawer.locator('[data-test="save-node"]').click();
     await waitForMessage(page, 'success', 'Node saved', firstSaveTimeout);
     await expect.poll(() => drawer.locator('[data-test="save-node"]').isDisabled()).toBe(true);
-  });
+  }, 150_000);
 
   it('has exactly that graph in the database, and a reload shows it', async () => {
     const detail = await getGraphDetail(server.database, graphUuid);

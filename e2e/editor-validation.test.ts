@@ -104,5 +104,5 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
       (n) => n.isEntryNode,
     )!;
     expect(start.nodeDoors.find((d) => d.name === 'maybe')?.code).toBe('');
-  });
+  }, 150_000);
 });

@@ -65,8 +65,11 @@ export async function waitForMessage(
   await page.locator(`.el-message--${type}`, { hasText: text }).last().waitFor({ timeout });
 }
 
-/** Saving code the first time starts the server's Python sandbox (Pyodide), which takes a while. */
-export const firstSaveTimeout = 60_000;
+/**
+ * Saving a door condition the first time starts the server's Python sandbox (Pyodide, ~4 s idle,
+ * much longer while other test files load the machine), so these waits and tests get more time.
+ */
+export const firstSaveTimeout = 120_000;
 
 /** The trimmed text of an element, for assertions. */
 export async function textOf(locator: Locator): Promise<string> {
