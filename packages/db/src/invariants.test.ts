@@ -1,4 +1,5 @@
 import { describeEachEngine } from '@gencaster/db/testing';
+import { instructionStates, instructionTransitions } from '@gencaster/domain';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Database } from './database.ts';
@@ -191,6 +192,47 @@ describeEachEngine('database invariants (raw SQL)', (getDb) => {
     await rejects(insert('inv-unique', 'inv-unique-2'), '23505');
     await rejects(insert('inv-unique-3', 'inv-unique'), '23505');
     await rejects(insert('inv-unique-4', 'Bad Slug'), '23514');
+  });
+
+  it('refuses illegal instruction state changes', async () => {
+    const { point } = await streamOnNewPoint(getDb(), 5);
+    const instruction = await one<{ uuid: string }>(
+      getDb(),
+      `insert into stream_instruction (stream_point_uuid, instruction_text) values ('${point}', 'x') returning uuid`,
+    );
+    const setState = (state: string) =>
+      `update stream_instruction set state = '${state}' where uuid = '${instruction.uuid}'`;
+    await rejects(setState('RECEIVED'), '23514'); // UNACKNOWLEDGED → RECEIVED skips SENT
+    await sql.raw(setState('SENT')).execute(getDb().db);
+    await sql.raw(setState('FINISHED')).execute(getDb().db);
+    await rejects(setState('RECEIVED'), '23514'); // a late ack cannot move it back
+    await rejects(setState('UNKNOWN'), '23514');
+    await sql
+      .raw(`update stream_instruction set return_value = 'r' where uuid = '${instruction.uuid}'`)
+      .execute(getDb().db);
+  });
+
+  it('the database transition guard matches the domain table for all 49 state pairs', async () => {
+    const mismatches: string[] = [];
+    for (const from of instructionStates) {
+      for (const to of instructionStates) {
+        if (from === to) continue;
+        const row = await one<{ uuid: string }>(
+          getDb(),
+          `insert into stream_instruction (instruction_text, state) values ('x', '${from}') returning uuid`,
+        );
+        const allowed = await sql
+          .raw(`update stream_instruction set state = '${to}' where uuid = '${row.uuid}'`)
+          .execute(getDb().db)
+          .then(
+            () => true,
+            () => false,
+          );
+        if (allowed !== instructionTransitions[from].includes(to))
+          mismatches.push(`${from} → ${to}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 
   it('deletes a graph with everything in it', async () => {

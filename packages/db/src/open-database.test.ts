@@ -17,7 +17,10 @@ describe('openDatabase on a PGlite data dir', () => {
       const first = await openDatabase({ dataDir: join(dir, 'db') });
       try {
         expect(first.engine).toBe('pglite');
-        expect((await migrate(first)).applied).toEqual(['0001-initial']);
+        expect((await migrate(first)).applied).toEqual([
+          '0001-initial',
+          '0002-instruction-transitions',
+        ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });
       } finally {

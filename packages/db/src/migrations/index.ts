@@ -1,4 +1,5 @@
 import { initialSchema } from './0001-initial.ts';
+import { instructionTransitionGuard } from './0002-instruction-transitions.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -9,4 +10,5 @@ export interface MigrationDefinition {
 /** All migrations in apply order. Append new ones; never edit an applied migration. */
 export const migrations: readonly MigrationDefinition[] = [
   { name: '0001-initial', statements: initialSchema },
+  { name: '0002-instruction-transitions', statements: instructionTransitionGuard },
 ];
