@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadPyodide } from 'pyodide';
 import { hardenRealm } from './harden-realm.ts';
 import { pythonPrelude } from './python-prelude.ts';
+import { callBudget } from './call-budget.ts';
 import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
 
 const port = parentPort;
@@ -25,6 +26,11 @@ let nextCallId = 1;
 function call(runId: string, method: HostMethod, argsJson: string): Promise<string | undefined> {
   const args = JSON.parse(argsJson) as unknown[];
   const callId = nextCallId++;
+  if (method === 'log') {
+    // Fire and forget (Python's print does not await): never leave a promise that could reject unhandled.
+    post({ kind: 'call', runId, callId, method, args });
+    return Promise.resolve(undefined);
+  }
   return new Promise((resolve, reject) => {
     let calls = waiting.get(runId);
     if (!calls) waiting.set(runId, (calls = new Map<number, Waiting>()));
@@ -57,6 +63,8 @@ const run = globals.get('_gencaster_run') as (
   mode: string,
   code: string,
   varsJson: string,
+  cpuMs: number,
+  maxSteps: number,
 ) => Promise<string>;
 const cancel = globals.get('_gencaster_cancel') as (runId: string) => void;
 const check = globals.get('_gencaster_check') as (mode: string, code: string) => string;
@@ -65,8 +73,8 @@ hardenRealm(pyodide as unknown as Record<string, unknown>);
 port.on('message', (message: ToWorker) => {
   switch (message.kind) {
     case 'run': {
-      const { runId, mode, code, variables } = message;
-      run(runId, mode, code, JSON.stringify(variables)).then(
+      const { runId, mode, code, variables, cpuTimeMs } = message;
+      run(runId, mode, code, JSON.stringify(variables), cpuTimeMs, callBudget.busyResumptions).then(
         (json) => {
           waiting.delete(runId);
           type Done = Extract<FromWorker, { kind: 'done' }>;

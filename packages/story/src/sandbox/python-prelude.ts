@@ -152,7 +152,43 @@ def _line(error):
 def _plain(value):
     return value if isinstance(value, (bool, int, float, str, type(None))) else repr(value)
 
-async def _gencaster_run(run_id, mode, code, vars_json):
+class _Budget(Exception):
+    pass
+
+class _Meter:
+    '''CPU time and busy resumptions (an await that came back within 10 ms) of one run.'''
+    def __init__(self, cpu_ms, max_steps):
+        self.left, self.steps, self.suspended = cpu_ms / 1000.0, max_steps, None
+
+class _Metered:
+    def __init__(self, awaitable, meter):
+        self.inner, self.meter = awaitable, meter
+    def __await__(self):
+        value, error = None, None
+        meter = self.meter
+        while True:
+            start = time.perf_counter()
+            if meter.suspended is not None and start - meter.suspended < 0.01:
+                meter.steps -= 1
+                if meter.steps < 0:
+                    raise _Budget('script keeps resuming without waiting (endless await loop?)')
+            try:
+                yielded = self.inner.throw(error) if error is not None else self.inner.send(value)
+            except StopIteration as stop:
+                meter.suspended = None
+                return stop.value
+            finally:
+                meter.left -= time.perf_counter() - start
+            if meter.left < 0:
+                raise _Budget('script exceeded its CPU time')
+            meter.suspended = time.perf_counter()
+            try:
+                value, error = (yield yielded), None
+            except BaseException as thrown:
+                value, error = None, thrown
+
+async def _gencaster_run(run_id, mode, code, vars_json, cpu_ms=1000, max_steps=2000):
+    meter = _Meter(cpu_ms, max_steps)
     _tasks[run_id] = asyncio.current_task()
     vars_dict = json.loads(vars_json)
     snapshot = dict(vars_dict)
@@ -162,7 +198,12 @@ async def _gencaster_run(run_id, mode, code, vars_json):
         compiled = _compile(mode, code)
         if mode == 'cell':
             exec(compiled, namespace)
-            async for item in namespace['__cell__']():
+            generator = namespace['__cell__']()
+            while True:
+                try:
+                    item = await _Metered(generator.__anext__(), meter)
+                except StopAsyncIteration:
+                    break
                 if item:
                     await _emit(run_id, item)
         else:
@@ -170,6 +211,8 @@ async def _gencaster_run(run_id, mode, code, vars_json):
             if inspect.isawaitable(result):
                 result = await result
             value = _plain(result) if mode == 'condition' else ('' if result is None else str(result))
+    except _Budget as e:
+        error = {'kind': 'timeout', 'message': str(e)}
     except KeyboardInterrupt:
         error = {'kind': 'timeout', 'message': 'script exceeded its CPU time and was interrupted'}
     except asyncio.CancelledError:

@@ -196,6 +196,22 @@ describe('limits', () => {
     expect(py.error?.message).toMatch(/RecursionError/);
   });
 
+  it.each([
+    ['python', "while True:\n    print('spam')"],
+    ['python', 'while True:\n    await sleep(0)'],
+    ['python', "while True:\n    yield Dialog(title='again')"],
+    ['javascript', "for (;;) log('spam');"],
+    ['javascript', 'for (;;) await sleep(0);'],
+    ['javascript', "for (;;) yield Dialog({ title: 'again' });"],
+  ] as const)('ends %s host-call floods: %j', async (language, code) => {
+    const logs: string[] = [];
+    const started = Date.now();
+    const result = await run(language, code, 'cell', logs);
+    expect(result.ok).toBe(false);
+    expect(logs.length).toBeLessThanOrEqual(1001);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('drops huge variable values instead of storing them', async () => {
     const logs: string[] = [];
     const result = await run(

@@ -11,6 +11,7 @@ import type {
 } from './sandbox-types.ts';
 import type { FromWorker, HostMethod, ToWorker } from './worker-protocol.ts';
 import { startWorkerThread } from './worker-thread.ts';
+import { callBudget } from './call-budget.ts';
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -50,6 +51,8 @@ interface Pending {
   cpuTimeMs: number;
   calls: AbortController;
   check?: (result: SyntaxCheckResult) => void;
+  /** Host calls made so far, per method (see callBudget). */
+  used?: Partial<Record<HostMethod | 'all', number>>;
 }
 
 interface Slot {
@@ -143,7 +146,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       options.startupTimeoutMs,
     );
     worker.on('message', (message: FromWorker) => {
-      slot.lastBeat = Date.now();
+      // A loop that floods calls (print spam) is still a stalled worker: calls are not a heartbeat.
+      if (message.kind !== 'call') slot.lastBeat = Date.now();
       switch (message.kind) {
         case 'ready':
           clearTimeout(startup);
@@ -224,6 +228,19 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     };
     if (!run?.capabilities) return;
     const caps = run.capabilities;
+    const used = (run.used ??= {});
+    used.all = (used.all ?? 0) + 1;
+    used[method] = (used[method] ?? 0) + 1;
+    if (method === 'log' && used.log === callBudget.log + 1)
+      caps.log(
+        'warning',
+        `more than ${callBudget.log} log lines; the rest of this run's lines are dropped`,
+      );
+    const limit = method === 'log' || method === 'emitDialog' ? callBudget[method] : callBudget.all;
+    if ((used[method] ?? 0) > limit || used.all > callBudget.all) {
+      reply(false, undefined, `script exceeded its budget of ${limit} ${method} calls`);
+      return;
+    }
     const signal = run.calls.signal;
     const seconds = (value: unknown, fallback: number): number =>
       Math.max(
