@@ -2,7 +2,6 @@
 // code. Here a hostile value must reach the stream point as OSC data (`/variable key value`), never
 // inside an `/instruction`'s code. A real UDP socket plays the stream point's sclang.
 import { createSocket, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import {
   createInProcessAckBus,
   createInstructionSender,
