@@ -48,8 +48,12 @@ export const streamVariableSchema = z.object({
 });
 export type StreamVariableInput = z.input<typeof streamVariableSchema>;
 
-/** A new instruction (state starts UNACKNOWLEDGED). */
+/**
+ * A new instruction (state starts UNACKNOWLEDGED). `uuid` may be chosen by the caller when the
+ * code must contain its own id (synchronous playback); otherwise the database generates one.
+ */
 export const createInstructionSchema = z.object({
+  uuid: uuidSchema.optional(),
   streamPointUuid: uuidSchema.nullable().default(null),
   instructionText: z.string(),
   deadlineDate: z.date().nullable().default(null),

@@ -118,6 +118,20 @@ describeEachEngine('stream variables, instructions and logs', (getDb) => {
     });
   });
 
+  it('creates an instruction under a caller-chosen uuid so its code can mention it', async () => {
+    const { point } = await newStream(getDb());
+    const uuid = '6f1c2a44-3b9e-4d2f-9a51-0c7e8d9f1a2b';
+    const created = await createInstruction(getDb(), {
+      uuid,
+      streamPointUuid: point.uuid,
+      instructionText: `g.syncPlayBuffer("/data/a.wav", "${uuid}")`,
+    });
+    expect(created.uuid).toBe(uuid);
+    await expect(
+      createInstruction(getDb(), { uuid, streamPointUuid: point.uuid, instructionText: 'again' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('lets exactly one of two concurrent acknowledgements win a transition', async () => {
     const { point } = await newStream(getDb());
     const created = await createInstruction(getDb(), {
