@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findChildren, isPidAlive, waitUntil } from './process-tools.ts';
 import type { SoundLogger } from './sound-logger.ts';
@@ -113,6 +117,49 @@ describe('createSupervisedProcess (real child processes)', () => {
     await proc.stop();
     expect(isPidAlive(pid)).toBe(false);
     expect(lines.some((l) => l.level === 'warn' && l.msg.includes('SIGKILL'))).toBe(true);
+  });
+
+  it('kills its children when the launcher process dies of an uncaught error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gencaster-orphan-test-'));
+    try {
+      const script = join(dir, 'launcher.mts');
+      const module = JSON.stringify(join(import.meta.dirname, 'supervised-process.ts'));
+      writeFileSync(
+        script,
+        `import { createSupervisedProcess } from ${module};
+const logger = { debug() {}, info() {}, warn() {}, error() {} };
+const proc = createSupervisedProcess({ name: 'orphan-candidate', command: 'sleep', args: ['60'], logger });
+await proc.start();
+console.log('PID', proc.pid());
+throw new Error('launcher crashed');`,
+      );
+      const result = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      const pid = Number(/PID (\d+)/.exec(result.stdout)?.[1]);
+      expect(result.status).not.toBe(0);
+      expect(pid).toBeGreaterThan(0);
+      expect(isPidAlive(pid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails fast with the last output lines when the child exits while starting', async () => {
+    const { logger } = collectingLogger();
+    const proc = supervise({
+      name: 'quitter',
+      command: 'sh',
+      args: ['-c', 'echo Too many servers already active >&2; exit 1'],
+      logger,
+      readiness: () => waitUntil('never', () => false, { timeoutMs: 20_000 }),
+    });
+    const t0 = Date.now();
+    await expect(proc.start()).rejects.toThrow(
+      /quitter exited during start \(code 1.*Too many servers already active/,
+    );
+    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it('fails the first start when readiness fails, without leaving the child behind', async () => {

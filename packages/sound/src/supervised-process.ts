@@ -101,12 +101,30 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
       proc.once('spawn', resolve);
       proc.once('error', reject);
     });
+    const tail: string[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: proc[stream] }).on('line', (line) => {
+        tail.push(line);
+        if (tail.length > 5) tail.shift();
         logger.debug({ child: name, stream }, line);
         options.onLine?.(line, stream);
       });
     }
+    const exitedEarly = new Promise<never>((_, reject) =>
+      proc.once('exit', (code, signal) =>
+        // Give readline a moment to deliver the last lines (the reason, e.g. "Too many servers").
+        setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${name} exited during start (code ${code}, signal ${signal}): ${tail.join(' | ')}`,
+              ),
+            ),
+          50,
+        ),
+      ),
+    );
+    exitedEarly.catch(() => undefined);
     proc.once('exit', (code, signal) => {
       lastExit = { code, signal, at: new Date().toISOString() };
       if (child === proc) child = null;
@@ -118,10 +136,11 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
     await spawned;
     const pid = proc.pid;
     if (pid === undefined) throw new Error(`${name}: no pid`);
+    trackGroup(pid, proc);
     logger.info({ child: name, pid }, `${name} started`);
     if (options.readiness) {
       try {
-        await options.readiness(pid);
+        await Promise.race([options.readiness(pid), exitedEarly]);
       } catch (error) {
         await killChild(proc);
         throw error;
@@ -228,6 +247,20 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
     }),
     pid: () => child?.pid ?? null,
   };
+}
+
+/** Process groups of live children of this Node process, killed if it exits without stopping them. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number, proc: ChildProcess): void {
+  liveGroups.add(pid);
+  proc.once('exit', () => liveGroups.delete(pid));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Safety net: children run in their own process groups (so a terminal's Ctrl-C does not hit
+  // them before an orderly stop); if the launcher exits or throws without stopping them, they die
+  // with it instead of becoming orphans. (Not reachable on SIGKILL of the launcher.)
+  process.once('exit', () => liveGroups.forEach((group) => signalGroup(group, 'SIGKILL')));
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
