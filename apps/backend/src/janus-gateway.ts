@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFleetStatus, readJanusSecrets } from '@gencaster/sound';
+import { readJanusSecrets } from '@gencaster/sound';
+import { readFleetStatusIfAny } from './commands/sound-commands.ts';
 import type { Route } from './http-server.ts';
 
 /** Where this host's Janus HTTP API listens and the api_secret its clients must send. */
@@ -12,13 +13,13 @@ export interface JanusEndpoint {
  * Finds the Janus of the sound fleet: the one this process started, else the one an external
  * `gencaster sound` writes into the same data dir. Undefined when none runs.
  */
-export async function findJanusEndpoint(
+export function findJanusEndpoint(
   soundRunDir: string,
   janusDataDir: string,
   own?: JanusEndpoint,
-): Promise<JanusEndpoint | undefined> {
+): JanusEndpoint | undefined {
   if (own) return own;
-  const status = await readFleetStatus(soundRunDir);
+  const status = readFleetStatusIfAny(soundRunDir);
   if (!status || status.stale) return undefined;
   let apiSecret: string | undefined;
   try {
@@ -34,10 +35,10 @@ export async function findJanusEndpoint(
  * origin, and `/janus/…` is passed through to Janus' HTTP API on loopback (long polls included).
  * So Janus stays bound to 127.0.0.1 and the browser needs no second origin.
  */
-export function createJanusRoutes(endpoint: () => Promise<JanusEndpoint | undefined>): Route[] {
-  const config: Route = async (request, response, pathname) => {
+export function createJanusRoutes(endpoint: () => JanusEndpoint | undefined): Route[] {
+  const config: Route = (request, response, pathname) => {
     if (pathname !== '/config.json' || request.method !== 'GET') return false;
-    const janus = await endpoint();
+    const janus = endpoint();
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     response.end(
       JSON.stringify({
@@ -49,9 +50,9 @@ export function createJanusRoutes(endpoint: () => Promise<JanusEndpoint | undefi
     );
     return true;
   };
-  const proxy: Route = async (request, response, pathname) => {
+  const proxy: Route = (request, response, pathname) => {
     if (pathname !== '/janus' && !pathname.startsWith('/janus/')) return false;
-    const janus = await endpoint();
+    const janus = endpoint();
     if (!janus) {
       response.writeHead(503, { 'content-type': 'application/json' });
       response.end(

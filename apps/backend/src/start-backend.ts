@@ -7,6 +7,7 @@ import {
   createStoryEngineFactory,
 } from '@gencaster/api';
 import { releaseAllStreams, type Database } from '@gencaster/db';
+import type { StreamInstruction } from '@gencaster/domain';
 import {
   createInProcessAckBus,
   createInstructionSender,
@@ -93,7 +94,7 @@ export async function startBackend(
     const ackBus = createInProcessAckBus();
     const ledger = createDatabaseInstructionLedger(database);
     // The runner needs the instruction sender, which needs the OSC server: bind it late.
-    let remoteActions: RemoteActionRunner | undefined;
+    const late: { remoteActions?: RemoteActionRunner } = {};
     const osc = await createOscServer({
       host: config.osc.host,
       port: config.osc.port,
@@ -103,7 +104,7 @@ export async function startBackend(
       ledger,
       ackBus,
       logSink: createDatabaseLogSink(database),
-      remoteActions: { run: (action) => remoteActions?.run(action) ?? Promise.resolve() },
+      remoteActions: { run: (action) => late.remoteActions?.run(action) ?? Promise.resolve() },
       logger: createLogger('osc'),
     });
     stack.push({ name: 'osc', stop: () => osc.close() });
@@ -120,7 +121,7 @@ export async function startBackend(
     const sandbox = createScriptSandbox();
     stack.push({ name: 'sandbox', stop: () => sandbox.close() });
     const actions = createPointActions({ database, instructions, tts, mediaRoot });
-    remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
+    late.remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
 
     let fleet: SoundFleet | undefined;
     let soundState: 'not started' | 'running' | 'failed' = 'not started';
@@ -139,7 +140,10 @@ export async function startBackend(
         engineFactory: createStoryEngineFactory({
           database,
           sandbox,
-          instructionPortFor: ({ point, onInstruction }) => {
+          instructionPortFor: (session) => {
+            const { point } = session;
+            const onInstruction = (instruction: StreamInstruction) =>
+              session.onInstruction(instruction);
             const target = { uuid: point.uuid, host: point.host, port: point.port };
             return {
               run: async ({ code, manualFinish, signal }) => ({

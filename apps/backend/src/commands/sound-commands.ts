@@ -5,6 +5,7 @@ import {
   formatFleetStatus,
   readFleetStatus,
   startSoundFleet,
+  type FleetStatus,
   type SoundFleet,
   type SoundLogger,
 } from '@gencaster/sound';
@@ -52,6 +53,16 @@ export async function startConfiguredSoundFleet(
   });
 }
 
+/** The launcher's status, or undefined when no launcher ever wrote one in this data dir. */
+export function readFleetStatusIfAny(runDir: string): FleetStatus | undefined {
+  try {
+    return readFleetStatus(runDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** `gencaster sound [--points N] [--input]` and `gencaster sound status`. */
 export function registerSoundCommands(program: Command): void {
   const sound = program
@@ -79,11 +90,8 @@ export function registerSoundCommands(program: Command): void {
   sound
     .command('status')
     .description("show each stream point's processes, uptime, restarts, CPU and audio level")
-    .action(async () => {
-      const status = await readFleetStatus(soundRunDir(loadConfig())).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      });
+    .action(() => {
+      const status = readFleetStatusIfAny(soundRunDir(loadConfig()));
       if (!status) {
         console.log('no sound fleet is running (start one with: gencaster sound --points 2)');
         process.exitCode = 1;
