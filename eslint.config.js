@@ -4,18 +4,57 @@ import tseslint from 'typescript-eslint';
 /** Packages each package may import; keeps `domain ← story, db, osc, tts ← api ← apps/backend`. */
 const forbiddenImports = {
   'packages/domain': ['@gencaster/*', 'node:*'],
-  'packages/db': ['@gencaster/api', '@gencaster/story', '@gencaster/osc', '@gencaster/tts', '@gencaster/sound'],
-  'packages/osc': ['@gencaster/api', '@gencaster/story', '@gencaster/db', '@gencaster/tts', '@gencaster/sound'],
-  'packages/tts': ['@gencaster/api', '@gencaster/story', '@gencaster/db', '@gencaster/osc', '@gencaster/sound'],
-  'packages/audio': ['@gencaster/api', '@gencaster/story', '@gencaster/db', '@gencaster/osc', '@gencaster/tts', '@gencaster/sound'],
-  'packages/story': ['@gencaster/api', '@gencaster/db', '@gencaster/osc', '@gencaster/tts', '@gencaster/sound'],
+  'packages/db': [
+    '@gencaster/api',
+    '@gencaster/story',
+    '@gencaster/osc',
+    '@gencaster/tts',
+    '@gencaster/sound',
+  ],
+  'packages/osc': [
+    '@gencaster/api',
+    '@gencaster/story',
+    '@gencaster/db',
+    '@gencaster/tts',
+    '@gencaster/sound',
+  ],
+  'packages/tts': [
+    '@gencaster/api',
+    '@gencaster/story',
+    '@gencaster/db',
+    '@gencaster/osc',
+    '@gencaster/sound',
+  ],
+  'packages/audio': [
+    '@gencaster/api',
+    '@gencaster/story',
+    '@gencaster/db',
+    '@gencaster/osc',
+    '@gencaster/tts',
+    '@gencaster/sound',
+  ],
+  'packages/story': [
+    '@gencaster/api',
+    '@gencaster/db',
+    '@gencaster/osc',
+    '@gencaster/tts',
+    '@gencaster/sound',
+  ],
   'packages/sound': ['@gencaster/*'],
   'packages/api': ['@gencaster/sound'],
 };
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'apps/listener/**', 'apps/editor/**', '**/*.js', '**/*.mjs', '.data/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'apps/listener/**',
+      'apps/editor/**',
+      '**/*.js',
+      '**/*.mjs',
+      '.data/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,7 +65,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-eval': 'error',
       'no-new-func': 'error',
     },
@@ -37,7 +79,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: patterns, message: 'This import breaks the package layering (see ARCHITECTURE.md).' }] },
+        {
+          patterns: [
+            {
+              group: patterns,
+              message: 'This import breaks the package layering (see ARCHITECTURE.md).',
+            },
+          ],
+        },
       ],
     },
   })),
