@@ -203,14 +203,19 @@ describe('limits', () => {
     ['javascript', "for (;;) log('spam');"],
     ['javascript', 'for (;;) await sleep(0);'],
     ['javascript', "for (;;) yield Dialog({ title: 'again' });"],
-  ] as const)('ends %s host-call floods: %j', async (language, code) => {
-    const logs: string[] = [];
-    const started = Date.now();
-    const result = await run(language, code, 'cell', logs);
-    expect(result.ok).toBe(false);
-    expect(logs.length).toBeLessThanOrEqual(1001);
-    expect(Date.now() - started).toBeLessThan(30_000);
-  });
+  ] as const)(
+    'ends %s host-call floods: %j',
+    async (language, code) => {
+      const logs: string[] = [];
+      const started = Date.now();
+      const result = await run(language, code, 'cell', logs);
+      expect(result.ok).toBe(false);
+      expect(logs.length).toBeLessThanOrEqual(1001);
+      // Ended by the busy-call budget or the run's cumulative CPU time, long before its wall time.
+      expect(Date.now() - started).toBeLessThan(60_000);
+    },
+    120_000,
+  );
 
   it('drops huge variable values instead of storing them', async () => {
     const logs: string[] = [];

@@ -52,7 +52,7 @@ interface Pending {
   calls: AbortController;
   check?: (result: SyntaxCheckResult) => void;
   /** Host calls made so far, per method (see callBudget). */
-  used?: Partial<Record<HostMethod | 'all', number>>;
+  used?: Partial<Record<HostMethod | 'all' | 'busy', number>>;
 }
 
 interface Slot {
@@ -267,8 +267,15 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           return caps.emitDialog(args[0]);
       }
     };
+    const started = Date.now();
     call().then(
-      (value) => reply(true, value ?? null),
+      (value) => {
+        // A call that came back at once (sleep(0), a variable that is already set) is busy work.
+        if (method !== 'log' && Date.now() - started < 10) used.busy = (used.busy ?? 0) + 1;
+        if ((used.busy ?? 0) > callBudget.busyResumptions) {
+          reply(false, undefined, 'script keeps calling without waiting (endless await loop?)');
+        } else reply(true, value ?? null);
+      },
       (error: unknown) =>
         reply(false, undefined, error instanceof Error ? error.message : String(error)),
     );
