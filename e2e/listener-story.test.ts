@@ -40,8 +40,9 @@ describe.skipIf(skip)('listener story flow', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     ensureListenerBuilt();
-    server = await startListenerBackend({ soundPoints: 1 });
-    await server.waitForPoints(1);
+    // Two points, so a failed first test (its page keeps a point) cannot starve the second.
+    server = await startListenerBackend({ soundPoints: 2 });
+    await server.waitForPoints(2);
     await createTestGraph(server, {
       name: 'Listener story',
       slug: 'listener-story',
@@ -122,7 +123,7 @@ describe.skipIf(skip)('listener story flow', { timeout: 240_000 }, () => {
     const dialog = page.getByTestId('dialog');
     await dialog.getByText('Which way?').waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'story-2-dialog');
-    await page.getByTestId('dialog-input-way').locator('input').fill('left');
+    await page.getByTestId('dialog-input-way').fill('left');
     await page.getByTestId('dialog-button-ok').click();
 
     const state = page.getByTestId('stream-state');
