@@ -38,3 +38,4 @@ export { topics, type StreamLogEvent, type VariablesEvent } from './server/event
 export { errorTable } from './errors/error-table.ts';
 export { csrfHeaderName } from './auth/guards.ts';
 export { sessionCookieName } from './auth/cookies.ts';
+export { createAudioImporter } from './server/audio-importer.ts';

@@ -23,6 +23,9 @@ export function createModernWsServer(env: WsEnvironment): {
     { socket: WebSocket; request: IncomingMessage }
   >(
     {
+      // Generous: the embedded database runs on the event loop, so a busy backend may read a
+      // client's connection_init late.
+      connectionInitWaitTimeout: 15_000,
       onConnect: async (ctx) => {
         const viewer = await env.authenticate(ctx.extra.request, ctx.connectionParams);
         viewers.set(ctx.extra.socket, viewer);

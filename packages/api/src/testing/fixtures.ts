@@ -20,7 +20,10 @@ export async function createTestGraph(
   });
 }
 
-/** Inserts `count` stream points that beaconed just now (live), on distinct ports. */
+/**
+ * Inserts `count` live stream points on distinct ports. Their last beacon is stamped a minute
+ * ahead, so they stay live for the whole of a slow test (as if they kept beaconing).
+ */
 export async function insertLivePoints(database: Database, count: number): Promise<string[]> {
   const base = 20_000 + Math.floor(Math.random() * 30_000);
   const rows = await database.db
@@ -29,7 +32,7 @@ export async function insertLivePoints(database: Database, count: number): Promi
       Array.from({ length: count }, (_, index) => ({
         host: '127.0.0.1',
         port: base + index,
-        lastLive: new Date(),
+        lastLive: new Date(Date.now() + 60_000),
         janusOutRoom: index + 1,
       })),
     )
