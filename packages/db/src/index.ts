@@ -11,6 +11,7 @@ export { mapDatabaseError, withDatabaseErrors } from './database-errors.ts';
 export { hashPassword, verifyPassword } from './password-hash.ts';
 export * from './repositories/stream-points.ts';
 export * from './repositories/streams.ts';
+export * from './repositories/stream-release.ts';
 export * from './repositories/stream-variables.ts';
 export * from './repositories/instructions.ts';
 export * from './repositories/stream-logs.ts';

@@ -7,7 +7,8 @@ import {
   listLiveStreamPoints,
   upsertStreamPointFromBeacon,
 } from './stream-points.ts';
-import { assignStream, getStream, leaveStream, releaseStaleStreams } from './streams.ts';
+import { releaseStaleStreams } from './stream-release.ts';
+import { assignStream, getStream, leaveStream } from './streams.ts';
 
 describeEachEngine(
   'stream points',

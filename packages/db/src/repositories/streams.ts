@@ -2,7 +2,6 @@ import {
   assignStreamSchema,
   GencasterError,
   isStreamPointLive,
-  liveSince,
   parseInput,
   STREAM_POINT_LIVE_WINDOW_MS,
   streamListenerSchema,
@@ -16,6 +15,7 @@ import type { DbHandle } from '../database.ts';
 import { withDatabaseErrors } from '../database-errors.ts';
 import { withTransaction } from '../transaction.ts';
 import { freeStreamPoints } from './stream-points.ts';
+import { addListener, lockStream, markReleased, readStream, streamColumns } from './stream-rows.ts';
 
 /** Result of {@link joinStream}: the stream after the join; `joined` false if already counted. */
 export interface JoinResult {
@@ -64,18 +64,6 @@ export async function assignStream(handle: DbHandle, request: AssignStreamInput)
     }
   });
 }
-
-const streamColumns = [
-  'uuid',
-  'createdDate',
-  'modifiedDate',
-  'streamPointUuid',
-  'graphUuid',
-  'numListeners',
-  'active',
-  'shared',
-  'endedDate',
-] as const;
 
 interface Clock {
   now: Date;
@@ -137,46 +125,6 @@ async function joinSharedStream(
   return claimNewStream(tx, graphUuid, true, listenerId, clock);
 }
 
-async function addListener(tx: DbHandle, streamUuid: string, listenerId: string) {
-  const row = await tx.db
-    .insertInto('streamListener')
-    .values({ streamUuid, listenerId })
-    .onConflict((oc) => oc.columns(['streamUuid', 'listenerId']).doNothing())
-    .returning('listenerId')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-async function markReleased(tx: DbHandle, streamUuid: string, now: Date = new Date()) {
-  await tx.db
-    .updateTable('stream')
-    .set({ active: false, endedDate: now })
-    .where('uuid', '=', streamUuid)
-    .where('active', '=', true)
-    .execute();
-}
-
-async function readStream(tx: DbHandle, uuid: string): Promise<Stream> {
-  const stream = await tx.db
-    .selectFrom('stream')
-    .selectAll()
-    .where('uuid', '=', uuid)
-    .executeTakeFirst();
-  if (!stream) throw new GencasterError('NOT_FOUND', `stream ${uuid} does not exist`);
-  return stream;
-}
-
-async function lockStream(tx: DbHandle, uuid: string): Promise<Stream> {
-  const stream = await tx.db
-    .selectFrom('stream')
-    .selectAll()
-    .where('uuid', '=', uuid)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!stream) throw new GencasterError('NOT_FOUND', `stream ${uuid} does not exist`);
-  return stream;
-}
-
 /**
  * Counts `listenerId` on an active stream; idempotent (joining twice counts once). CONFLICT when the
  * stream has already been released, NOT_FOUND when it does not exist.
@@ -230,60 +178,6 @@ export async function leaveStream(
     if (!stream) throw new GencasterError('NOT_FOUND', `stream ${input.streamUuid} does not exist`);
     const { released, ...rest } = stream;
     return { stream: rest, left: removed !== undefined, released };
-  });
-}
-
-/** Releases a stream now (listeners are dropped, its point becomes free). Idempotent. */
-export async function releaseStream(handle: DbHandle, uuid: string): Promise<Stream> {
-  const id = parseInput(uuidSchema, uuid);
-  return withTransaction(handle, async (tx) => {
-    await lockStream(tx, id);
-    await tx.db.deleteFrom('streamListener').where('streamUuid', '=', id).execute();
-    await markReleased(tx, id);
-    return readStream(tx, id);
-  });
-}
-
-/**
- * Releases every active stream and forgets all listeners. For a single backend at start-up (its
- * listeners are gone after a restart); do not call it when several backends share the database.
- * Returns the number of streams released.
- */
-export async function releaseAllStreams(handle: DbHandle): Promise<number> {
-  return withTransaction(handle, async (tx) => {
-    await tx.db.deleteFrom('streamListener').execute();
-    const result = await tx.db
-      .updateTable('stream')
-      .set({ active: false, endedDate: new Date() })
-      .where('active', '=', true)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  });
-}
-
-/**
- * Releases every active stream whose stream point has gone silent (no beacon within the window):
- * its audio is gone, so its listeners are dropped and the stream ends. Safe with several backends;
- * run it periodically. Returns the released streams.
- */
-export async function releaseStaleStreams(
-  handle: DbHandle,
-  options: { now?: Date; windowMs?: number } = {},
-): Promise<Stream[]> {
-  const now = options.now ?? new Date();
-  const since = liveSince(now, options.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS);
-  return withTransaction(handle, async (tx) => {
-    const stale = await tx.db
-      .selectFrom('stream as s')
-      .innerJoin('streamPoint as p', 'p.uuid', 's.streamPointUuid')
-      .select('s.uuid')
-      .where('s.active', '=', true)
-      .where((eb) => eb.or([eb('p.lastLive', 'is', null), eb('p.lastLive', '<=', since)]))
-      .forUpdate()
-      .execute();
-    const released: Stream[] = [];
-    for (const { uuid } of stale) released.push(await releaseStream(tx, uuid));
-    return released;
   });
 }
 
