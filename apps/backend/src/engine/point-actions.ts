@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInstruction, getAudioFile, type DbHandle } from '@gencaster/db';
 import { GencasterError, type PlaybackChoice, type StreamInstruction } from '@gencaster/domain';
@@ -85,22 +86,19 @@ export function createPointActions(options: PointActionsOptions): PointActions {
     build: (uuid: string) => { code: string; manualFinish: boolean },
     call: PointActionOptions,
   ): Promise<string> {
+    const uuid = randomUUID();
+    const { code, manualFinish } = build(uuid);
     const row = await createInstruction(database, {
+      uuid,
       streamPointUuid: point.uuid,
-      instructionText: '',
+      instructionText: code,
     });
-    const { code, manualFinish } = build(row.uuid);
-    await database.db
-      .updateTable('streamInstruction')
-      .set({ instructionText: code })
-      .where('uuid', '=', row.uuid)
-      .execute();
-    call.onInstruction?.({ ...row, instructionText: code });
+    call.onInstruction?.(row);
     const result = await abortable(
       instructions.send({
         host: point.host,
         port: point.port,
-        uuid: row.uuid,
+        uuid,
         code,
         manualFinish,
         ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}),
