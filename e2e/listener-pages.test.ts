@@ -105,7 +105,7 @@ describe.skipIf(skip)('listener pages', { timeout: 240_000 }, () => {
   it('explains how to allow location access on /gps-error', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/gps-error?reason=denied&from=/`);
-    await page.getByTestId('gps-error').getByText('Android').waitFor();
+    await page.getByTestId('gps-error').getByText('Android', { exact: true }).waitFor();
     await saveScreenshot(page, 'pages-gps-error');
     await page.close();
   });

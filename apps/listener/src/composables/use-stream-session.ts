@@ -4,6 +4,36 @@ import { createUpdateStreamVariable, streamInfoSubscription } from '../graphql/o
 import type { Dialog, StreamInfo, StreamVariableInput } from '../graphql/types.ts';
 import { createDialogQueue } from '../lib/dialog-queue.ts';
 
+interface SavedSession {
+  token: string;
+  streamUuid: string;
+}
+
+const storageKey = (graphUuid: string) => `gencaster.session.${graphUuid}`;
+
+function loadSavedSession(graphUuid: string): SavedSession | undefined {
+  try {
+    const value = JSON.parse(
+      window.sessionStorage.getItem(storageKey(graphUuid)) ?? 'null',
+    ) as unknown;
+    if (value && typeof value === 'object' && 'token' in value && 'streamUuid' in value) {
+      const { token, streamUuid } = value as Record<string, unknown>;
+      if (typeof token === 'string' && typeof streamUuid === 'string') return { token, streamUuid };
+    }
+  } catch {
+    // unreadable: start a new session
+  }
+  return undefined;
+}
+
+function saveSession(graphUuid: string, session: SavedSession): void {
+  window.sessionStorage.setItem(storageKey(graphUuid), JSON.stringify(session));
+}
+
+function forgetSession(graphUuid: string): void {
+  window.sessionStorage.removeItem(storageKey(graphUuid));
+}
+
 /** A dialog waiting in the queue, numbered in arrival order. */
 export interface QueuedDialog {
   id: number;
@@ -16,7 +46,8 @@ export type SessionStatus = 'loading' | 'active' | 'no-stream' | 'dead-end' | 'e
 /**
  * The listener session of one graph: runs the `streamInfo` subscription, keeps the latest stream
  * info, queues dialogs (FIFO, one shown at a time) and writes stream variables with the session's
- * listener token. `ready` is sent once per session, when the first StreamInfo arrives.
+ * listener token. `ready` is sent once per session, when the first StreamInfo arrives; a reload or
+ * a dropped connection resumes the session with its token (see `start`).
  */
 export function useStreamSession(graphUuid: Ref<string | undefined>) {
   const status = ref<SessionStatus>('loading');
@@ -59,42 +90,48 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
     streamInfo.value = undefined;
     queue.clear();
     currentDialog.value = undefined;
+    const saved = loadSavedSession(uuid);
     readySent = false;
-    unsubscribe = subscribe(
-      streamInfoSubscription,
-      { graphUuid: uuid },
-      {
-        next: ({ streamInfo: message }) => {
-          switch (message.__typename) {
-            case 'StreamInfo':
-              streamInfo.value = message;
-              status.value = 'active';
-              if (!readySent) {
-                readySent = true;
-                void sendVariables([{ key: 'ready', value: '1.0', streamToSc: true }]).catch(
-                  () => undefined,
-                );
-              }
-              break;
-            case 'Dialog':
-              onDialog(message);
-              break;
-            case 'NoStreamAvailable':
-              status.value = 'no-stream';
-              error.value = message.error;
-              break;
-            case 'GraphDeadEnd':
-              status.value = 'dead-end';
-              break;
+    // graphql-ws re-sends this same object when it re-subscribes after a dropped connection, and a
+    // reload reads the token back from sessionStorage: either way the API resumes the session
+    // (stream point and graph position) within its grace period instead of starting a new one.
+    const variables = { graphUuid: uuid, listenerToken: saved?.token ?? null };
+    unsubscribe = subscribe(streamInfoSubscription, variables, {
+      next: ({ streamInfo: message }) => {
+        switch (message.__typename) {
+          case 'StreamInfo': {
+            const resumed = saved?.streamUuid === message.stream.uuid;
+            streamInfo.value = message;
+            status.value = 'active';
+            variables.listenerToken = message.listenerToken;
+            saveSession(uuid, { token: message.listenerToken, streamUuid: message.stream.uuid });
+            if (!readySent && !resumed) {
+              void sendVariables([{ key: 'ready', value: '1.0', streamToSc: true }]).catch(
+                () => undefined,
+              );
+            }
+            readySent = true;
+            break;
           }
-        },
-        error: (failure) => {
-          status.value = 'error';
-          error.value = failure.message;
-        },
-        complete: () => undefined,
+          case 'Dialog':
+            onDialog(message);
+            break;
+          case 'NoStreamAvailable':
+            status.value = 'no-stream';
+            error.value = message.error;
+            break;
+          case 'GraphDeadEnd':
+            status.value = 'dead-end';
+            forgetSession(uuid);
+            break;
+        }
       },
-    );
+      error: (failure) => {
+        status.value = 'error';
+        error.value = failure.message;
+      },
+      complete: () => undefined,
+    });
   }
 
   function stop() {
@@ -122,6 +159,7 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
     start,
     end() {
       stop();
+      if (graphUuid.value) forgetSession(graphUuid.value);
       status.value = 'stopped';
     },
     sendVariables,
