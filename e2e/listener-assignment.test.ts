@@ -58,8 +58,11 @@ describe.skipIf(skip)('stream assignment', { timeout: 240_000 }, () => {
     expect(await third.getByTestId('no-stream').textContent()).toMatch(/no stream|kein Stream/i);
     await saveScreenshot(third, 'assignment-third-no-stream');
 
-    // When the first listener leaves, its point is free again and the third one gets it on retry.
-    await first.close();
+    // When the first listener presses Stop (leaves at once, unlike a closed tab that keeps the
+    // point for the API's reconnect grace), its point is free again and the third one gets it on retry.
+    await first.getByTestId('start-button').click();
+    await first.getByTestId('stop-button').click();
+    await first.getByTestId('end-screen').waitFor();
     await expect
       .poll(
         async () => {
