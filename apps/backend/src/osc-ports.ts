@@ -47,8 +47,15 @@ export function createDatabaseInstructionLedger(handle: DbHandle): InstructionLe
   };
 }
 
-/** `/log` lines from sclang become StreamLog rows of the sending stream point. */
-export function createDatabaseLogSink(handle: DbHandle): LogSink {
+/** `/log` lines from sclang become StreamLog rows of the sending stream point, announced live. */
+export function createDatabaseLogSink(
+  handle: DbHandle,
+  onWritten: (log: {
+    uuid: string;
+    streamUuid: string | null;
+    streamPointUuid: string | null;
+  }) => Promise<void>,
+): LogSink {
   return {
     async append(entry) {
       const point = await handle.db
@@ -57,13 +64,18 @@ export function createDatabaseLogSink(handle: DbHandle): LogSink {
         .where('host', '=', entry.streamPointHost)
         .where('port', '=', entry.streamPointPort)
         .executeTakeFirst();
-      await appendStreamLog(handle, {
+      const row = await appendStreamLog(handle, {
         origin: entry.origin,
         level: entry.level,
         message: entry.message,
         name: entry.name,
         streamPointUuid: point?.uuid ?? null,
         streamUuid: null,
+      });
+      await onWritten({
+        uuid: row.uuid,
+        streamUuid: row.streamUuid,
+        streamPointUuid: row.streamPointUuid,
       });
     },
   };

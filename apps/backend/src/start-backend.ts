@@ -5,6 +5,7 @@ import {
   createInProcessPubSub,
   createRedisPubSub,
   createStoryEngineFactory,
+  topics,
 } from '@gencaster/api';
 import { releaseAllStreams, type Database } from '@gencaster/db';
 import type { StreamInstruction } from '@gencaster/domain';
@@ -103,7 +104,7 @@ export async function startBackend(
       registry: createDatabaseStreamPointRegistry(database),
       ledger,
       ackBus,
-      logSink: createDatabaseLogSink(database),
+      logSink: createDatabaseLogSink(database, (log) => pubsub.publish(topics.streamLogs, log)),
       remoteActions: { run: (action) => late.remoteActions?.run(action) ?? Promise.resolve() },
       logger: createLogger('osc'),
     });
