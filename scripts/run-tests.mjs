@@ -34,6 +34,10 @@ if (
 }
 if (stage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0)
   failures.push('typecheck');
+for (const app of ['listener', 'editor']) {
+  const args = ['run', 'typecheck', '--workspace', `@gencaster/${app}`];
+  if (stage(`typecheck ${app}`, 'npm', args) !== 0) failures.push(`typecheck ${app}`);
+}
 
 const report = join(mkdtempSync(join(tmpdir(), 'gencaster-vitest-')), 'report.json');
 const vitestArgs = [
