@@ -11,6 +11,8 @@ import {
   createNode,
   createNodeDoor,
   createScriptCells,
+  findGraphBySlug,
+  freeStreamPoints,
   getDefaultDoor,
   getEntryNode,
   listInstructions,
@@ -22,6 +24,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
+import { DEMO_GRAPH_SLUG, seedDemoGraph } from './seed-demo-graph.ts';
 import { startBackend, type Backend } from './start-backend.ts';
 
 const missing = missingSoundBinaries();
@@ -198,6 +201,68 @@ describe.skipIf(missing.binaries.length > 0)('a listener session on a real strea
       } finally {
         await client.dispose();
       }
+    },
+  );
+
+  it(
+    'plays the shipped demo graph: intro, question, the forest branch with its sound',
+    { timeout: 240_000 },
+    async () => {
+      const db = backend.database;
+      expect(await seedDemoGraph(db)).toBe(true);
+      expect(await seedDemoGraph(db)).toBe(false);
+      const graph = await findGraphBySlug(db, DEMO_GRAPH_SLUG);
+      // The first test's listener may still hold the only point during the reconnect grace period.
+      await waitFor('a free stream point', 90_000, async () => {
+        const free = await freeStreamPoints(db);
+        return free.length > 0 ? free : undefined;
+      });
+      const client = createClient({
+        url: `${backend.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        lazy: true,
+        retryAttempts: 0,
+      });
+      const texts: string[] = [];
+      let streamUuid = '';
+      try {
+        let token: string | undefined;
+        for await (const result of client.iterate<{ streamInfo: StreamInfoEvent }>({
+          query: streamInfoQuery,
+          variables: { graphUuid: graph?.uuid },
+        })) {
+          const event = result.data?.streamInfo;
+          if (!event) continue;
+          if (event.__typename === 'StreamInfo') {
+            token = event.listenerToken;
+            streamUuid = event.stream?.uuid ?? streamUuid;
+            if (event.streamInstruction) texts.push(event.streamInstruction.instructionText);
+          }
+          if (event.__typename === 'Dialog') {
+            await fetch(`${backend.url}/graphql`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                query: `mutation ($token: String, $vars: [StreamVariableInput!]!) { createUpdateStreamVariable(listenerToken: $token, streamVariables: $vars) { key } }`,
+                variables: { token, vars: [{ streamUuid, key: 'way', value: 'forest' }] },
+              }),
+            });
+          }
+          if (event.__typename === 'GraphDeadEnd' || event.__typename === 'NoStreamAvailable') {
+            expect(event.__typename).toBe('GraphDeadEnd');
+            break;
+          }
+        }
+      } finally {
+        await client.dispose();
+      }
+      expect(texts.some((text) => text.includes('Dust.kr'))).toBe(true);
+      expect(texts.some((text) => text.includes('BrownNoise'))).toBe(false);
+      const instructions = await listInstructions(db, {});
+      const forest = instructions.find((instruction) =>
+        instruction.instructionText.includes('Dust.kr'),
+      );
+      expect(forest?.state).toBe('FINISHED');
     },
   );
 });

@@ -34,6 +34,7 @@ import {
   createDatabaseStreamPointRegistry,
 } from './osc-ports.ts';
 import { createRemoteActionRunner } from './remote-action-runner.ts';
+import { DEMO_GRAPH_SLUG, seedDemoGraph } from './seed-demo-graph.ts';
 import { createStaticSite } from './static-site.ts';
 
 /** Largest accepted audio upload (the original allowed 512 MiB in memory; we stream to disk). */
@@ -53,6 +54,8 @@ export interface Backend extends AsyncDisposable {
 export interface StartBackendOptions {
   /** Stream points to launch in this process (0 = none; an external `gencaster sound` may run). */
   soundPoints?: number;
+  /** Create the demo graph when it is missing (`gencaster start` does; default false). */
+  seedDemo?: boolean;
 }
 
 /**
@@ -86,6 +89,10 @@ export async function startBackend(
       // Single backend: listeners of a previous run are gone, so their streams are free again.
       const released = await releaseAllStreams(database);
       if (released > 0) log.info({ released }, 'released streams left over from the previous run');
+    }
+
+    if (options.seedDemo === true && (await seedDemoGraph(database))) {
+      log.info({ slug: DEMO_GRAPH_SLUG }, 'created the demo graph: listen at /listen/demo');
     }
 
     const pubsub = config.redisUrl

@@ -23,7 +23,7 @@ export function registerStartCommands(program: Command): void {
         options.soundPoints === undefined ? config.sound.points : Number(options.soundPoints);
       if (!Number.isInteger(soundPoints) || soundPoints < 0)
         throw new Error('--sound-points must be 0 or more');
-      const backend = await startBackend(config, { soundPoints });
+      const backend = await startBackend(config, { soundPoints, seedDemo: true });
       console.log(
         `Gencaster is running: listener ${backend.url}/  editor ${backend.url}/editor/  (Ctrl+C stops)`,
       );
