@@ -67,6 +67,70 @@ async function waitFor<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/** What a listener saw: every streamInfo event, and the stream it was given. */
+interface SessionLog {
+  events: StreamInfoEvent[];
+  streamUuid: string;
+}
+
+/**
+ * Runs one listener session over graphql-ws until GraphDeadEnd (or NoStreamAvailable) and answers
+ * every dialog by writing `answer` with the session's listener token, as the listener page does.
+ */
+async function runListenerSession(
+  baseUrl: string,
+  graphUuid: string,
+  answer: { key: string; value: string },
+): Promise<SessionLog> {
+  const client = createClient({
+    url: `${baseUrl.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+  });
+  const log: SessionLog = { events: [], streamUuid: '' };
+  let token: string | undefined;
+  try {
+    const iterator = client.iterate<{ streamInfo: StreamInfoEvent }>({
+      query: streamInfoQuery,
+      variables: { graphUuid },
+    });
+    for await (const result of iterator) {
+      expect(result.errors).toBeUndefined();
+      const event = result.data?.streamInfo;
+      if (!event) continue;
+      log.events.push(event);
+      if (event.__typename === 'StreamInfo') {
+        token = event.listenerToken;
+        log.streamUuid = event.stream?.uuid ?? log.streamUuid;
+      }
+      if (event.__typename === 'Dialog') {
+        const response = await fetch(`${baseUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: `mutation ($token: String, $vars: [StreamVariableInput!]!) { createUpdateStreamVariable(listenerToken: $token, streamVariables: $vars) { key value } }`,
+            variables: { token, vars: [{ streamUuid: log.streamUuid, ...answer }] },
+          }),
+        });
+        expect(response.status).toBe(200);
+        expect(JSON.stringify(await response.json())).toContain(`"value":"${answer.value}"`);
+      }
+      if (event.__typename === 'GraphDeadEnd' || event.__typename === 'NoStreamAvailable') break;
+    }
+  } finally {
+    await client.dispose();
+  }
+  return log;
+}
+
+/** Instruction texts the listener was shown, in order. */
+function instructionTexts(log: SessionLog): string[] {
+  return log.events.flatMap((event) =>
+    event.streamInstruction ? [event.streamInstruction.instructionText] : [],
+  );
+}
+
 describe.skipIf(missing.binaries.length > 0)('a listener session on a real stream point', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gencaster-session-'));
   let backend: Backend;
@@ -134,73 +198,31 @@ describe.skipIf(missing.binaries.length > 0)('a listener session on a real strea
         inNodeDoorUuid: (await getDefaultDoor(db, no.uuid, 'input')).uuid,
       });
 
-      const wsUrl = `${backend.url.replace('http', 'ws')}/graphql`;
-      const client = createClient({
-        url: wsUrl,
-        webSocketImpl: WebSocket,
-        lazy: true,
-        retryAttempts: 0,
+      const session = await runListenerSession(backend.url, graph.uuid, {
+        key: 'button',
+        value: 'ok',
       });
-      const events: StreamInfoEvent[] = [];
-      try {
-        const iterator = client.iterate<{ streamInfo: StreamInfoEvent }>({
-          query: streamInfoQuery,
-          variables: { graphUuid: graph.uuid },
-        });
-        let token: string | undefined;
-        let streamUuid: string | undefined;
-        for await (const result of iterator) {
-          expect(result.errors).toBeUndefined();
-          const event = result.data?.streamInfo;
-          if (!event) continue;
-          events.push(event);
-          if (event.__typename === 'StreamInfo') {
-            token = event.listenerToken;
-            streamUuid = event.stream?.uuid;
-          }
-          if (event.__typename === 'Dialog') {
-            const response = await fetch(`${backend.url}/graphql`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({
-                query: `mutation ($token: String, $vars: [StreamVariableInput!]!) { createUpdateStreamVariable(listenerToken: $token, streamVariables: $vars) { key value } }`,
-                variables: { token, vars: [{ streamUuid, key: 'button', value: 'ok' }] },
-              }),
-            });
-            expect(response.status).toBe(200);
-            expect(JSON.stringify(await response.json())).toContain('"value":"ok"');
-          }
-          if (event.__typename === 'GraphDeadEnd' || event.__typename === 'NoStreamAvailable')
-            break;
-        }
-        const kinds = events.map((event) => event.__typename);
-        expect(kinds[0]).toBe('StreamInfo');
-        expect(kinds).toContain('Dialog');
-        expect(kinds.at(-1)).toBe('GraphDeadEnd');
-        const codes = events.flatMap((event) =>
-          event.streamInstruction ? [event.streamInstruction.instructionText] : [],
-        );
-        expect(codes.some((code) => code.includes('syncPlayBuffer'))).toBe(true);
-        expect(codes).toContain('1 + 1');
+      const kinds = session.events.map((event) => event.__typename);
+      expect(kinds[0]).toBe('StreamInfo');
+      expect(kinds).toContain('Dialog');
+      expect(kinds.at(-1)).toBe('GraphDeadEnd');
+      const codes = instructionTexts(session);
+      expect(codes.some((code) => code.includes('syncPlayBuffer'))).toBe(true);
+      expect(codes).toContain('1 + 1');
 
-        const variables = await listStreamVariables(db, streamUuid ?? '');
-        const byKey = Object.fromEntries(
-          variables.map((variable) => [variable.key, variable.value]),
-        );
-        expect(byKey).toMatchObject({ button: 'ok', answer: 'ok', visited: 'yes' });
-        const instructions = await listInstructions(db, {
-          streamPointUuid: (await listLiveStreamPoints(db))[0]?.uuid,
-        });
-        const sc = instructions.find((instruction) => instruction.instructionText === '1 + 1');
-        expect(sc?.state).toBe('FINISHED');
-        expect(sc?.returnValue).toBe('2');
-        const speech = instructions.find((instruction) =>
-          instruction.instructionText.includes('syncPlayBuffer'),
-        );
-        expect(speech?.state).toBe('FINISHED');
-      } finally {
-        await client.dispose();
-      }
+      const variables = await listStreamVariables(db, session.streamUuid);
+      const byKey = Object.fromEntries(variables.map((variable) => [variable.key, variable.value]));
+      expect(byKey).toMatchObject({ button: 'ok', answer: 'ok', visited: 'yes' });
+      const instructions = await listInstructions(db, {
+        streamPointUuid: (await listLiveStreamPoints(db))[0]?.uuid,
+      });
+      const sc = instructions.find((instruction) => instruction.instructionText === '1 + 1');
+      expect(sc?.state).toBe('FINISHED');
+      expect(sc?.returnValue).toBe('2');
+      const speech = instructions.find((instruction) =>
+        instruction.instructionText.includes('syncPlayBuffer'),
+      );
+      expect(speech?.state).toBe('FINISHED');
     },
   );
 
@@ -217,45 +239,12 @@ describe.skipIf(missing.binaries.length > 0)('a listener session on a real strea
         const free = await freeStreamPoints(db);
         return free.length > 0 ? free : undefined;
       });
-      const client = createClient({
-        url: `${backend.url.replace('http', 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        lazy: true,
-        retryAttempts: 0,
+      const session = await runListenerSession(backend.url, graph?.uuid ?? '', {
+        key: 'way',
+        value: 'forest',
       });
-      const texts: string[] = [];
-      let streamUuid = '';
-      try {
-        let token: string | undefined;
-        for await (const result of client.iterate<{ streamInfo: StreamInfoEvent }>({
-          query: streamInfoQuery,
-          variables: { graphUuid: graph?.uuid },
-        })) {
-          const event = result.data?.streamInfo;
-          if (!event) continue;
-          if (event.__typename === 'StreamInfo') {
-            token = event.listenerToken;
-            streamUuid = event.stream?.uuid ?? streamUuid;
-            if (event.streamInstruction) texts.push(event.streamInstruction.instructionText);
-          }
-          if (event.__typename === 'Dialog') {
-            await fetch(`${backend.url}/graphql`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({
-                query: `mutation ($token: String, $vars: [StreamVariableInput!]!) { createUpdateStreamVariable(listenerToken: $token, streamVariables: $vars) { key } }`,
-                variables: { token, vars: [{ streamUuid, key: 'way', value: 'forest' }] },
-              }),
-            });
-          }
-          if (event.__typename === 'GraphDeadEnd' || event.__typename === 'NoStreamAvailable') {
-            expect(event.__typename).toBe('GraphDeadEnd');
-            break;
-          }
-        }
-      } finally {
-        await client.dispose();
-      }
+      expect(session.events.at(-1)?.__typename).toBe('GraphDeadEnd');
+      const texts = instructionTexts(session);
       expect(texts.some((text) => text.includes('Dust.kr'))).toBe(true);
       expect(texts.some((text) => text.includes('BrownNoise'))).toBe(false);
       const instructions = await listInstructions(db, {});
