@@ -1,0 +1,155 @@
+// Two real stream points (jackd, scsynth/sclang with our class, GStreamer, Janus) started by the
+// backend; an instruction plays 440 Hz on point 1 and 880 Hz on point 2; headless Chromium watches
+// each mountpoint through the backend's /janus pass-through and measures the dominant frequency
+// with a WebAudio analyser: the right tone on the right mountpoint, silence before it plays.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInstruction, listLiveStreamPoints, type Database } from '@gencaster/db';
+import type { StreamPoint } from '@gencaster/domain';
+import type { InstructionSender } from '@gencaster/osc';
+import { missingSoundBinaries } from '@gencaster/sound';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../apps/backend/src/config.ts';
+import { startBackend, type Backend } from '../apps/backend/src/start-backend.ts';
+import { chromiumPath, launchTestBrowser, type TestBrowser } from './support/listener-browser.ts';
+import { bundleListenerModule } from './support/listener-bundle.ts';
+
+const missing = missingSoundBinaries().binaries;
+const reason = !existsSync(chromiumPath)
+  ? `${chromiumPath} is missing (apt-get install chromium)`
+  : missing.length > 0
+    ? `missing ${missing.join(', ')}`
+    : undefined;
+if (reason) console.warn(`[sound-fleet-browser] skipped: ${reason}`);
+
+/** A player per call of `watch`, feeding one analyser; `measure()` gives RMS and the peak bin. */
+const harness = (janusUrl: string, apiSecret: string | undefined) => `(() => {
+  const context = new AudioContext();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 8192;
+  const audio = document.createElement('audio');
+  document.body.append(audio);
+  let source;
+  window.player = JanusStreamPlayer.createJanusStreamPlayer({
+    server: ${JSON.stringify(janusUrl)},
+    apiSecret: ${JSON.stringify(apiSecret)},
+    iceServers: [],
+    onState: () => undefined,
+    onTrack: (track) => {
+      source?.disconnect();
+      audio.srcObject = track ? new MediaStream([track]) : null;
+      if (!track) return;
+      void audio.play();
+      source = context.createMediaStreamSource(new MediaStream([track]));
+      source.connect(analyser);
+    },
+  });
+  window.measure = () => {
+    const samples = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    const spectrum = new Float32Array(analyser.frequencyBinCount);
+    analyser.getFloatFrequencyData(spectrum);
+    let peak = 1;
+    for (let i = 1; i < spectrum.length; i++) if (spectrum[i] > spectrum[peak]) peak = i;
+    return { rms: Math.sqrt(sum / samples.length), frequency: (peak * context.sampleRate) / analyser.fftSize };
+  };
+})()`;
+
+async function play(database: Database, sender: InstructionSender, point: StreamPoint, hz: number) {
+  const uuid = randomUUID();
+  const code = `{ SinOsc.ar(${hz}, 0, 0.2) ! 2 }.play; ${hz}`;
+  await createInstruction(database, { uuid, streamPointUuid: point.uuid, instructionText: code });
+  const result = await sender.send({
+    host: point.host,
+    port: point.port,
+    uuid,
+    code,
+    timeoutMs: 30_000,
+  });
+  expect(result.returnValue).toBe(String(hz));
+}
+
+describe.skipIf(reason !== undefined)(
+  'two stream points heard in Chromium',
+  { timeout: 240_000 },
+  () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gencaster-fleet-browser-'));
+    let backend: Backend;
+    let browser: TestBrowser;
+    let page: Page;
+    let points: StreamPoint[] = [];
+
+    beforeAll(async () => {
+      const env = {
+        GENCASTER_PORT: '0',
+        GENCASTER_OSC_PORT: '0',
+        GENCASTER_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+      };
+      backend = await startBackend(loadConfig(env, resolve(import.meta.dirname, '..')), {
+        soundPoints: 2,
+      });
+      const deadline = Date.now() + 120_000;
+      while ((points = await listLiveStreamPoints(backend.database)).length < 2) {
+        if (Date.now() > deadline) throw new Error('the two stream points did not beacon in 120 s');
+        await new Promise((done) => setTimeout(done, 500));
+      }
+      points.sort((a, b) => (a.janusOutRoom ?? 0) - (b.janusOutRoom ?? 0));
+      const config = (await (await fetch(`${backend.url}/config.json`)).json()) as {
+        janusApiSecret?: string;
+      };
+      browser = await launchTestBrowser();
+      page = await browser.newPage();
+      // A page on the backend's origin, so /janus is same-origin.
+      await page.goto(`${backend.url}/health`);
+      await page.addScriptTag({
+        content: await bundleListenerModule('janus-stream-player.ts', 'JanusStreamPlayer'),
+      });
+      await page.evaluate(harness(`${backend.url}/janus`, config.janusApiSecret));
+    }, 240_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await backend?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const measure = () => page.evaluate<{ rms: number; frequency: number }>('window.measure()');
+    const hears = async (frequency: number) => {
+      await expect
+        .poll(
+          async () => {
+            const heard = await measure();
+            return heard.rms > 0.05 && Math.abs(heard.frequency - frequency) < 15;
+          },
+          { timeout: 30_000, interval: 250 },
+        )
+        .toBe(true);
+    };
+
+    it('plays 440 Hz on point 1 and 880 Hz on point 2, each on its own mountpoint', async () => {
+      const [first, second] = points;
+      if (!first || !second) throw new Error('two live stream points expected');
+      await play(backend.database, backend.instructions, first, 440);
+
+      await page.evaluate(`window.player.watch(${second.janusOutRoom})`);
+      // Point 2 plays nothing yet: its mountpoint carries silence.
+      await expect
+        .poll(async () => (await measure()).rms, { timeout: 30_000, interval: 250 })
+        .toBeLessThan(0.01);
+      await page.evaluate(`window.player.watch(${first.janusOutRoom})`);
+      await hears(440);
+
+      await play(backend.database, backend.instructions, second, 880);
+      await page.evaluate(`window.player.watch(${second.janusOutRoom})`);
+      await hears(880);
+      await page.evaluate(`window.player.watch(${first.janusOutRoom})`);
+      await hears(440);
+    });
+  },
+);
