@@ -14,6 +14,7 @@ import {
 } from './support/listener-janus.ts';
 import { blockJanus, canBlockNetwork } from './support/listener-network.ts';
 import { saveScreenshot } from './support/listener-output.ts';
+import { analyserHarness } from './support/listener-analyser-harness.ts';
 import type { TestProcess } from './support/listener-processes.ts';
 import { existsSync } from 'node:fs';
 
@@ -23,49 +24,6 @@ const reason = !existsSync(chromiumPath)
     ? 'janus or gst-launch-1.0 missing'
     : undefined;
 if (reason) console.warn(`[listener e2e] listener-janus-player skipped: ${reason}`);
-
-/** In-page harness: a player feeding an <audio> element and an analyser; state on window. */
-const harness = (janusUrl: string) => `(() => {
-  window.localSdps = [];
-  const setLocal = RTCPeerConnection.prototype.setLocalDescription;
-  RTCPeerConnection.prototype.setLocalDescription = function (description) {
-    if (description && description.sdp) window.localSdps.push(description.sdp);
-    return setLocal.apply(this, arguments);
-  };
-  const audio = document.createElement('audio');
-  document.body.append(audio);
-  const context = new AudioContext();
-  const analyser = context.createAnalyser();
-  analyser.fftSize = 8192;
-  let source;
-  window.playerStates = [];
-  window.player = JanusStreamPlayer.createJanusStreamPlayer({
-    server: ${JSON.stringify(janusUrl)},
-    iceServers: [],
-    disconnectGraceMs: 1500,
-    onState: (state) => window.playerStates.push(state),
-    onTrack: (track) => {
-      source?.disconnect();
-      source = undefined;
-      audio.srcObject = track ? new MediaStream([track]) : null;
-      if (!track) return;
-      void audio.play();
-      source = context.createMediaStreamSource(new MediaStream([track]));
-      source.connect(analyser);
-    },
-  });
-  window.measure = () => {
-    const samples = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(samples);
-    let sum = 0;
-    for (const sample of samples) sum += sample * sample;
-    const spectrum = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(spectrum);
-    let peak = 0;
-    for (let i = 1; i < spectrum.length; i++) if (spectrum[i] > spectrum[peak]) peak = i;
-    return { rms: Math.sqrt(sum / samples.length), frequency: (peak * context.sampleRate) / analyser.fftSize };
-  };
-})()`;
 
 interface Measure {
   rms: number;
@@ -89,7 +47,7 @@ describe.skipIf(reason !== undefined)('Janus stream player', { timeout: 180_000 
     page = await browser.newPage();
     await page.goto(blank.url);
     await page.addScriptTag({ content: script });
-    await page.evaluate(harness(janus.httpUrl));
+    await page.evaluate(analyserHarness({ janusUrl: janus.httpUrl }));
   });
 
   afterAll(async () => {

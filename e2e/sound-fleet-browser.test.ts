@@ -16,6 +16,7 @@ import { loadConfig } from '../apps/backend/src/config.ts';
 import { startBackend, type Backend } from '../apps/backend/src/start-backend.ts';
 import { chromiumPath, launchTestBrowser, type TestBrowser } from './support/listener-browser.ts';
 import { bundleListenerModule } from './support/listener-bundle.ts';
+import { analyserHarness } from './support/listener-analyser-harness.ts';
 
 const missing = missingSoundBinaries().binaries;
 const reason = !existsSync(chromiumPath)
@@ -24,41 +25,6 @@ const reason = !existsSync(chromiumPath)
     ? `missing ${missing.join(', ')}`
     : undefined;
 if (reason) console.warn(`[sound-fleet-browser] skipped: ${reason}`);
-
-/** A player per call of `watch`, feeding one analyser; `measure()` gives RMS and the peak bin. */
-const harness = (janusUrl: string, apiSecret: string | undefined) => `(() => {
-  const context = new AudioContext();
-  const analyser = context.createAnalyser();
-  analyser.fftSize = 8192;
-  const audio = document.createElement('audio');
-  document.body.append(audio);
-  let source;
-  window.player = JanusStreamPlayer.createJanusStreamPlayer({
-    server: ${JSON.stringify(janusUrl)},
-    apiSecret: ${JSON.stringify(apiSecret)},
-    iceServers: [],
-    onState: () => undefined,
-    onTrack: (track) => {
-      source?.disconnect();
-      audio.srcObject = track ? new MediaStream([track]) : null;
-      if (!track) return;
-      void audio.play();
-      source = context.createMediaStreamSource(new MediaStream([track]));
-      source.connect(analyser);
-    },
-  });
-  window.measure = () => {
-    const samples = new Float32Array(analyser.fftSize);
-    analyser.getFloatTimeDomainData(samples);
-    let sum = 0;
-    for (const sample of samples) sum += sample * sample;
-    const spectrum = new Float32Array(analyser.frequencyBinCount);
-    analyser.getFloatFrequencyData(spectrum);
-    let peak = 1;
-    for (let i = 1; i < spectrum.length; i++) if (spectrum[i] > spectrum[peak]) peak = i;
-    return { rms: Math.sqrt(sum / samples.length), frequency: (peak * context.sampleRate) / analyser.fftSize };
-  };
-})()`;
 
 async function play(database: Database, sender: InstructionSender, point: StreamPoint, hz: number) {
   const uuid = randomUUID();
@@ -110,7 +76,9 @@ describe.skipIf(reason !== undefined)(
       await page.addScriptTag({
         content: await bundleListenerModule('janus-stream-player.ts', 'JanusStreamPlayer'),
       });
-      await page.evaluate(harness(`${backend.url}/janus`, config.janusApiSecret));
+      await page.evaluate(
+        analyserHarness({ janusUrl: `${backend.url}/janus`, apiSecret: config.janusApiSecret }),
+      );
     }, 240_000);
 
     afterAll(async () => {
