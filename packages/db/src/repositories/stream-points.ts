@@ -93,15 +93,17 @@ export async function listStreamPoints(handle: DbHandle): Promise<StreamPoint[]>
   );
 }
 
+/** Oldest beacon time that still counts as live for these options (default: now, 60 s). */
+function liveCutoff(options: LivenessOptions): Date {
+  return liveSince(options.now ?? new Date(), options.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS);
+}
+
 /** Stream points whose last beacon lies within the window, most recent first. */
 export async function listLiveStreamPoints(
   handle: DbHandle,
   options: LivenessOptions = {},
 ): Promise<StreamPoint[]> {
-  const since = liveSince(
-    options.now ?? new Date(),
-    options.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS,
-  );
+  const since = liveCutoff(options);
   return withDatabaseErrors(() =>
     handle.db
       .selectFrom('streamPoint')
@@ -122,10 +124,7 @@ export async function freeStreamPoints(
   handle: DbHandle,
   options: LivenessOptions = {},
 ): Promise<StreamPoint[]> {
-  const since = liveSince(
-    options.now ?? new Date(),
-    options.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS,
-  );
+  const since = liveCutoff(options);
   return withDatabaseErrors(() =>
     handle.db
       .selectFrom('streamPoint as p')
