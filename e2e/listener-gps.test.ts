@@ -41,10 +41,18 @@ describe.skipIf(skip)('GPS streaming', { timeout: 240_000 }, () => {
     await server?.close();
   });
 
+  /** The stream uuid the page shows; on timeout the error carries what the page displayed. */
   async function streamOf(page: Page): Promise<string> {
     const state = page.getByTestId('stream-state');
-    await expect.poll(() => state.getAttribute('data-stream'), { timeout: 30_000 }).not.toBe('');
-    return (await state.getAttribute('data-stream')) ?? '';
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const stream = await state.getAttribute('data-stream', { timeout: 5_000 }).catch(() => null);
+      if (stream) return stream;
+      await page.waitForTimeout(250);
+    }
+    await saveScreenshot(page, 'gps-no-stream');
+    const shown = await page.locator('body').innerText({ timeout: 5_000 }).catch(String);
+    throw new Error(`no stream on the page after 60 s; the page shows: ${shown.slice(0, 500)}`);
   }
 
   it('sends the position as stream variables after consent, and again after a reload', async () => {

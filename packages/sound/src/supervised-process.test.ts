@@ -51,7 +51,10 @@ describe('createSupervisedProcess (real child processes)', () => {
     );
     await proc.stop();
     expect(isPidAlive(pid)).toBe(false);
-    for (const child of grandchildren) expect(isPidAlive(child)).toBe(false);
+    // SIGKILL to the group is delivered asynchronously: the orphaned sleep may need a moment.
+    await waitUntil('grandchildren gone', () => grandchildren.every((c) => !isPidAlive(c)), {
+      timeoutMs: 3000,
+    });
     expect(proc.status()).toMatchObject({ state: 'stopped', pid: null, restarts: 0 });
   });
 
@@ -119,7 +122,7 @@ describe('createSupervisedProcess (real child processes)', () => {
     expect(lines.some((l) => l.level === 'warn' && l.msg.includes('SIGKILL'))).toBe(true);
   });
 
-  it('kills its children when the launcher process dies of an uncaught error', () => {
+  it('kills its children when the launcher process dies of an uncaught error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gencaster-orphan-test-'));
     try {
       const script = join(dir, 'launcher.mts');
@@ -140,7 +143,8 @@ throw new Error('launcher crashed');`,
       const pid = Number(/PID (\d+)/.exec(result.stdout)?.[1]);
       expect(result.status).not.toBe(0);
       expect(pid).toBeGreaterThan(0);
-      expect(isPidAlive(pid)).toBe(false);
+      // The exit hook's SIGKILL is delivered asynchronously.
+      await waitUntil('orphan gone', () => !isPidAlive(pid), { timeoutMs: 3000 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
