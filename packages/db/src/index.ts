@@ -25,3 +25,4 @@ export * from './repositories/edges.ts';
 export * from './repositories/script-cells.ts';
 export * from './repositories/users.ts';
 export * from './repositories/sessions.ts';
+export * from './repositories/engine-leases.ts';

@@ -20,6 +20,7 @@ describe('openDatabase on a PGlite data dir', () => {
         expect((await migrate(first)).applied).toEqual([
           '0001-initial',
           '0002-instruction-transitions',
+          '0003-engine-leases',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

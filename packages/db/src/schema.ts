@@ -66,6 +66,17 @@ export interface StreamTable extends Stamped {
   active: Generated<boolean>;
   shared: Generated<boolean>;
   endedDate: Date | null;
+  /** Node the walk entered last (migration 0003), so another backend can resume it. */
+  walkNodeUuid: Generated<string | null>;
+  walkStep: Generated<number>;
+}
+
+/** Table `engine_lease`: which backend runs the engine of a stream, until `expiresAt`. */
+export interface EngineLeaseTable {
+  streamUuid: string;
+  backendId: string;
+  acquiredDate: ColumnType<Date, Date | undefined, Date>;
+  expiresAt: Date;
 }
 
 /** Table `stream_listener`; its triggers keep `stream.num_listeners` equal to its row count. */
@@ -180,6 +191,7 @@ export interface Schema {
   streamPoint: StreamPointTable;
   stream: StreamTable;
   streamListener: StreamListenerTable;
+  engineLease: EngineLeaseTable;
   streamVariable: StreamVariableTable;
   streamInstruction: StreamInstructionTable;
   streamLog: StreamLogTable;

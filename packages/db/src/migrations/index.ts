@@ -1,5 +1,6 @@
 import { initialSchema } from './0001-initial.ts';
 import { instructionTransitionGuard } from './0002-instruction-transitions.ts';
+import { engineLeases } from './0003-engine-leases.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -11,4 +12,5 @@ export interface MigrationDefinition {
 export const migrations: readonly MigrationDefinition[] = [
   { name: '0001-initial', statements: initialSchema },
   { name: '0002-instruction-transitions', statements: instructionTransitionGuard },
+  { name: '0003-engine-leases', statements: engineLeases },
 ];
