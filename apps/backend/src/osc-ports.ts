@@ -21,6 +21,7 @@ export function createDatabaseStreamPointRegistry(handle: DbHandle): StreamPoint
         janusInRoom: beacon.janusInRoom,
         janusOutRoom: beacon.janusOutRoom,
         janusPublicIp: beacon.janusPublicIp,
+        janusHttpUrl: beacon.janusHttpUrl,
         scName: beacon.name,
       });
     },

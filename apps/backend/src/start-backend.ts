@@ -7,7 +7,7 @@ import {
   createStoryEngineFactory,
   topics,
 } from '@gencaster/api';
-import { releaseAllStreams, type Database } from '@gencaster/db';
+import { findStreamPoint, releaseAllStreams, type Database } from '@gencaster/db';
 import type { StreamInstruction } from '@gencaster/domain';
 import {
   createInProcessAckBus,
@@ -21,7 +21,7 @@ import type { SoundFleet } from '@gencaster/sound';
 import { createScriptSandbox } from '@gencaster/story';
 import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
 import { soundRunDir, startConfiguredSoundFleet } from './commands/sound-commands.ts';
-import { createJanusRoutes, findJanusEndpoint } from './janus-gateway.ts';
+import { createJanusRoutes, findJanusEndpoint, readJanusApiSecret } from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
@@ -181,14 +181,23 @@ export async function startBackend(
       graphql: (request, response) => api.handler(request, response),
       routes: [
         createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false }),
-        ...createJanusRoutes(() =>
-          findJanusEndpoint(
-            soundRunDir(config),
-            config.dataDir,
-            fleet
-              ? { httpPort: fleet.janus.httpPort, apiSecret: fleet.janus.apiSecret }
-              : undefined,
-          ),
+        ...createJanusRoutes(
+          () =>
+            findJanusEndpoint(
+              soundRunDir(config),
+              config.dataDir,
+              fleet
+                ? { httpPort: fleet.janus.httpPort, apiSecret: fleet.janus.apiSecret }
+                : undefined,
+            ),
+          {
+            // Several sound hosts: each point's row carries the Janus URL its launcher beaconed.
+            pointJanusUrl: async (uuid) => {
+              const point = await findStreamPoint(database, uuid);
+              return point ? point.janusHttpUrl : undefined;
+            },
+            apiSecret: () => readJanusApiSecret(config.dataDir),
+          },
         ),
       ],
       health: async () => {

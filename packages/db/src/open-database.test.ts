@@ -21,6 +21,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0001-initial',
           '0002-instruction-transitions',
           '0003-engine-leases',
+          '0004-stream-point-janus-url',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

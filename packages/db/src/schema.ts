@@ -54,6 +54,8 @@ export interface StreamPointTable extends Stamped {
   janusInRoom: number | null;
   janusOutRoom: number | null;
   janusPublicIp: string | null;
+  /** HTTP API of the Janus serving this point (beacon key `janus_http_url`). */
+  janusHttpUrl: Generated<string | null>;
   scName: string | null;
   lastLive: Date | null;
 }

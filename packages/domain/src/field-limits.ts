@@ -11,6 +11,7 @@ export const fieldLimits = {
   doorName: 512,
   streamPointHost: 255,
   janusPublicIp: 128,
+  janusHttpUrl: 255,
   scName: 128,
   streamVariableKey: 512,
   audioFileName: 1024,

@@ -19,6 +19,8 @@ export interface StreamPoint extends Timestamped {
   janusInRoom: number | null;
   janusOutRoom: number | null;
   janusPublicIp: string | null;
+  /** HTTP API URL of the Janus serving this point, from the beacon; null for original clients. */
+  janusHttpUrl: string | null;
   scName: string | null;
   /** Time of the last beacon; see `isStreamPointLive`. */
   lastLive: Date | null;

@@ -19,6 +19,12 @@ export const streamPointBeaconSchema = z.object({
   janusInRoom: optionalInt,
   janusOutRoom: optionalInt,
   janusPublicIp: z.string().max(L.janusPublicIp).nullable().optional(),
+  janusHttpUrl: z
+    .string()
+    .max(L.janusHttpUrl)
+    .regex(/^https?:\/\/[^\s]+$/)
+    .nullable()
+    .optional(),
   scName: z.string().max(L.scName).nullable().optional(),
   lastLive: z.date(),
 });

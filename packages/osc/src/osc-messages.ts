@@ -33,6 +33,10 @@ const beaconSchema = z.object({
   janus_out_room: optionalInt,
   janus_in_room: optionalInt,
   janus_public_ip: text(128).optional(),
+  /** Not in the original protocol: where this point's Janus HTTP API is (several sound hosts). */
+  janus_http_url: text(255)
+    .regex(/^https?:\/\/[^\s]+$/)
+    .optional(),
   use_input: boolLike.optional(),
   osc_backend_host: text(255).optional(),
   osc_backend_port: port.optional(),
@@ -48,6 +52,8 @@ export interface Beacon {
   janusOutRoom: number | null;
   janusInRoom: number | null;
   janusPublicIp: string | null;
+  /** HTTP API URL of the point's Janus (our extension of protocol 0.1); null when absent. */
+  janusHttpUrl: string | null;
   useInput: boolean;
   oscBackendHost: string | null;
   oscBackendPort: number | null;
@@ -98,6 +104,7 @@ export function parseBeacon(record: Record<string, OscValue>): Beacon {
     janusOutRoom: b.janus_out_room ?? null,
     janusInRoom: b.janus_in_room ?? null,
     janusPublicIp: b.janus_public_ip ?? null,
+    janusHttpUrl: b.janus_http_url ?? null,
     useInput: b.use_input ?? false,
     oscBackendHost: b.osc_backend_host ?? null,
     oscBackendPort: b.osc_backend_port ?? null,

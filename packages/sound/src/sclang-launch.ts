@@ -12,6 +12,8 @@ export interface SclangPointEnv {
   janusOutRoom: number;
   janusInRoom: number;
   janusPublicIp: string;
+  /** HTTP API URL of this host's Janus as the backends should reach it (beacon key janus_http_url). */
+  janusHttpUrl?: string;
   useInput: boolean;
   backendOscHost: string;
   backendOscPort: number;
@@ -55,6 +57,8 @@ export function sclangEnv(p: SclangPointEnv): NodeJS.ProcessEnv {
   };
   if (p.jackInputs.length > 0) env.SC_JACK_DEFAULT_INPUTS = p.jackInputs.join(',');
   else delete env.SC_JACK_DEFAULT_INPUTS;
+  if (p.janusHttpUrl) env.JANUS_HTTP_URL = p.janusHttpUrl;
+  else delete env.JANUS_HTTP_URL;
   if (p.oscSecret) env.GENCASTER_OSC_SECRET = p.oscSecret;
   else delete env.GENCASTER_OSC_SECRET;
   return env;

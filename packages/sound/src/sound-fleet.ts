@@ -28,6 +28,11 @@ export interface SoundFleetOptions {
     httpBind?: string;
     adminSecret?: string;
     apiSecret?: string;
+    /**
+     * URL of the HTTP API as backends reach it, beaconed as janus_http_url (default
+     * `http://<httpBind>:<httpPort>/janus`; with httpBind 0.0.0.0 set it to a routable address).
+     */
+    publicUrl?: string;
     /** Public IP announced to listeners and beaconed as janus_public_ip (default 127.0.0.1). */
     publicIp?: string;
     /** Size of the WebRTC rtp_port_range (default 200). */
@@ -66,7 +71,8 @@ export interface SoundFleetPoint {
 export interface SoundFleet extends AsyncDisposable {
   readonly id: string;
   readonly runDir: string;
-  readonly janus: { url: string; httpPort: number; apiSecret: string };
+  /** `url`: the HTTP API as this host reaches it; `publicUrl`: as beaconed to the backends. */
+  readonly janus: { url: string; publicUrl: string; httpPort: number; apiSecret: string };
   readonly points: readonly SoundFleetPoint[];
   /** Current status (also written to `<runDir>/status.json` every second). */
   status(): FleetStatus;
@@ -219,6 +225,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
           input: options.input ?? false,
           backendOsc: options.backendOsc,
           janusPublicIp: options.janus?.publicIp ?? '127.0.0.1',
+          janusHttpUrl: options.janus?.publicUrl ?? janus.url,
           oscSecret: options.oscSecret,
           startupFile,
           includePaths,
@@ -242,7 +249,12 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
   return {
     id,
     runDir,
-    janus: { url: started.url, httpPort, apiSecret: secrets.apiSecret },
+    janus: {
+      url: started.url,
+      publicUrl: options.janus?.publicUrl ?? started.url,
+      httpPort,
+      apiSecret: secrets.apiSecret,
+    },
     points: points.map((p) => ({
       index: p.options.index,
       room: p.options.room,

@@ -44,6 +44,8 @@ export interface StreamPointOptions {
   input: boolean;
   backendOsc: { host: string; port: number };
   janusPublicIp: string;
+  /** Beaconed as janus_http_url so that backends on other hosts find this point's Janus. */
+  janusHttpUrl?: string;
   oscSecret?: string;
   startupFile: string;
   includePaths: readonly string[];
@@ -233,6 +235,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       janusOutRoom: o.room,
       janusInRoom: o.room,
       janusPublicIp: o.janusPublicIp,
+      janusHttpUrl: o.janusHttpUrl,
       useInput: o.input,
       backendOscHost: o.backendOsc.host,
       backendOscPort: o.backendOsc.port,

@@ -30,11 +30,22 @@ function plainLogger(logger: Logger): SoundLogger {
   };
 }
 
+/** Where this host's Janus listens and how other hosts reach it (several sound hosts). */
+export interface SoundHostOptions {
+  /** Address the Janus HTTP API binds to (default 127.0.0.1). */
+  janusBind?: string;
+  /** Janus HTTP API URL beaconed to the backends (default http://<janusBind>:<port>/janus). */
+  janusUrl?: string;
+  /** Public IP of this host for WebRTC (Janus nat_1_1_mapping, beacon janus_public_ip). */
+  publicIp?: string;
+}
+
 /** Starts N stream points that beacon to this backend's OSC port. */
 export async function startConfiguredSoundFleet(
   config: BackendConfig,
   points: number,
   input: boolean,
+  host: SoundHostOptions = {},
 ): Promise<SoundFleet> {
   const paths = defaultSuperColliderPaths(repoRoot);
   return startSoundFleet({
@@ -45,7 +56,12 @@ export async function startConfiguredSoundFleet(
       port: config.osc.port,
     },
     runDir: soundRunDir(config),
-    janus: { dataDir: config.dataDir },
+    janus: {
+      dataDir: config.dataDir,
+      ...(host.janusBind ? { httpBind: host.janusBind } : {}),
+      ...(host.janusUrl ? { publicUrl: host.janusUrl } : {}),
+      ...(host.publicIp ? { publicIp: host.publicIp } : {}),
+    },
     superColliderStartupFile: paths.startupFile,
     extensionDir: paths.extensionDir,
     ...(config.osc.secret ? { oscSecret: config.osc.secret } : {}),
@@ -70,22 +86,34 @@ export function registerSoundCommands(program: Command): void {
     .description('run N stream points (jackd, scsynth/sclang, gstreamer, janus) until stopped')
     .option('--points <n>', 'number of stream points', '')
     .option('--input', 'accept listener microphones (Janus audiobridge per point)')
-    .action(async (options: { points: string; input?: boolean }) => {
-      const config = loadConfig();
-      const points = options.points ? Number(options.points) : Math.max(config.sound.points, 1);
-      if (!Number.isInteger(points) || points < 1)
-        throw new Error(`--points must be a positive integer, got "${options.points}"`);
-      const fleet = await startConfiguredSoundFleet(
-        config,
-        points,
-        options.input ?? config.sound.input,
-      );
-      console.log(
-        `sound fleet running with ${points} stream point(s); status: gencaster sound status`,
-      );
-      await waitForShutdownSignal();
-      await fleet.stop();
-    });
+    .option('--janus-bind <address>', "address of this host's Janus HTTP API (default 127.0.0.1)")
+    .option('--janus-url <url>', 'Janus HTTP API URL the backends use (beaconed per point)')
+    .option('--public-ip <address>', 'public IP of this host for WebRTC (Janus nat_1_1_mapping)')
+    .action(
+      async (options: {
+        points: string;
+        input?: boolean;
+        janusBind?: string;
+        janusUrl?: string;
+        publicIp?: string;
+      }) => {
+        const config = loadConfig();
+        const points = options.points ? Number(options.points) : Math.max(config.sound.points, 1);
+        if (!Number.isInteger(points) || points < 1)
+          throw new Error(`--points must be a positive integer, got "${options.points}"`);
+        const fleet = await startConfiguredSoundFleet(
+          config,
+          points,
+          options.input ?? config.sound.input,
+          { janusBind: options.janusBind, janusUrl: options.janusUrl, publicIp: options.publicIp },
+        );
+        console.log(
+          `sound fleet running with ${points} stream point(s), Janus ${fleet.janus.publicUrl}; status: gencaster sound status`,
+        );
+        await waitForShutdownSignal();
+        await fleet.stop();
+      },
+    );
 
   sound
     .command('status')

@@ -4,23 +4,31 @@ import {
   type JanusMicrophone,
   type MicrophoneState,
 } from '../lib/janus-microphone.ts';
-import { loadRuntimeConfig } from '../lib/runtime-config.ts';
+import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
 
 /**
  * The listener's opt-in microphone for a stream point's audiobridge room. Turning it off leaves
  * the room for good; when the room changes while it is on, it joins the new room.
  */
-export function useMicrophone(room: Ref<number | null | undefined>) {
+export function useMicrophone(
+  room: Ref<number | null | undefined>,
+  pointUuid: () => string | null | undefined = () => undefined,
+) {
   const state = ref<MicrophoneState>('off');
   const detail = ref<string>();
   const localTrack = shallowRef<MediaStreamTrack | null>(null);
   let microphone: JanusMicrophone | undefined;
 
+  let microphoneServer: string | undefined;
+
   async function ensure(): Promise<JanusMicrophone> {
-    if (microphone) return microphone;
     const config = await loadRuntimeConfig();
-    microphone ??= createJanusMicrophone({
-      server: config.janusUrl,
+    const server = janusUrlForPoint(config, pointUuid());
+    if (microphone && microphoneServer === server) return microphone;
+    microphone?.leave();
+    microphoneServer = server;
+    microphone = createJanusMicrophone({
+      server,
       iceServers: config.iceServers,
       apiSecret: config.janusApiSecret,
       onLocalTrack: (track) => (localTrack.value = track),

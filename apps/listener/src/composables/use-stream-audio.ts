@@ -4,24 +4,32 @@ import {
   type JanusStreamPlayer,
   type StreamConnectionState,
 } from '../lib/janus-stream-player.ts';
-import { loadRuntimeConfig } from '../lib/runtime-config.ts';
+import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
 
 /**
  * Listens to a Janus streaming mountpoint: watches as soon as the id is known, switches when it
  * changes, stops when it becomes null, and exposes the remote track and the connection state.
+ * `pointUuid` selects the Janus of that stream point's sound host (a new session when it changes).
  */
-export function useStreamAudio(mountpoint: Ref<number | null | undefined>) {
+export function useStreamAudio(
+  mountpoint: Ref<number | null | undefined>,
+  pointUuid: () => string | null | undefined = () => undefined,
+) {
   const track = shallowRef<MediaStreamTrack | null>(null);
   const state = ref<StreamConnectionState>('idle');
   const detail = ref<string>();
   let player: JanusStreamPlayer | undefined;
+  let playerServer: string | undefined;
   let disposed = false;
 
   async function ensurePlayer(): Promise<JanusStreamPlayer> {
-    if (player) return player;
     const config = await loadRuntimeConfig();
-    player ??= createJanusStreamPlayer({
-      server: config.janusUrl,
+    const server = janusUrlForPoint(config, pointUuid());
+    if (player && playerServer === server) return player;
+    player?.stop();
+    playerServer = server;
+    player = createJanusStreamPlayer({
+      server,
       iceServers: config.iceServers,
       apiSecret: config.janusApiSecret,
       onTrack: (next) => (track.value = next),

@@ -4,6 +4,11 @@ export interface RuntimeConfig {
   graphqlUrl: string;
   /** Janus HTTP API, e.g. `http://host:8088/janus`. */
   janusUrl: string;
+  /**
+   * Janus HTTP API of one stream point, `{point}` standing for its uuid (the backend's
+   * `/janus/point/{point}` pass-through to the Janus of that point's sound host); unset: `janusUrl`.
+   */
+  janusPointUrl: string | undefined;
   /** Janus `api_secret`, if the server requires one (the sound fleet does). */
   janusApiSecret: string | undefined;
   /** ICE servers handed to Janus' RTCPeerConnection. */
@@ -31,6 +36,10 @@ async function fetchConfig(): Promise<RuntimeConfig> {
     return {
       graphqlUrl: typeof json.graphqlUrl === 'string' ? json.graphqlUrl : defaults.graphqlUrl,
       janusUrl: typeof json.janusUrl === 'string' ? json.janusUrl : defaults.janusUrl,
+      janusPointUrl:
+        typeof json.janusPointUrl === 'string' && json.janusPointUrl.includes('{point}')
+          ? json.janusPointUrl
+          : undefined,
       janusApiSecret: typeof json.janusApiSecret === 'string' ? json.janusApiSecret : undefined,
       iceServers: Array.isArray(json.iceServers) ? json.iceServers : defaults.iceServers,
     };
@@ -48,7 +57,20 @@ export function defaultRuntimeConfig(
   return {
     graphqlUrl: '/graphql',
     janusUrl: `${secure ? 'https' : 'http'}://${host}:${secure ? 8089 : 8088}/janus`,
+    janusPointUrl: undefined,
     janusApiSecret: undefined,
     iceServers: [],
   };
+}
+
+/**
+ * The Janus HTTP API to use for a stream point: with several sound hosts each point's audio comes
+ * from the Janus of its own host, reached through `janusPointUrl`; otherwise the one `janusUrl`.
+ */
+export function janusUrlForPoint(
+  config: Pick<RuntimeConfig, 'janusUrl' | 'janusPointUrl'>,
+  pointUuid: string | null | undefined,
+): string {
+  if (!config.janusPointUrl || !pointUuid) return config.janusUrl;
+  return config.janusPointUrl.replace('{point}', encodeURIComponent(pointUuid));
 }

@@ -1,6 +1,7 @@
 import { initialSchema } from './0001-initial.ts';
 import { instructionTransitionGuard } from './0002-instruction-transitions.ts';
 import { engineLeases } from './0003-engine-leases.ts';
+import { streamPointJanusUrl } from './0004-stream-point-janus-url.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -13,4 +14,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0001-initial', statements: initialSchema },
   { name: '0002-instruction-transitions', statements: instructionTransitionGuard },
   { name: '0003-engine-leases', statements: engineLeases },
+  { name: '0004-stream-point-janus-url', statements: streamPointJanusUrl },
 ];

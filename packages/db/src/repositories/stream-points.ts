@@ -32,6 +32,7 @@ export async function upsertStreamPointFromBeacon(
     janusInRoom: input.janusInRoom,
     janusOutRoom: input.janusOutRoom,
     janusPublicIp: input.janusPublicIp,
+    janusHttpUrl: input.janusHttpUrl,
     scName: input.scName,
   };
   const given = Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined));
@@ -48,6 +49,7 @@ export async function upsertStreamPointFromBeacon(
         janusInRoom: input.janusInRoom ?? null,
         janusOutRoom: input.janusOutRoom ?? null,
         janusPublicIp: input.janusPublicIp ?? null,
+        janusHttpUrl: input.janusHttpUrl ?? null,
         scName: input.scName ?? null,
       })
       .onConflict((oc) =>

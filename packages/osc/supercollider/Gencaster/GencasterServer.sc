@@ -12,6 +12,8 @@ GencasterServer {
 
 	var <name, <synthPort, <jackServer, <janusOutPort, <janusInPort, <janusOutRoom, <janusInRoom;
 	var <janusPublicIp, <useInput, <backendHost, <backendPort, <bindAddress, <>verbosity;
+	// HTTP API URL of this point's Janus, beaconed as janus_http_url (several sound hosts).
+	var <>janusHttpUrl;
 	var <backend, <signer, <server, <beacon, <environment, <variables;
 	var <playbacks, nextPlaybackId = 0, <running, receivers, forwardingError = false;
 
@@ -38,7 +40,7 @@ GencasterServer {
 			this.envString("GENCASTER_OSC_SECRET"),
 			this.envString("SC_BIND_ADDRESS", "127.0.0.1"),
 			this.envInt("SC_VERBOSITY", 20)
-		)
+		).janusHttpUrl_(this.envString("JANUS_HTTP_URL"))
 	}
 
 	// An environment variable, or `default` when it is unset or empty.
@@ -97,7 +99,7 @@ GencasterServer {
 			name: name, synth_port: synthPort, lang_port: NetAddr.langPort,
 			janus_out_port: janusOutPort, janus_in_port: janusInPort,
 			janus_out_room: janusOutRoom, janus_in_room: janusInRoom,
-			janus_public_ip: janusPublicIp, use_input: useInput.binaryValue,
+			janus_public_ip: janusPublicIp, janus_http_url: janusHttpUrl, use_input: useInput.binaryValue,
 			osc_backend_host: backendHost, osc_backend_port: backendPort
 		)
 	}
