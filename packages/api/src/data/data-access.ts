@@ -8,6 +8,7 @@ import type {
   UpdateNodeInput,
   UpdateScriptCellInput,
 } from '@gencaster/domain';
+import type { DbHandle } from '@gencaster/db';
 import type { AudioFileFilter, GraphFilter, StreamPointFilter } from '../schema/filters.ts';
 import type {
   AudioCellShape,
@@ -46,6 +47,8 @@ export interface VariableWrite {
  * writes are single transactions.
  */
 export interface DataAccess {
+  /** The database, for whole-graph work in one transaction (duplicate, delete, import, export). */
+  readonly database: DbHandle;
   listGraphs(filter: GraphFilter | null, options: { publicOnly: boolean }): Promise<GraphShape[]>;
   getGraph(uuid: string): Promise<GraphShape | undefined>;
   createGraph(input: CreateGraphInput): Promise<GraphShape>;

@@ -32,6 +32,7 @@ const sessionTtlMs = 14 * 24 * 3_600_000;
 export function createDbDataAccess(database: Database): DataAccess {
   const h = database;
   return {
+    database: h,
     listGraphs: (filter, options) => filteredGraphs(h, filter, options),
     getGraph: (uuid) => orUndefined(repo.getGraph(h, uuid)),
     createGraph: (input) => repo.createGraph(h, input),
