@@ -26,6 +26,7 @@ import type { BackendConfig } from './config.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
+import { readPointLevels } from './point-levels.ts';
 import { createMediaLibrary } from './media-library.ts';
 import { openBackendDatabase } from './open-backend-database.ts';
 import {
@@ -145,6 +146,7 @@ export async function startBackend(
         audio: { importAudioFile: (upload) => media.importUpload(upload) },
         sendStreamVariable: ({ point, key, value }) =>
           instructions.sendVariable({ host: point.host, port: point.port, key, value }),
+        pointLevels: () => readPointLevels(soundRunDir(config)),
         engineFactory: createStoryEngineFactory({
           database,
           sandbox,

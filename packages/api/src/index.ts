@@ -8,6 +8,7 @@ export {
 } from './server/api-server.ts';
 export type { ResolvedApiOptions, ApiRuntime, ListenerSessions } from './server/runtime.ts';
 export type { ApiServices, PointAddress } from './server/services.ts';
+export type { PointLevelShape } from './play/point-level.ts';
 export type { ApiContext, Viewer } from './server/context.ts';
 export { buildApiSchema, printApiSchema } from './schema/build-schema.ts';
 export { schemaFilePath } from './schema/schema-file.ts';

@@ -1,27 +1,33 @@
-import { onScopeDispose, ref } from 'vue';
+import { onScopeDispose, ref, shallowRef } from 'vue';
 import {
   PlayGraphDocument,
   ReleaseBlockingNodeDocument,
   SetStreamVariablesDocument,
+  type PlayGraphSubscription,
 } from '../graphql/generated/graphql.ts';
 import { errorMessage, request, subscribe } from '../graphql/client.ts';
 
-/** One line of the play log: an instruction, a dialog or the end of the walk. */
+/** One line of the play log: an instruction, a dialog, a step or the end of the walk. */
 export interface PlayEvent {
   at: string;
-  kind: 'instruction' | 'dialog' | 'end' | 'error';
+  kind: 'instruction' | 'dialog' | 'node' | 'end' | 'error';
   text: string;
 }
 
+/** The stream a play session runs on. */
+export type PlayStream = NonNullable<PlayGraphSubscription['playGraph']['stream']>;
+
 /**
- * Runs the graph like a listener would (the `streamInfo` session) from inside the editor: shows
- * the stream it got, every instruction and dialog, lets the author set variables and release a
- * blocking node. Stopping unsubscribes, which ends the session on the server.
+ * Runs the graph in the editor through the `playGraph` subscription (editors only): on its own
+ * free stream point, from the entry node or any chosen node. Follows the engine position (for the
+ * canvas highlight), instructions and dialogs (the log), and the stream variables (live, editable).
+ * Stopping unsubscribes, which stops the engine and frees the point on the server.
  */
-export function usePlay(graphUuid: () => string) {
+export function usePlay(graphUuid: () => string, nodeName: (uuid: string) => string) {
   const running = ref(false);
-  const streamUuid = ref<string | null>(null);
-  const listenerToken = ref<string | null>(null);
+  const stream = shallowRef<PlayStream | null>(null);
+  const currentNode = ref<string | null>(null);
+  const blocked = ref(false);
   const events = ref<PlayEvent[]>([]);
   const variables = ref<Record<string, string>>({});
   let stop: (() => void) | undefined;
@@ -31,45 +37,67 @@ export function usePlay(graphUuid: () => string) {
     if (events.value.length > 500) events.value.splice(0, events.value.length - 500);
   }
 
-  function start(): void {
+  function handle(event: PlayGraphSubscription['playGraph']): void {
+    if (event.stream) stream.value = event.stream;
+    if (event.variables)
+      variables.value = Object.fromEntries(event.variables.map(({ key, value }) => [key, value]));
+    switch (event.kind) {
+      case 'STARTED':
+        log('node', `playing on stream point ${event.stream?.streamPoint.port ?? '?'}`);
+        break;
+      case 'NODE':
+      case 'BLOCKED':
+        if (event.nodeUuid && (event.nodeUuid !== currentNode.value || !blocked.value))
+          log(
+            'node',
+            event.kind === 'BLOCKED'
+              ? `waits at blocking node "${nodeName(event.nodeUuid)}"`
+              : `→ node "${nodeName(event.nodeUuid)}"`,
+          );
+        currentNode.value = event.nodeUuid ?? currentNode.value;
+        blocked.value = event.kind === 'BLOCKED';
+        break;
+      case 'INSTRUCTION':
+        if (event.instruction)
+          log('instruction', `${event.instruction.state}: ${event.instruction.instructionText}`);
+        break;
+      case 'DIALOG':
+        if (event.dialog)
+          log(
+            'dialog',
+            `dialog "${event.dialog.title}" — ${event.dialog.buttons.map((b) => b.text).join(' / ')}`,
+          );
+        break;
+      case 'VARIABLES':
+        break;
+      case 'ENDED':
+      case 'NO_STREAM':
+        log(event.kind === 'ENDED' ? 'end' : 'error', event.message ?? 'ended');
+        running.value = false;
+        blocked.value = false;
+        break;
+    }
+  }
+
+  /** Starts a walk; from `startNodeUuid`, or from the entry node when it is null. */
+  function start(startNodeUuid: string | null = null): void {
     halt();
     events.value = [];
+    variables.value = {};
+    currentNode.value = null;
+    stream.value = null;
     running.value = true;
+    if (startNodeUuid) log('node', `play from "${nodeName(startNodeUuid)}"`);
     stop = subscribe(
       PlayGraphDocument,
-      { graphUuid: graphUuid() },
+      { graphUuid: graphUuid(), startNodeUuid },
       {
-        next: ({ streamInfo: info }) => {
-          switch (info.__typename) {
-            case 'StreamInfo':
-              streamUuid.value = info.stream.uuid;
-              listenerToken.value = info.listenerToken;
-              if (info.streamInstruction)
-                log(
-                  'instruction',
-                  `${info.streamInstruction.state}: ${info.streamInstruction.instructionText}`,
-                );
-              else
-                log(
-                  'instruction',
-                  `got stream point ${info.stream.streamPoint.host}:${info.stream.streamPoint.port}`,
-                );
-              break;
-            case 'Dialog':
-              log(
-                'dialog',
-                `${info.title} — ${info.buttons.map((button) => button.text).join(' / ')}`,
-              );
-              break;
-            case 'NoStreamAvailable':
-            case 'GraphDeadEnd':
-              log('end', info.error);
-              running.value = false;
-              break;
-          }
-        },
+        next: ({ playGraph }) => handle(playGraph),
         error: (failure) => {
           log('error', failure.message);
+          running.value = false;
+        },
+        complete: () => {
           running.value = false;
         },
       },
@@ -77,19 +105,20 @@ export function usePlay(graphUuid: () => string) {
   }
 
   function halt(): void {
+    if (stop && running.value) log('end', 'stopped');
     stop?.();
     stop = undefined;
     running.value = false;
+    blocked.value = false;
   }
 
   async function setVariable(key: string, value: string): Promise<string | undefined> {
-    if (!streamUuid.value) return 'The graph is not running.';
+    if (!stream.value || !running.value) return 'The graph is not running.';
     try {
       await request(SetStreamVariablesDocument, {
-        listenerToken: listenerToken.value,
-        streamVariables: [{ streamUuid: streamUuid.value, key, value }],
+        listenerToken: null,
+        streamVariables: [{ streamUuid: stream.value.uuid, key, value }],
       });
-      variables.value = { ...variables.value, [key]: value };
       return undefined;
     } catch (failure) {
       return errorMessage(failure);
@@ -97,10 +126,10 @@ export function usePlay(graphUuid: () => string) {
   }
 
   async function release(): Promise<string> {
-    if (!streamUuid.value) return 'The graph is not running.';
+    if (!stream.value) return 'The graph is not running.';
     try {
       const released = (
-        await request(ReleaseBlockingNodeDocument, { streamUuid: streamUuid.value })
+        await request(ReleaseBlockingNodeDocument, { streamUuid: stream.value.uuid })
       ).releaseBlockingNode;
       return released ? 'Released the blocking node.' : 'No blocking node was waiting.';
     } catch (failure) {
@@ -109,5 +138,16 @@ export function usePlay(graphUuid: () => string) {
   }
 
   onScopeDispose(halt);
-  return { running, streamUuid, events, variables, start, halt, setVariable, release };
+  return {
+    running,
+    stream,
+    currentNode,
+    blocked,
+    events,
+    variables,
+    start,
+    halt,
+    setVariable,
+    release,
+  };
 }

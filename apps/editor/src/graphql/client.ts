@@ -142,6 +142,8 @@ export async function resetSubscriptions(): Promise<void> {
 export interface SubscriptionHandlers<TResult> {
   next: (data: TResult) => void;
   error?: (error: GraphQLRequestError) => void;
+  /** The server ended the subscription. */
+  complete?: () => void;
 }
 
 /** Starts a subscription over graphql-ws; returns the function that stops it. */
@@ -166,7 +168,7 @@ export function subscribe<TResult, TVariables extends Record<string, unknown>>(
           : [{ message: describe(error) }];
         handlers.error?.(new GraphQLRequestError(errors));
       },
-      complete: () => undefined,
+      complete: () => handlers.complete?.(),
     },
   );
 }

@@ -317,6 +317,7 @@ builder.mutationFields((t) => ({
     args: { streamUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { streamUuid }, ctx) => {
       requireEditorWrite(ctx);
+      if (ctx.runtime.plays.release(streamUuid)) return true;
       return ctx.runtime.sessions.releaseBlockingNode(streamUuid);
     },
   }),

@@ -11,6 +11,7 @@ import { toClientError } from '../errors/error-table.ts';
 import { createInProcessPubSub, type PubSub } from '../pubsub/pubsub.ts';
 import { buildApiSchema } from '../schema/build-schema.ts';
 import { createListenerSessions } from '../session/listener-sessions.ts';
+import { createPlaySessions } from '../play/play-sessions.ts';
 import type { ApiContext, Viewer } from './context.ts';
 import { createApiEvents } from './events.ts';
 import { writeFetchResponse, readBody, BodyTooLargeError } from './node-http.ts';
@@ -93,6 +94,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     events,
     loginLimiter: createRateLimiter({ maxFailures: 10, windowMs: 5 * 60_000 }),
     sessions: undefined as never,
+    plays: undefined as never,
     async sendVariablesToSc(stream, variables) {
       if (!services.sendStreamVariable) return;
       const point = await data.getStreamPoint(stream.streamPointUuid);
@@ -107,6 +109,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     },
   };
   runtime.sessions = createListenerSessions({ database: config.database, data, runtime, log });
+  runtime.plays = createPlaySessions({ database: config.database, data, runtime, log });
   const schema = buildApiSchema();
   const rules = [createLimitsRule({ maxDepth: options.maxDepth, maxCost: options.maxCost })];
 
@@ -289,6 +292,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
       closing ??= (async () => {
         for (const server of attached) server.off('upgrade', onUpgrade);
         await runtime.sessions.close();
+        await runtime.plays.close();
         await Promise.all([modern.dispose(), legacy.dispose()]);
         await pubsub.close();
       })();

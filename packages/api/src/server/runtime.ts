@@ -5,6 +5,7 @@ import type { ApiServices } from './services.ts';
 import type { ApiEvents } from './events.ts';
 import type { ApiContext } from './context.ts';
 import type { StreamInfoResponse } from '../schema/types-results.ts';
+import type { PlaySessions } from '../play/play-sessions.ts';
 
 /** Options after defaults were applied. */
 export interface ResolvedApiOptions {
@@ -45,6 +46,8 @@ export interface ApiRuntime {
   pubsub: PubSub;
   events: ApiEvents;
   sessions: ListenerSessions;
+  /** Editors' play sessions (`playGraph`). */
+  plays: PlaySessions;
   loginLimiter: RateLimiter;
   /** Sends stream variables marked streamToSc to the stream's point, values as data. */
   sendVariablesToSc(

@@ -1,5 +1,6 @@
 import type { ScriptSandbox } from '@gencaster/story';
 import type { EngineFactory } from '../session/engine-factory.ts';
+import type { PointLevelShape } from '../play/point-level.ts';
 
 /** A stream point address for sending sclang instructions. */
 export interface PointAddress {
@@ -30,4 +31,6 @@ export interface ApiServices {
   sendStreamVariable?(input: { point: PointAddress; key: string; value: string }): Promise<void>;
   /** Builds the engine of a listener session (see `session/engine-factory.ts`). */
   engineFactory?: EngineFactory;
+  /** Output levels of stream points (the local sound fleet's status file); for the editor meters. */
+  pointLevels?(): PointLevelShape[] | Promise<PointLevelShape[]>;
 }

@@ -28,6 +28,8 @@ export interface EngineFactoryInput {
   /** The API's pub/sub (variable changes from listeners arrive here). */
   pubsub: PubSub;
   events: ApiEvents;
+  /** An editor's play session may start the walk at this node instead of the entry node. */
+  startNodeUuid?: string | null;
 }
 
 /** Builds the engine of a stream; wired by the backend with `@gencaster/story`. */

@@ -25,6 +25,7 @@ import { listOutEdgesOfNode } from '../queries/lookups.ts';
 import type { DialogShape } from '../schema/types-dialog.ts';
 import { topics, type ApiEvents, type VariablesEvent } from '../server/events.ts';
 import type { EngineEvent, EngineFactory, ListenerEngine } from './engine-factory.ts';
+import { publishStreamPosition } from '../play/stream-position.ts';
 
 /** Input of {@link StoryEngineFactoryOptions.instructionPortFor}. */
 export interface InstructionPortInput {
@@ -125,9 +126,10 @@ function createVariableStore(
  */
 export function createStoryEngineFactory(options: StoryEngineFactoryOptions): EngineFactory {
   const { database, sandbox } = options;
-  return ({ graphUuid, stream, point, pubsub, events }): ListenerEngine => {
+  return ({ graphUuid, stream, point, pubsub, events, startNodeUuid }): ListenerEngine => {
     let emitEvent: (event: EngineEvent) => void = () => undefined;
     let blocked = false;
+    let step = 0;
     const controller = new AbortController();
     let running: Promise<void> | undefined;
     const engine = createEngine({
@@ -234,12 +236,33 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
         },
         random: Math.random,
         sandbox,
+        // An editor's "play from here": the walk starts at that node (and skips the cleanup).
+        ...(startNodeUuid
+          ? {
+              position: {
+                load: () => Promise.resolve({ nodeUuid: startNodeUuid, step: 0 }),
+                save: () => Promise.resolve(),
+              },
+            }
+          : {}),
       },
       options: {
         ...options.engineOptions,
         onEvent: (event) => {
           if (event.type === 'blocked') blocked = true;
           if (event.type === 'released') blocked = false;
+          if (event.type === 'node_entered') step = event.step;
+          if (
+            event.type === 'node_entered' ||
+            event.type === 'blocked' ||
+            event.type === 'released'
+          )
+            void publishStreamPosition(pubsub, {
+              streamUuid: stream.uuid,
+              nodeUuid: event.nodeUuid,
+              blocked,
+              step,
+            }).catch(() => undefined);
         },
       },
     });

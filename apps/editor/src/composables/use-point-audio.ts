@@ -1,0 +1,61 @@
+import { onScopeDispose, ref } from 'vue';
+import { createAudioMeter, type AudioMeter } from '../lib/audio-meter.ts';
+import { createPointPlayer, type PointPlayerState } from '../lib/point-player.ts';
+
+/**
+ * Listens to a stream point in the editor: WebRTC from its Janus mountpoint into an `<audio>`
+ * element (bind `audioElement`), with a level meter of what arrives (`levelDb`, updated 5× a
+ * second). Call `listen` from a click (browsers allow audio only after a user gesture).
+ */
+export function usePointAudio() {
+  const state = ref<PointPlayerState>('idle');
+  const detail = ref<string | undefined>(undefined);
+  const levelDb = ref<number | null>(null);
+  const audioElement = ref<HTMLAudioElement | null>(null);
+  let context: AudioContext | undefined;
+  let meter: AudioMeter | undefined;
+  const timer = setInterval(() => {
+    const db = meter?.readDb();
+    levelDb.value = db === undefined ? null : Math.max(db, -100);
+  }, 200);
+
+  const player = createPointPlayer({
+    onState: (next, why) => {
+      state.value = next;
+      detail.value = why;
+    },
+    onStream: (stream) => {
+      meter?.close();
+      meter = undefined;
+      const element = audioElement.value;
+      if (element) {
+        element.srcObject = stream;
+        if (stream) void element.play().catch(() => undefined);
+      }
+      if (stream && context) meter = createAudioMeter(context, stream);
+    },
+  });
+
+  /** Prepares audio output; call synchronously inside a click handler. */
+  function unlock(): void {
+    context ??= new AudioContext();
+    void context.resume();
+  }
+
+  function listen(pointUuid: string, mountpointId: number): void {
+    unlock();
+    void player.play({ pointUuid, mountpointId });
+  }
+
+  function stop(): void {
+    player.stop();
+  }
+
+  onScopeDispose(() => {
+    clearInterval(timer);
+    player.stop();
+    meter?.close();
+    void context?.close();
+  });
+  return { state, detail, levelDb, audioElement, unlock, listen, stop };
+}

@@ -1,0 +1,102 @@
+import type Janus from 'janus-gateway';
+import type { JanusJS } from 'janus-gateway';
+import {
+  attachStreaming,
+  closeJanus,
+  janusServerFor,
+  openJanus,
+  sendJanus,
+} from './janus-connection.ts';
+import { stereoOpus } from './stereo-opus.ts';
+
+/** What the editor's player is doing, shown next to the play controls. */
+export type PointPlayerState = 'idle' | 'connecting' | 'playing' | 'failed';
+
+/** Options of {@link createPointPlayer}. */
+export interface PointPlayerOptions {
+  /** The remote audio as a stream for an `<audio>` element, or null when it ends. */
+  onStream(stream: MediaStream | null): void;
+  onState(state: PointPlayerState, detail?: string): void;
+}
+
+/** Plays the Janus streaming mountpoint of one stream point in the editor. */
+export interface PointPlayer {
+  /** Connects (through the backend's /janus pass-through) and watches the mountpoint. */
+  play(input: { pointUuid: string; mountpointId: number }): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Creates the editor's WebRTC player for a stream point: answers Janus' offer with stereo Opus and
+ * reports the remote track. Unlike the listener's player it does not reconnect on its own: the
+ * author sees "failed" and presses Listen again.
+ */
+export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
+  let janus: Janus | undefined;
+  let handle: JanusJS.PluginHandle | undefined;
+  let generation = 0;
+
+  const stop = () => {
+    generation += 1;
+    if (handle) void sendJanus(handle, { request: 'stop' }).catch(() => undefined);
+    handle = undefined;
+    closeJanus(janus);
+    janus = undefined;
+    options.onStream(null);
+    options.onState('idle');
+  };
+
+  const fail = (current: number, reason: string) => {
+    if (current !== generation) return;
+    stop();
+    options.onState('failed', reason);
+  };
+
+  return {
+    async play({ pointUuid, mountpointId }) {
+      stop();
+      const current = generation;
+      options.onState('connecting');
+      try {
+        const server = await janusServerFor(pointUuid);
+        const session = await openJanus(server, (reason) => fail(current, reason));
+        if (current !== generation) return closeJanus(session);
+        janus = session;
+        const attached = await attachStreaming(session, {
+          onmessage: (message, jsep) => {
+            if (current !== generation) return;
+            if (typeof message.error === 'string') return fail(current, message.error);
+            if (!jsep) return;
+            attached.createAnswer({
+              jsep,
+              tracks: [],
+              customizeSdp: (local: JanusJS.JSEP) => {
+                if (local.sdp) local.sdp = stereoOpus(local.sdp);
+              },
+              success: (answer: JanusJS.JSEP) => {
+                sendJanus(attached, { request: 'start' }, answer).catch((error: Error) =>
+                  fail(current, error.message),
+                );
+              },
+              error: (error: string) => fail(current, `answer failed: ${error}`),
+            } as JanusJS.PluginCreateAnswerParam);
+          },
+          onremotetrack: (track, _mid, on) => {
+            if (current !== generation || track.kind !== 'audio') return;
+            options.onStream(on ? new MediaStream([track]) : null);
+            if (on) options.onState('playing');
+          },
+          iceState: (state) => {
+            if (state === 'failed') fail(current, 'ICE failed');
+          },
+        });
+        if (current !== generation) return;
+        handle = attached;
+        await sendJanus(attached, { request: 'watch', id: mountpointId });
+      } catch (error) {
+        fail(current, error instanceof Error ? error.message : String(error));
+      }
+    },
+    stop,
+  };
+}
