@@ -2,6 +2,8 @@
 // backend; an instruction plays 440 Hz on point 1 and 880 Hz on point 2; headless Chromium watches
 // each mountpoint through the backend's /janus pass-through and measures the dominant frequency
 // with a WebAudio analyser: the right tone on the right mountpoint, silence before it plays.
+// WebRTC needs a non-loopback address and test media must not touch the host's interfaces, so the
+// file re-runs itself inside a private network namespace (lo + a veth pair) and tests there.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,8 @@ import { startBackend, type Backend } from '../apps/backend/src/start-backend.ts
 import { chromiumPath, launchTestBrowser, type TestBrowser } from './support/listener-browser.ts';
 import { bundleListenerModule } from './support/listener-bundle.ts';
 import { analyserHarness } from './support/listener-analyser-harness.ts';
+import { insideTestNetns, netnsUnavailableReason, NETNS_PREFIX } from './support/netns.ts';
+import { runTestFileInNetns } from './support/netns-vitest.ts';
 
 const missing = missingSoundBinaries().binaries;
 const reason = !existsSync(chromiumPath)
@@ -24,7 +28,36 @@ const reason = !existsSync(chromiumPath)
   : missing.length > 0
     ? `missing ${missing.join(', ')}`
     : undefined;
-if (reason) console.warn(`[sound-fleet-browser] skipped: ${reason}`);
+const netnsReason = reason ?? netnsUnavailableReason();
+if (netnsReason) console.warn(`[sound-fleet-browser] skipped: ${netnsReason}`);
+
+/** Records every RTCPeerConnection the page makes, to read the selected ICE pair. */
+const recordPeerConnections = `(() => {
+  window.peerConnections = [];
+  const Native = RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.peerConnections.push(this); }
+  };
+})()`;
+
+/** Remote address of the selected ICE candidate pair of the page's newest peer connection. */
+const selectedRemoteAddress = `(async () => {
+  const pc = window.peerConnections.at(-1);
+  if (!pc) return null;
+  const stats = [...(await pc.getStats()).values()];
+  const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+  const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
+  return stats.find((s) => s.id === pair?.remoteCandidateId)?.address ?? null;
+})()`;
+
+describe.skipIf(netnsReason !== undefined || insideTestNetns())(
+  'two stream points heard in Chromium (host side)',
+  () => {
+    it('passes inside a private network namespace', async () => {
+      await runTestFileInNetns(import.meta.filename, 280_000);
+    }, 300_000);
+  },
+);
 
 async function play(database: Database, sender: InstructionSender, point: StreamPoint, hz: number) {
   const uuid = randomUUID();
@@ -40,7 +73,7 @@ async function play(database: Database, sender: InstructionSender, point: Stream
   expect(result.returnValue).toBe(String(hz));
 }
 
-describe.skipIf(reason !== undefined)(
+describe.skipIf(reason !== undefined || !insideTestNetns())(
   'two stream points heard in Chromium',
   { timeout: 240_000 },
   () => {
@@ -76,6 +109,7 @@ describe.skipIf(reason !== undefined)(
       await page.addScriptTag({
         content: await bundleListenerModule('janus-stream-player.ts', 'JanusStreamPlayer'),
       });
+      await page.evaluate(recordPeerConnections);
       await page.evaluate(
         analyserHarness({ janusUrl: `${backend.url}/janus`, apiSecret: config.janusApiSecret }),
       );
@@ -112,6 +146,9 @@ describe.skipIf(reason !== undefined)(
         .toBeLessThan(0.01);
       await page.evaluate(`window.player.watch(${first.janusOutRoom})`);
       await hears(440);
+      // Media flows over the namespace's veth address, not loopback nor a host interface.
+      const address = await page.evaluate<string | null>(selectedRemoteAddress);
+      expect(address?.startsWith(NETNS_PREFIX), `selected remote candidate ${address}`).toBe(true);
 
       await play(backend.database, backend.instructions, second, 880);
       await page.evaluate(`window.player.watch(${second.janusOutRoom})`);

@@ -1,7 +1,10 @@
 import { runCommand } from './process-tools.ts';
 
 /** Arguments for a named, non-realtime jackd on the dummy driver (no sound card needed). */
-export function jackdArgs(server: string, { sampleRate = 48000, period = 256 } = {}): string[] {
+export function jackdArgs(
+  server: string,
+  { sampleRate = 48000, period = 256 }: { sampleRate?: number; period?: number | undefined } = {},
+): string[] {
   return ['-n', server, '-r', '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)];
 }
 

@@ -16,7 +16,9 @@ export interface JanusConfigOptions {
   /** Required by the streaming and audiobridge plugins for `create`/`rtp_forward`; never empty. */
   pluginAdminKey: string;
   /** Public address announced in ICE candidates (nat_1_1_mapping); omitted when loopback. */
-  publicIp?: string;
+  publicIp?: string | undefined;
+  /** `ice_enforce_list`: gather ICE candidates only on these interfaces/addresses (default: all). */
+  iceInterfaces?: readonly string[] | undefined;
 }
 
 const KEEP = new Set(['libjanus_streaming.so', 'libjanus_audiobridge.so', 'libjanus_http.so']);
@@ -52,6 +54,9 @@ export function writeJanusConfig(o: JanusConfigOptions): string {
   const q = (value: string): string => JSON.stringify(value);
   const nat =
     o.publicIp && !o.publicIp.startsWith('127.') ? `  nat_1_1_mapping = ${q(o.publicIp)}\n` : '';
+  const enforce = o.iceInterfaces?.length
+    ? `  ice_enforce_list = ${q(o.iceInterfaces.join(','))}\n`
+    : '';
   const main = `general: {
   configs_folder = ${q(o.dir)}
   plugins_folder = ${q(join(libDir, 'plugins'))}
@@ -69,7 +74,7 @@ media: {
 }
 nat: {
   ignore_mdns = true
-${nat}}
+${nat}${enforce}}
 plugins: {
   disable = ${q(disable('plugins'))}
 }

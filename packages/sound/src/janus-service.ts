@@ -34,6 +34,8 @@ export interface JanusServiceOptions {
   mounts: readonly JanusMount[];
   /** Let plain-RTP participants (gateways, tests) join the audiobridge rooms (default false). */
   allowRtpParticipants?: boolean;
+  /** `nat.ice_enforce_list`: the only interfaces/addresses ICE candidates are gathered on. */
+  iceInterfaces?: readonly string[];
   logger: SoundLogger;
 }
 
@@ -71,6 +73,7 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
     adminSecret: o.secrets.adminSecret,
     pluginAdminKey: o.secrets.pluginAdminKey,
     publicIp: o.publicIp,
+    iceInterfaces: o.iceInterfaces,
   });
   const adminKey = o.secrets.pluginAdminKey;
   const apiSecret = o.secrets.apiSecret;

@@ -41,7 +41,14 @@ export interface SoundFleetOptions {
     dataDir?: string;
     /** Allow plain-RTP participants in the input rooms (gateways, tests; default false). */
     allowRtpParticipants?: boolean;
+    /**
+     * Interfaces (or addresses) Janus gathers ICE candidates on (`nat.ice_enforce_list`); default:
+     * every interface but loopback (Janus never offers 127.0.0.1).
+     */
+    iceInterfaces?: readonly string[];
   };
+  /** JACK server of every point; the period is in frames (default 256 = 5.3 ms at 48 kHz). */
+  jack?: { period?: number };
   /** sclang startup file (packages/osc/supercollider/stream-point.scd). */
   superColliderStartupFile: string;
   /** Folder(s) with our SuperCollider classes (added via sclang -l includePaths). */
@@ -207,6 +214,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
       publicIp: options.janus?.publicIp,
       secrets,
       allowRtpParticipants: options.janus?.allowRtpParticipants,
+      iceInterfaces: options.janus?.iceInterfaces,
       mounts: plan.map((p) => ({ room: p.room, rtpOut: p.ports.rtpOut, rtpIn: p.ports.rtpIn })),
       logger: log,
     });
@@ -230,6 +238,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
           startupFile,
           includePaths,
           gst: options.gst,
+          jackPeriod: options.jack?.period,
           rtpMonitorPorts: [options.rtpMonitorPorts?.[p.index - 1] ?? []].flat(),
           logger: log,
         }),

@@ -21,6 +21,8 @@ import {
 
 /** jackd's per-cycle xrun chatter (non-realtime dummy driver on a busy host); counted, not logged. */
 const XRUN = /XRun|Process error/;
+/** jackaudiosrc's warning when its ring buffer overran: audio was lost before the encoder. */
+const DROPPED = /Dropped (\d+) samples/;
 
 /** Ports one stream point uses (all on 127.0.0.1). */
 export interface StreamPointPorts {
@@ -50,6 +52,8 @@ export interface StreamPointOptions {
   startupFile: string;
   includePaths: readonly string[];
   gst?: OutPipelineTuning;
+  /** JACK period in frames (default 256 = 5.3 ms at 48 kHz). */
+  jackPeriod?: number;
   /** Extra 127.0.0.1 ports receiving a copy of this point's RTP. */
   rtpMonitorPorts?: readonly number[];
   logger: SoundLogger;
@@ -72,6 +76,10 @@ export interface StreamPointStatus {
   input: boolean;
   processes: PointProcessStatus[];
   level: AudioLevel;
+  /** JACK xruns reported by jackd since the point started. */
+  xruns?: number;
+  /** Samples the out pipeline dropped because it could not read JACK fast enough. */
+  droppedSamples?: number;
 }
 
 /** A running stream point: jackd → gst out (+ gst in) → sclang (→ scsynth), supervised and re-linked. */
@@ -106,6 +114,8 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   let scsynthStarts = 0;
   let stopped = false;
   let monitor: NodeJS.Timeout | undefined;
+  let xruns = 0;
+  let droppedSamples = 0;
 
   const jackReady = () =>
     waitUntil(`jackd ${o.jackServer}`, () => listJackPorts(o.jackServer).then((p) => p !== null), {
@@ -125,11 +135,14 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   const jackd: SupervisedProcess = createSupervisedProcess({
     name: `${prefix}/jackd`,
     command: 'jackd',
-    args: jackdArgs(o.jackServer),
+    args: jackdArgs(o.jackServer, { period: o.jackPeriod }),
     env: jackEnv,
     logger: {
       ...log,
-      debug: (obj, msg) => (msg && XRUN.test(msg) ? undefined : log.debug(obj, msg)),
+      debug: (obj, msg) => {
+        if (msg && XRUN.test(msg)) xruns++;
+        else log.debug(obj, msg);
+      },
     },
     graceMs: 6000,
     readiness: jackReady,
@@ -170,6 +183,8 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     env: jackEnv,
     logger: { ...log, debug: () => undefined },
     onLine: (line) => {
+      const dropped = DROPPED.exec(line);
+      if (dropped) droppedSamples += Number(dropped[1]);
       if (!meter.feed(line) && !line.startsWith('Got message'))
         log.debug({ child: `${prefix}/gst-out` }, line);
     },
@@ -331,6 +346,8 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
         input: o.input,
         processes,
         level: meter.level(),
+        xruns,
+        droppedSamples,
       };
     },
   };
