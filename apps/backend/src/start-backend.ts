@@ -26,6 +26,7 @@ import type { BackendConfig } from './config.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
+import { createBackendMetrics } from './metrics/backend-metrics.ts';
 import { readPointLevels } from './point-levels.ts';
 import { createMediaLibrary } from './media-library.ts';
 import { openBackendDatabase } from './open-backend-database.ts';
@@ -117,7 +118,11 @@ export async function startBackend(
       logger: createLogger('osc'),
     });
     stack.push({ name: 'osc', stop: () => osc.close() });
-    const instructions = createInstructionSender({ server: osc, ledger, ackBus });
+    const metrics = createBackendMetrics({ database, oscStats: () => osc.stats() });
+    stack.push({ name: 'metrics', stop: () => metrics.close() });
+    const instructions = metrics.observeInstructions(
+      createInstructionSender({ server: osc, ledger, ackBus }),
+    );
     stack.push({ name: 'instructions', stop: () => instructions.close() });
 
     const mediaRoot = join(config.dataDir, 'media');
@@ -127,7 +132,7 @@ export async function startBackend(
       store: media.ttsStore,
       importAudio: media.importSpeech,
     });
-    const sandbox = createScriptSandbox();
+    const sandbox = metrics.observeSandbox(createScriptSandbox());
     stack.push({ name: 'sandbox', stop: () => sandbox.close() });
     const actions = createPointActions({ database, instructions, tts, mediaRoot });
     late.remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
@@ -182,6 +187,7 @@ export async function startBackend(
       port: config.port,
       graphql: (request, response) => api.handler(request, response),
       routes: [
+        metrics.route,
         createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false }),
         ...createJanusRoutes(
           () =>
