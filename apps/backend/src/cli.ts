@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // The `gencaster` command line: start | migrate | user | token | sound.
 import { Command } from 'commander';
+import { registerClusterCommands } from './commands/cluster-commands.ts';
 import { registerSoundCommands } from './commands/sound-commands.ts';
 import { registerStartCommands } from './commands/start-commands.ts';
 import { registerUserCommands } from './commands/user-commands.ts';
@@ -12,6 +13,7 @@ const program = new Command('gencaster')
 registerStartCommands(program);
 registerUserCommands(program);
 registerSoundCommands(program);
+registerClusterCommands(program);
 
 try {
   await program.parseAsync(process.argv);

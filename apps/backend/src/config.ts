@@ -9,6 +9,8 @@ export interface BackendConfig {
   /** PostgreSQL server URL; absent ⇒ the embedded PGlite database under `dataDir`. */
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Scale-out: this backend's id in engine leases and the lease duration (see design §1). */
+  cluster: { backendId: string | undefined; engineLeaseMs: number; reconnectGraceMs: number };
   osc: { host: string; port: number; password: string | undefined; secret: string | undefined };
   sound: { points: number; input: boolean };
   corsOrigins: string[];
@@ -29,6 +31,9 @@ const envSchema = z.object({
   GENCASTER_DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  GENCASTER_BACKEND_ID: z.string().min(1).max(200).optional(),
+  GENCASTER_ENGINE_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  GENCASTER_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   GENCASTER_OSC_HOST: z.string().min(1).default('127.0.0.1'),
   GENCASTER_OSC_PORT: portSchema.default(7000),
   GENCASTER_OSC_PASSWORD: z.string().min(1).optional(),
@@ -67,6 +72,11 @@ export function loadConfig(
     dataDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    cluster: {
+      backendId: e.GENCASTER_BACKEND_ID,
+      engineLeaseMs: e.GENCASTER_ENGINE_LEASE_MS,
+      reconnectGraceMs: e.GENCASTER_RECONNECT_GRACE_MS,
+    },
     osc: {
       host: e.GENCASTER_OSC_HOST,
       port: e.GENCASTER_OSC_PORT,

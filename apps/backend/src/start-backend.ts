@@ -50,6 +50,11 @@ export interface Backend extends AsyncDisposable {
   database: Database;
   osc: OscServer;
   instructions: InstructionSender;
+  /**
+   * Graceful drain (SIGTERM): stops accepting connections, hands listeners over to other backends
+   * (engines stop, leases released, sockets closed with 1012 so clients reconnect), then stops.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -138,6 +143,7 @@ export async function startBackend(
     late.remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
 
     let fleet: SoundFleet | undefined;
+    let draining = false;
     let soundState: 'not started' | 'running' | 'failed' = 'not started';
     const api = createApiServer({
       database,
@@ -145,7 +151,13 @@ export async function startBackend(
       corsOrigins: config.corsOrigins,
       dev: config.dev,
       logger: createLogger('api'),
-      options: { mediaRoot, maxUploadBytes: MAX_UPLOAD_BYTES },
+      options: {
+        mediaRoot,
+        maxUploadBytes: MAX_UPLOAD_BYTES,
+        engineLeaseMs: config.cluster.engineLeaseMs,
+        reconnectGraceMs: config.cluster.reconnectGraceMs,
+        ...(config.cluster.backendId ? { backendId: config.cluster.backendId } : {}),
+      },
       services: {
         sandbox,
         audio: { importAudioFile: (upload) => media.importUpload(upload) },
@@ -211,7 +223,7 @@ export async function startBackend(
       health: async () => {
         await database.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
         return {
-          status: 'ok',
+          status: draining ? 'draining' : 'ok',
           database: database.engine,
           uptimeSeconds: Math.round(process.uptime()),
           oscPort: osc.port,
@@ -258,6 +270,14 @@ export async function startBackend(
       database,
       osc,
       instructions,
+      async drain() {
+        draining = true;
+        // No new connections (a proxy moves on to another backend); open sockets are handed over.
+        http.server.close();
+        await api.drain();
+        log.info('drained: listeners handed over to other backends');
+        await stopAll();
+      },
       close: stopAll,
       [Symbol.asyncDispose]: stopAll,
     };

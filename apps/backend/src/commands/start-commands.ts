@@ -29,7 +29,9 @@ export function registerStartCommands(program: Command): void {
       );
       const signal = await waitForShutdownSignal();
       console.log(`received ${signal}, stopping`);
-      await backend.close();
+      // SIGTERM (orchestrators, rolling restarts): hand listeners over to the other backends.
+      if (signal === 'SIGTERM') await backend.drain();
+      else await backend.close();
     });
 
   program

@@ -1,4 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Database } from '@gencaster/db';
 import { createYoga, type Plugin } from 'graphql-yoga';
@@ -54,6 +56,12 @@ export interface ApiServer {
   attachWebSocket(server: Server): void;
   /** Runtime pieces (for the backend's OSC wiring and tests). */
   runtime: ApiRuntime;
+  /**
+   * Graceful drain: refuses new WebSocket connections, hands listener sessions over (engines stop
+   * and release their leases, streams stay), then closes every socket with close code 1012 so that
+   * clients reconnect with their listener token (through the proxy, to another backend).
+   */
+  drain(): Promise<void>;
   /** Ends listener sessions (each leave counted once), closes sockets and the pub/sub. */
   close(): Promise<void>;
 }
@@ -68,7 +76,12 @@ const defaults: ResolvedApiOptions = {
   maxCost: 2000,
   maxSubscriptionsPerSocket: 20,
   reconnectGraceMs: 30_000,
+  backendId: '',
+  engineLeaseMs: 15_000,
 };
+
+/** Close code sent to WebSocket clients on drain: 1012 Service Restart, clients reconnect. */
+export const drainCloseCode = 1012;
 
 /**
  * Creates the GraphQL API (inventory §4) on a database.
@@ -79,7 +92,11 @@ const defaults: ResolvedApiOptions = {
  * api.attachWebSocket(server);
  */
 export function createApiServer(config: ApiServerOptions): ApiServer {
-  const options: ResolvedApiOptions = { ...defaults, ...config.options };
+  const options: ResolvedApiOptions = {
+    ...defaults,
+    backendId: `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    ...config.options,
+  };
   const log = config.logger;
   const logError = (error: unknown) => log?.error({ err: error }, 'unexpected GraphQL error');
   const corsOrigins = config.corsOrigins ?? [];
@@ -225,10 +242,15 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   const legacy = createLegacyWsServer(wsEnvironment);
   const attached = new Set<Server>();
   let closing: Promise<void> | undefined;
+  let draining = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname !== '/graphql') return;
+    if (draining) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\ndraining\r\n');
+      return;
+    }
     const offered = (request.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
@@ -287,6 +309,13 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
       if (attached.has(server)) return;
       attached.add(server);
       server.on('upgrade', onUpgrade);
+    },
+    async drain() {
+      draining = true;
+      await runtime.sessions.drain();
+      for (const wss of [modern.wss, legacy.wss])
+        for (const client of wss.clients)
+          client.close(drainCloseCode, 'backend draining: reconnect');
     },
     close() {
       closing ??= (async () => {

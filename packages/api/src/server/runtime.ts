@@ -22,6 +22,10 @@ export interface ResolvedApiOptions {
   maxSubscriptionsPerSocket: number;
   /** How long a listener who lost the connection keeps stream and engine position. */
   reconnectGraceMs: number;
+  /** This backend's id in engine leases (default: host, pid and a random suffix). */
+  backendId: string;
+  /** Engine lease duration; a crashed backend's engines move after at most this long (15 s). */
+  engineLeaseMs: number;
 }
 
 /** The listener sessions of this process (see `session/`). */
@@ -37,6 +41,11 @@ export interface ListenerSessions {
   releaseBlockingNode(streamUuid: string): Promise<boolean>;
   /** Ends every session (server shutdown): each leave is counted once. */
   close(): Promise<void>;
+  /**
+   * Hands every session over to other backends (graceful drain): engines stop and release their
+   * leases, nobody leaves a stream, new sessions get NoStreamAvailable.
+   */
+  drain(): Promise<void>;
 }
 
 /** Long-lived pieces shared by all requests of one API server. */

@@ -28,8 +28,17 @@ export interface EngineFactoryInput {
   /** The API's pub/sub (variable changes from listeners arrive here). */
   pubsub: PubSub;
   events: ApiEvents;
+  /** Persistence of the walk position: a walk resumed on another backend goes on from there. */
+  walkPosition?: WalkPositionPort;
   /** An editor's play session may start the walk at this node instead of the entry node. */
   startNodeUuid?: string | null;
+}
+
+/** Load/save of a stream's walk position (the node entered last and the step count). */
+export interface WalkPositionPort {
+  /** The position to resume from, or null to start at the entry node. */
+  load(): Promise<{ nodeUuid: string; step: number } | null>;
+  save(position: { nodeUuid: string; step: number }): Promise<void>;
 }
 
 /** Builds the engine of a stream; wired by the backend with `@gencaster/story`. */

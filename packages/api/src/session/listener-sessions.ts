@@ -48,7 +48,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
   const sessions = new Map<string, Session>();
   const pendingLeaves = new Set<Promise<void>>();
   let shuttingDown = false;
-  const engines = createStreamEngines({ data: options.data, runtime, log });
+  const engines = createStreamEngines({ database, data: options.data, runtime, log });
 
   const leave = (session: Session): Promise<void> => {
     if (session.left) return Promise.resolve();
@@ -70,6 +70,36 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     pendingLeaves.add(done);
     void done.finally(() => pendingLeaves.delete(done));
     return done;
+  };
+
+  /** A session whose listener row exists in the database but not here; undefined when gone. */
+  const adoptSession = async (
+    token: string,
+    graphUuid: string,
+    output: PushQueue<StreamInfoResponse>,
+  ): Promise<Session | undefined> => {
+    const listenerId = listenerIdOf(token);
+    const row = await database.db
+      .selectFrom('streamListener')
+      .select('streamUuid')
+      .where('listenerId', '=', listenerId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const stream = await getStream(database, row.streamUuid).catch(() => undefined);
+    if (!stream?.active || stream.graphUuid !== graphUuid) return undefined;
+    const session: Session = {
+      token,
+      listenerId,
+      graphUuid,
+      stream,
+      output,
+      graceTimer: undefined,
+      left: false,
+      finished: false,
+    };
+    sessions.set(token, session);
+    log?.info({ stream: stream.uuid }, 'listener session resumed from another backend');
+    return session;
   };
 
   const streamInfo = (session: Session): StreamInfoResponse => ({
@@ -124,6 +154,21 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
         output.end();
         return;
+      }
+      if (listenerToken && !resumed) {
+        // A session of another backend (it crashed or drained): the stream and the walk go on here.
+        const moved = await adoptSession(listenerToken, graphUuid, output);
+        if (moved) {
+          session = moved;
+          if (cancelled) {
+            moved.output = null;
+            await leave(moved);
+            return;
+          }
+          output.push(streamInfo(moved));
+          engines.attach(moved, { resume: true });
+          return;
+        }
       }
       const token = randomBytes(24).toString('base64url');
       const listenerId = listenerIdOf(token);
@@ -195,6 +240,18 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         out?.end();
       }
       await Promise.all(all.map((session) => leave(session)));
+      await Promise.all([...pendingLeaves]);
+      await engines.close();
+    },
+    async drain() {
+      shuttingDown = true;
+      // Nobody leaves: the listener rows stay, so the listeners' tokens resume on another backend.
+      for (const session of sessions.values()) {
+        if (session.graceTimer) clearTimeout(session.graceTimer);
+        session.left = true;
+        session.output = null;
+      }
+      sessions.clear();
       await Promise.all([...pendingLeaves]);
       await engines.close();
     },

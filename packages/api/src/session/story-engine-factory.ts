@@ -126,7 +126,15 @@ function createVariableStore(
  */
 export function createStoryEngineFactory(options: StoryEngineFactoryOptions): EngineFactory {
   const { database, sandbox } = options;
-  return ({ graphUuid, stream, point, pubsub, events, startNodeUuid }): ListenerEngine => {
+  return ({
+    graphUuid,
+    stream,
+    point,
+    pubsub,
+    events,
+    walkPosition,
+    startNodeUuid,
+  }): ListenerEngine => {
     let emitEvent: (event: EngineEvent) => void = () => undefined;
     let blocked = false;
     let step = 0;
@@ -236,6 +244,7 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
         },
         random: Math.random,
         sandbox,
+        ...(walkPosition ? { position: walkPosition } : {}),
         // An editor's "play from here": the walk starts at that node (and skips the cleanup).
         ...(startNodeUuid
           ? {

@@ -1,8 +1,15 @@
+import {
+  loadWalkPosition,
+  releaseOrphanedStreams,
+  saveWalkPosition,
+  type Database,
+} from '@gencaster/db';
 import type { DataAccess } from '../data/data-access.ts';
 import type { StreamInfoResponse } from '../schema/types-results.ts';
 import type { ApiLogger } from '../server/api-server.ts';
 import type { ApiRuntime } from '../server/runtime.ts';
-import type { EngineEvent, ListenerEngine } from './engine-factory.ts';
+import { holdEngineLease, type EngineLeaseHold } from './engine-lease-hold.ts';
+import type { EngineEvent, ListenerEngine, WalkPositionPort } from './engine-factory.ts';
 import type { Session } from './listener-sessions.ts';
 
 interface EngineRun {
@@ -10,19 +17,27 @@ interface EngineRun {
   sessions: Set<Session>;
   engine: ListenerEngine | undefined;
   stopped: boolean;
+  /** Resume the persisted walk position (a session moved here from another backend). */
+  resume: boolean;
+  task: Promise<void> | undefined;
 }
 
 /**
- * One engine per stream (not per listener): the first session of a stream starts it, later ones
- * (one_graph_one_stream) join its events, the last one leaving stops it. The engine's dead end
- * sends GraphDeadEnd to every session and completes them.
+ * One engine per stream (not per listener) and, with several backends, one per stream in the whole
+ * cluster: the engine runs only while this backend holds the stream's lease in the database
+ * (`engine_lease`). The first session of a stream starts it, later ones (one_graph_one_stream) join
+ * its events, the last one leaving stops it and releases the lease. A session resumed from another
+ * backend waits for that backend's lease to end (released on drain, expired after a crash), then
+ * walks on from the persisted node. The engine's dead end sends GraphDeadEnd to every session.
  */
 export function createStreamEngines(options: {
+  database: Database;
   data: DataAccess;
   runtime: ApiRuntime;
   log: ApiLogger | undefined;
 }) {
-  const { data, runtime, log } = options;
+  const { database, data, runtime, log } = options;
+  const { backendId, engineLeaseMs } = runtime.options;
   const runs = new Map<string, EngineRun>();
 
   const broadcast = (run: EngineRun, message: (session: Session) => StreamInfoResponse) => {
@@ -41,18 +56,31 @@ export function createStreamEngines(options: {
     }
   };
 
-  const start = async (run: EngineRun, session: Session) => {
+  const walkPosition = (run: EngineRun): WalkPositionPort => ({
+    load: () => (run.resume ? loadWalkPosition(database, run.streamUuid) : Promise.resolve(null)),
+    save: (position) =>
+      saveWalkPosition(database, run.streamUuid, position).catch((error: unknown) =>
+        log?.warn({ err: error, stream: run.streamUuid }, 'saving the walk position failed'),
+      ),
+  });
+
+  /** Runs the engine once while `lease` holds; 'lost' when the lease went to another backend. */
+  const runEngine = async (
+    run: EngineRun,
+    session: Session,
+    lease: EngineLeaseHold,
+  ): Promise<'ended' | 'lost' | 'stopped'> => {
     const factory = runtime.services.engineFactory;
-    if (!factory) return;
     const point = await data.getStreamPoint(session.stream.streamPointUuid);
-    if (!point || run.stopped) return;
+    if (!factory || !point || run.stopped) return 'stopped';
     const engine = factory({
       graphUuid: session.graphUuid,
       stream: session.stream,
       point,
-      fresh: true,
+      fresh: !run.resume,
       pubsub: runtime.pubsub,
       events: runtime.events,
+      walkPosition: walkPosition(run),
     });
     run.engine = engine;
     const onEvent = (event: EngineEvent) => {
@@ -66,17 +94,63 @@ export function createStreamEngines(options: {
           listenerToken: s.token,
         }));
     };
+    const stopOnLoss = lease.lost.then(() => engine.stop());
     try {
       await engine.run(onEvent);
-      finish(run, 'Graph ran into a dead end - finished');
-    } catch (error) {
-      log?.error({ err: error, stream: run.streamUuid }, 'graph engine stopped with an error');
-      finish(run, 'Graph stopped because of an error - finished');
+    } finally {
+      run.engine = undefined;
+    }
+    void stopOnLoss;
+    if (lease.isLost()) return 'lost';
+    return run.stopped ? 'stopped' : 'ended';
+  };
+
+  const start = async (run: EngineRun, session: Session) => {
+    while (!run.stopped) {
+      const lease = await holdEngineLease({
+        database,
+        streamUuid: run.streamUuid,
+        backendId,
+        ttlMs: engineLeaseMs,
+        isCancelled: () => run.stopped,
+        log,
+      });
+      if (!lease) return;
+      let outcome: 'ended' | 'lost' | 'stopped';
+      try {
+        outcome = await runEngine(run, session, lease);
+      } catch (error) {
+        await lease.release();
+        if (lease.isLost()) outcome = 'lost';
+        else throw error;
+      }
+      await lease.release();
+      if (outcome === 'ended') finish(run, 'Graph ran into a dead end - finished');
+      if (outcome !== 'lost') return;
+      // Another backend runs this stream now (we were cut off from the database too long): wait
+      // as a standby and resume from the persisted node should the lease come back.
+      log?.warn({ stream: run.streamUuid }, 'engine lease lost; engine stopped');
+      run.resume = true;
     }
   };
 
+  const sweep = setInterval(
+    () => {
+      releaseOrphanedStreams(database, { graceMs: runtime.options.reconnectGraceMs })
+        .then(async (released) => {
+          if (released.length === 0) return;
+          log?.info({ streams: released.map((s) => s.uuid) }, 'released orphaned streams');
+          await runtime.events.streamsChanged();
+        })
+        .catch(() => undefined);
+    },
+    Math.max(engineLeaseMs, 5_000),
+  );
+  sweep.unref();
+
   return {
-    attach(session: Session) {
+    /** Adds a session to its stream's engine, starting it (and resuming the walk if `resume`). */
+    attach(session: Session, attachOptions: { resume?: boolean } = {}) {
       const existing = runs.get(session.stream.uuid);
       if (existing && !existing.stopped) {
         existing.sessions.add(session);
@@ -87,10 +161,12 @@ export function createStreamEngines(options: {
         sessions: new Set([session]),
         engine: undefined,
         stopped: false,
+        resume: attachOptions.resume === true,
+        task: undefined,
       };
       runs.set(run.streamUuid, run);
-      void start(run, session).catch((error: unknown) => {
-        log?.error({ err: error }, 'starting the graph engine failed');
+      run.task = start(run, session).catch((error: unknown) => {
+        log?.error({ err: error, stream: run.streamUuid }, 'graph engine stopped with an error');
         finish(run, 'Graph stopped because of an error - finished');
       });
     },
@@ -108,10 +184,14 @@ export function createStreamEngines(options: {
     releaseBlocking(streamUuid: string): boolean {
       return runs.get(streamUuid)?.engine?.releaseBlocking() ?? false;
     },
+    /** Stops every engine and releases their leases (shutdown and drain). */
     async close() {
+      clearInterval(sweep);
       const all = [...runs.values()];
       runs.clear();
+      for (const run of all) run.stopped = true;
       await Promise.allSettled(all.map((run) => run.engine?.stop() ?? Promise.resolve()));
+      await Promise.allSettled(all.map((run) => run.task ?? Promise.resolve()));
     },
   };
 }
