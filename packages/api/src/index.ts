@@ -40,3 +40,4 @@ export { errorTable } from './errors/error-table.ts';
 export { csrfHeaderName } from './auth/guards.ts';
 export { sessionCookieName } from './auth/cookies.ts';
 export { createAudioImporter } from './server/audio-importer.ts';
+export * from './transfer/index.ts';

@@ -15,6 +15,7 @@ import './mutation-audio.ts';
 import './mutation-auth.ts';
 import './mutation-stream.ts';
 import './subscription.ts';
+import './graph-transfer.ts';
 import './play.ts';
 
 let schema: GraphQLSchema | undefined;
