@@ -1,0 +1,214 @@
+import type { Database } from '@gencaster/db';
+import { sql } from 'kysely';
+import { createLoadRecorder, type ListenerFigures } from './load-recorder.ts';
+import { runSimulatedListener, type ListenerBehaviour } from './simulated-listener.ts';
+
+/** Options of {@link runListenerLoad}. */
+export interface ListenerLoadOptions {
+  /** Backend base URLs; listener i uses backend i mod n. */
+  backends: readonly string[];
+  graphUuid: string;
+  listeners: number;
+  durationMs: number;
+  behaviour: ListenerBehaviour;
+  /** The shared database, for the invariant checks. */
+  database: Database;
+  /** Listener starts are spread over this time (default 5 s). */
+  rampMs?: number;
+  /** Called every ~10 s with progress (for the long run's log). */
+  onProgress?: (line: string) => void;
+  /** Resident memory of the backends in MiB, sampled while running. */
+  backendRssMiB?: () => Array<number | null>;
+  seed?: number;
+}
+
+/** Database invariants, checked every second during the run and once at the end. */
+export interface InvariantFigures {
+  samples: number;
+  /** Samples in which some point had two active streams. */
+  pointsWithTwoActiveStreams: number;
+  /** Samples in which some listener id was counted on two streams. */
+  listenersOnTwoStreams: number;
+  /** Samples in which some stream's num_listeners differed from its stream_listener rows. */
+  countMismatches: number;
+}
+
+/** Everything a run measured. */
+export interface ListenerLoadReport {
+  listeners: ListenerFigures;
+  invariants: InvariantFigures;
+  /** Acknowledged writes not found in the database (must be 0). */
+  lostWrites: number;
+  /** Listeners holding a stream at the end vs what the database counted for those streams. */
+  finalHeld: number;
+  finalCounted: number;
+  finalActiveStreams: number;
+  /** After everyone left: active streams and listener rows left over (must be 0 and 0). */
+  leftoverActiveStreams: number;
+  leftoverListenerRows: number;
+  peakBackendRssMiB: number[];
+  testProcessRssMiB: number;
+  wallMs: number;
+}
+
+/** A small deterministic PRNG (mulberry32), so a run's choices can be repeated. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+async function checkInvariants(database: Database) {
+  const row = await sql<{ doubles: number; multi: number; mismatches: number }>`
+    select
+      (select count(*) from (select stream_point_uuid from stream where active
+         group by stream_point_uuid having count(*) > 1) d)::int as doubles,
+      (select count(*) from (select listener_id from stream_listener
+         group by listener_id having count(*) > 1) m)::int as multi,
+      (select count(*) from stream s where s.num_listeners <>
+         (select count(*) from stream_listener l where l.stream_uuid = s.uuid))::int as mismatches`.execute(
+    database.db,
+  );
+  return row.rows[0]!;
+}
+
+/**
+ * Runs `listeners` simulated listeners for `durationMs` against the backends, samples the database
+ * invariants every second, then compares what the listeners hold with what the database counts,
+ * lets everyone leave and checks that every acknowledged variable write is stored.
+ */
+export async function runListenerLoad(o: ListenerLoadOptions): Promise<ListenerLoadReport> {
+  const recorder = createLoadRecorder();
+  const random = prng(o.seed ?? 20261126);
+  const started = Date.now();
+  const deadline = started + o.durationMs;
+  const invariants: InvariantFigures = {
+    samples: 0,
+    pointsWithTwoActiveStreams: 0,
+    listenersOnTwoStreams: 0,
+    countMismatches: 0,
+  };
+  const peak = o.backends.map(() => 0);
+  let sampling = true;
+  const sampler = (async () => {
+    let tick = 0;
+    while (sampling) {
+      const result = await checkInvariants(o.database);
+      invariants.samples++;
+      if (result.doubles > 0) invariants.pointsWithTwoActiveStreams++;
+      if (result.multi > 0) invariants.listenersOnTwoStreams++;
+      if (result.mismatches > 0) invariants.countMismatches++;
+      o.backendRssMiB?.().forEach((rss, i) => (peak[i] = Math.max(peak[i] ?? 0, rss ?? 0)));
+      if (++tick % 10 === 0) {
+        const f = recorder.figures();
+        o.onProgress?.(
+          `${Math.round((Date.now() - started) / 1000)} s: ${f.assignments} assigned, ${f.noStream} NoStreamAvailable, ${f.dialogs} dialogs, ${f.writes} writes, ${f.errors} errors, assign p99 ${f.assignLatency.p99} ms`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+
+  const ramp = o.rampMs ?? 5000;
+  const runs = Array.from({ length: o.listeners }, async (_, id) => {
+    await new Promise((resolve) => setTimeout(resolve, (id / o.listeners) * ramp));
+    const url = o.backends[id % o.backends.length]!;
+    return runSimulatedListener({
+      id,
+      wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+      graphUuid: o.graphUuid,
+      behaviour: o.behaviour,
+      recorder,
+      deadline,
+      random,
+    });
+  });
+  const open = (await Promise.all(runs)).filter((entry) => entry !== undefined);
+  sampling = false;
+  await sampler;
+
+  // Final count: the sessions still open vs the database.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const heldStreams = open.map((entry) => entry.streamUuid);
+  const counted =
+    heldStreams.length === 0
+      ? []
+      : await o.database.db
+          .selectFrom('stream')
+          .select(['uuid', 'numListeners', 'active'])
+          .where('uuid', 'in', heldStreams)
+          .execute();
+  const finalCounted = counted.reduce((sum, row) => sum + (row.active ? row.numListeners : 0), 0);
+  const finalActiveStreams = Number(
+    (
+      await o.database.db
+        .selectFrom('stream')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('active', '=', true)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const end = await checkInvariants(o.database);
+  invariants.samples++;
+  if (end.doubles > 0) invariants.pointsWithTwoActiveStreams++;
+  if (end.multi > 0) invariants.listenersOnTwoStreams++;
+  if (end.mismatches > 0) invariants.countMismatches++;
+
+  // Everyone leaves; the database must drain to zero.
+  await Promise.all(open.map((entry) => entry.leave()));
+  await recorder.disposeClients();
+  let leftover = { active: -1, rows: -1 };
+  for (let i = 0; i < 60; i++) {
+    const active = await o.database.db
+      .selectFrom('stream')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow();
+    const rows = await o.database.db
+      .selectFrom('streamListener')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    leftover = { active: Number(active.n), rows: Number(rows.n) };
+    if (leftover.active === 0 && leftover.rows === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  // Every acknowledged write must be stored.
+  const writes = recorder.writes();
+  const stored = new Map<string, string>();
+  for (let i = 0; i < writes.length; i += 5000) {
+    const chunk = writes.slice(i, i + 5000);
+    const rows = await o.database.db
+      .selectFrom('streamVariable')
+      .select(['streamUuid', 'key', 'value'])
+      .where(
+        'key',
+        'in',
+        chunk.map((write) => write.key),
+      )
+      .execute();
+    for (const row of rows) stored.set(`${row.streamUuid}/${row.key}`, row.value);
+  }
+  const lostWrites = writes.filter(
+    (write) => stored.get(`${write.streamUuid}/${write.key}`) !== write.value,
+  ).length;
+
+  return {
+    listeners: recorder.figures(),
+    invariants,
+    lostWrites,
+    finalHeld: open.length,
+    finalCounted,
+    finalActiveStreams,
+    leftoverActiveStreams: leftover.active,
+    leftoverListenerRows: leftover.rows,
+    peakBackendRssMiB: peak.map((value) => Math.round(value)),
+    testProcessRssMiB: Math.round(process.memoryUsage().rss / 1024 / 1024),
+    wallMs: Date.now() - started,
+  };
+}
