@@ -2,6 +2,7 @@
 // The `gencaster` command line: start | migrate | user | token | sound.
 import { Command } from 'commander';
 import { registerClusterCommands } from './commands/cluster-commands.ts';
+import { registerDoctorCommand } from './commands/doctor-command.ts';
 import { registerSoundCommands } from './commands/sound-commands.ts';
 import { registerStartCommands } from './commands/start-commands.ts';
 import { registerUserCommands } from './commands/user-commands.ts';
@@ -13,6 +14,7 @@ const program = new Command('gencaster')
 registerStartCommands(program);
 registerUserCommands(program);
 registerSoundCommands(program);
+registerDoctorCommand(program);
 registerClusterCommands(program);
 
 try {
