@@ -147,9 +147,10 @@ describe.skipIf(reason)('several sound hosts behind two backends', { timeout: 12
       backends: stack.backends.map((backend) => backend.url),
       graphUuid,
       listeners: 100,
-      durationMs: 30_000,
+      durationMs: 20_000,
       rampMs: 3000,
       database: stack.database,
+      backendRssMiB: () => stack.backends.map((backend) => backend.child.rssMiB()),
       behaviour: {
         noStreamPause: [1000, 4000],
         sessionLength: [2000, 6000],

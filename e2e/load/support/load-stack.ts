@@ -147,6 +147,10 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
 
     const backends: LoadBackend[] = [];
     const hosts: LoadSoundHost[] = [];
+    // Sound hosts stop in parallel (each fleet quits its points one by one).
+    cleanups.push(async () => {
+      await Promise.all(hosts.map((host) => host.child.stop(60_000)));
+    });
     for (let i = 0; i < options.backends; i++) {
       const httpPort = await freeTcpPort();
       const oscPort = await freeUdpPort(network.bridgeIp);
@@ -217,7 +221,6 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
           },
         });
         children.push(child);
-        cleanups.push(() => child.stop(60_000));
         hosts.push({ ip: host.ip, child });
       }
     }
