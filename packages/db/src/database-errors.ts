@@ -17,8 +17,26 @@ function isPgError(error: unknown): error is PgErrorLike {
   );
 }
 
+/** Node socket errors and `pg` messages of a database server that is down or restarting. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND']);
+const unreachableMessage =
+  /Connection terminated|connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|timeout exceeded when trying to connect|Client was closed/i;
+
+/** True for errors that mean "the database cannot be reached right now" (retry later). */
+function isUnreachable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') {
+    if (unreachableCodes.has(code)) return true;
+    // 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now.
+    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code)) return true;
+  }
+  return typeof message === 'string' && unreachableMessage.test(message);
+}
+
 /**
- * Turns an error thrown by PGlite or `pg` into a GencasterError by SQLSTATE: unique (23505) and
+ * Turns an error thrown by PGlite or `pg` into a GencasterError by SQLSTATE: an unreachable or
+ * restarting server → UNAVAILABLE (retryable); unique (23505) and
  * check (23514) violations → CONFLICT; a missing referenced row (23503 on insert/update) →
  * NOT_FOUND, a still-referenced row → CONFLICT; bad values (22xxx, 23502) → INVALID_INPUT;
  * serialization failures and deadlocks → CONFLICT; anything else → INTERNAL.
@@ -26,6 +44,10 @@ function isPgError(error: unknown): error is PgErrorLike {
  */
 export function mapDatabaseError(error: unknown): GencasterError {
   if (error instanceof GencasterError) return error;
+  if (isUnreachable(error))
+    return new GencasterError('UNAVAILABLE', 'the database is unavailable, retry shortly', {
+      cause: error,
+    });
   if (!isPgError(error)) return toGencasterError(error, 'database error');
   const details = {
     sqlState: error.code,

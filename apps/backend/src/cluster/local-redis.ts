@@ -17,6 +17,7 @@ export interface LocalRedis {
   pid(): number | undefined;
   /** SIGKILL (fault tests); `restart()` brings it back on the same port. */
   kill(): Promise<void>;
+  /** Starts it again on the same port; a no-op while it runs. */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -49,7 +50,9 @@ export async function startLocalRedis(): Promise<LocalRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'gencaster-cluster-redis-'));
   const port = await freeTcpPort();
   let child: ChildProcess | undefined;
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const launch = async () => {
+    if (running()) return;
     const current = spawn(
       redisServerBin,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -21,6 +21,22 @@ interface GraphqlResponse<T> {
 
 let wsClient: Promise<Client> | undefined;
 
+/**
+ * Close code of a backend that drains (1012 Service Restart): the session moves to another backend
+ * behind the same URL, so reconnect at once instead of backing off.
+ */
+export const BACKEND_DRAIN_CLOSE_CODE = 1012;
+let lastCloseCode = 0;
+
+/** Wait before reconnect attempt `retries`: quick after a drain, else exponential with jitter. */
+function retryWait(retries: number): Promise<void> {
+  const drained = lastCloseCode === BACKEND_DRAIN_CLOSE_CODE && retries < 3;
+  const ms = drained
+    ? 100 + Math.random() * 400
+    : Math.min(1000 * 2 ** retries, 15_000) + Math.random() * 1000;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function toWebSocketUrl(httpUrl: string): string {
   const url = new URL(httpUrl, window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -34,6 +50,12 @@ function getWsClient(): Promise<Client> {
       lazy: true,
       retryAttempts: 8,
       shouldRetry: () => true,
+      retryWait,
+      on: {
+        closed: (event) => {
+          lastCloseCode = (event as { code?: number } | undefined)?.code ?? 0;
+        },
+      },
     }),
   );
   return wsClient;

@@ -1,4 +1,5 @@
 import { GraphQLError } from '../graphql-runtime.ts';
+import { mapDatabaseError } from '@gencaster/db';
 import { errorCodes, GencasterError, type ErrorCode } from '@gencaster/domain';
 
 /** How each GencasterError code appears to GraphQL clients: `extensions.code` and HTTP status. */
@@ -79,6 +80,10 @@ export function toClientError(error: unknown, log: ErrorLogger): GraphQLError {
       extensions: { code: 'INVALID_INPUT' },
     });
   }
+  // A raw driver error of an unreachable database (not wrapped by a repository): retryable.
+  const unavailable = mapDatabaseError(graphqlError?.originalError ?? error);
+  if (unavailable.code === 'UNAVAILABLE')
+    return new GraphQLError(unavailable.message, { ...base, extensions: { code: 'UNAVAILABLE' } });
   log(error);
   return new GraphQLError('Unexpected error.', { ...base, extensions: { code: 'INTERNAL' } });
 }

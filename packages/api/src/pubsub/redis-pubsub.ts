@@ -13,11 +13,21 @@ export interface RedisPubSubOptions {
 /**
  * Pub/sub over Redis PUBLISH/SUBSCRIBE, for several backend processes. Payloads travel as JSON;
  * subscribers in this process receive the parsed value.
+ *
+ * Live updates degrade instead of failing writes: while Redis is unreachable `publish` drops the
+ * message at once (the database stays the source of truth, and clients re-read on reconnect) and
+ * resolves; subscriptions stay open and ioredis re-subscribes when Redis is back.
  */
 export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
   const prefix = options.prefix ?? 'gencaster:';
-  const publisher = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  const publisher = new Redis(options.url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  publisher.on('error', () => undefined);
   const subscriber = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  subscriber.on('error', () => undefined);
   const topics = new Map<string, Set<PushQueue<unknown>>>();
 
   subscriber.on('message', (channel: string, message: string) => {
@@ -34,7 +44,11 @@ export function createRedisPubSub(options: RedisPubSubOptions): PubSub {
 
   return {
     async publish(topic, payload) {
-      await publisher.publish(prefix + topic, JSON.stringify(payload ?? null));
+      try {
+        await publisher.publish(prefix + topic, JSON.stringify(payload ?? null));
+      } catch {
+        // Redis is down: this live update is lost, the write that caused it is not.
+      }
     },
     subscribe<T>(topic: string) {
       const queue = createPushQueue<T>({
