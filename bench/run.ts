@@ -3,11 +3,22 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChartSpec } from './support/chart-spec.ts';
 
 /** What every benchmark file's default export resolves to. */
 export interface BenchmarkResult {
   name: string;
-  results: Array<{ case: string; ms: number; baselineMs: number; ratio: number; note?: string }>;
+  results: Array<{
+    case: string;
+    ms: number;
+    baselineMs: number;
+    ratio: number;
+    note?: string;
+    /** Unit of `ms`/`baselineMs` when they are not milliseconds (e.g. `% CPU`, `KiB`). */
+    unit?: string;
+  }>;
+  /** Charts drawn next to the report (PNG and SVG) and embedded in it. */
+  charts?: ChartSpec[];
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +45,7 @@ for (const file of files) {
         case: row.case,
         ms: Number(row.ms.toFixed(3)),
         baselineMs: Number(row.baselineMs.toFixed(3)),
+        unit: row.unit ?? 'ms',
         ratio: Number(row.ratio.toFixed(2)),
         note: row.note ?? '',
       })),
@@ -57,12 +69,12 @@ for (const report of reports) {
   lines.push(
     `## ${report.name}`,
     '',
-    '| case | ms | baseline ms | ratio | note |',
+    '| case | value | baseline | ratio | note |',
     '|---|---:|---:|---:|---|',
   );
   for (const row of report.results) {
     lines.push(
-      `| ${row.case} | ${row.ms.toFixed(3)} | ${row.baselineMs.toFixed(3)} | ${row.ratio.toFixed(2)} | ${row.note ?? ''} |`,
+      `| ${row.case} | ${row.ms.toFixed(3)} ${row.unit ?? 'ms'} | ${row.baselineMs.toFixed(3)} ${row.unit ?? 'ms'} | ${row.ratio.toFixed(2)} | ${row.note ?? ''} |`,
     );
   }
   lines.push('');

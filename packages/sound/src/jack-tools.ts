@@ -1,11 +1,21 @@
 import { runCommand } from './process-tools.ts';
 
-/** Arguments for a named, non-realtime jackd on the dummy driver (no sound card needed). */
+/**
+ * Arguments for a named jackd on the dummy driver (no sound card needed). Non-realtime by default;
+ * `realtime` runs it (and, through libjack, the process threads of scsynth and GStreamer) with
+ * SCHED_FIFO priority 70, which keeps the dummy clock steady on a loaded host (needs root or
+ * rtprio rights).
+ */
 export function jackdArgs(
   server: string,
-  { sampleRate = 48000, period = 256 }: { sampleRate?: number; period?: number | undefined } = {},
+  {
+    sampleRate = 48000,
+    period = 256,
+    realtime = false,
+  }: { sampleRate?: number; period?: number | undefined; realtime?: boolean | undefined } = {},
 ): string[] {
-  return ['-n', server, '-r', '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)];
+  const mode = realtime ? ['-R', '-P', '70'] : ['-r'];
+  return ['-n', server, ...mode, '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)];
 }
 
 /** Ports of a JACK server (`jack_lsp -s`), or `null` if the server does not answer. */

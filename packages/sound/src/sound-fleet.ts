@@ -47,8 +47,11 @@ export interface SoundFleetOptions {
      */
     iceInterfaces?: readonly string[];
   };
-  /** JACK server of every point; the period is in frames (default 256 = 5.3 ms at 48 kHz). */
-  jack?: { period?: number };
+  /**
+   * JACK server of every point: `period` in frames (default 256 = 5.3 ms at 48 kHz); `realtime`
+   * schedules jackd and its clients SCHED_FIFO (default false; needs root or rtprio rights).
+   */
+  jack?: { period?: number; realtime?: boolean };
   /** sclang startup file (packages/osc/supercollider/stream-point.scd). */
   superColliderStartupFile: string;
   /** Folder(s) with our SuperCollider classes (added via sclang -l includePaths). */
@@ -239,6 +242,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
           includePaths,
           gst: options.gst,
           jackPeriod: options.jack?.period,
+          jackRealtime: options.jack?.realtime,
           rtpMonitorPorts: [options.rtpMonitorPorts?.[p.index - 1] ?? []].flat(),
           logger: log,
         }),

@@ -19,6 +19,9 @@ import {
   type SupervisedProcess,
 } from './supervised-process.ts';
 
+/** Max wait for a (re)started jackd or pipeline to show its JACK ports. */
+const STARTUP_TIMEOUT_MS = 30_000;
+
 /** jackd's per-cycle xrun chatter (non-realtime dummy driver on a busy host); counted, not logged. */
 const XRUN = /XRun|Process error/;
 /** jackaudiosrc's warning when its ring buffer overran: audio was lost before the encoder. */
@@ -54,6 +57,8 @@ export interface StreamPointOptions {
   gst?: OutPipelineTuning;
   /** JACK period in frames (default 256 = 5.3 ms at 48 kHz). */
   jackPeriod?: number;
+  /** Run jackd with realtime scheduling (default false). */
+  jackRealtime?: boolean;
   /** Extra 127.0.0.1 ports receiving a copy of this point's RTP. */
   rtpMonitorPorts?: readonly number[];
   logger: SoundLogger;
@@ -119,13 +124,14 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
 
   const jackReady = () =>
     waitUntil(`jackd ${o.jackServer}`, () => listJackPorts(o.jackServer).then((p) => p !== null), {
-      timeoutMs: 10_000,
+      // 8 points starting at once on a loaded 2-core host can take longer than 10 s.
+      timeoutMs: STARTUP_TIMEOUT_MS,
     });
   const portsReady = (port: string) => () =>
     waitUntil(
       `JACK port ${port}`,
       async () => (await listJackPorts(o.jackServer))?.includes(port),
-      { timeoutMs: 10_000 },
+      { timeoutMs: STARTUP_TIMEOUT_MS },
     );
   const relink = async (pairs: Array<[string, string]>): Promise<void> => {
     for (const [from, to] of pairs) await jackConnect(o.jackServer, from, to);
@@ -135,7 +141,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   const jackd: SupervisedProcess = createSupervisedProcess({
     name: `${prefix}/jackd`,
     command: 'jackd',
-    args: jackdArgs(o.jackServer, { period: o.jackPeriod }),
+    args: jackdArgs(o.jackServer, { period: o.jackPeriod, realtime: o.jackRealtime }),
     env: jackEnv,
     logger: {
       ...log,

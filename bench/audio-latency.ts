@@ -1,0 +1,114 @@
+// Benchmark: OSC trigger → click from scsynth → JACK → GStreamer Opus/RTP → Janus → WebRTC →
+// energy in Chromium's WebAudio graph, median of 20 clicks per sender setting, next to the
+// classic path measured with the same clicks in the same run: GStreamer shout2send → Icecast 2 →
+// <audio> element → WebAudio. Runs in a private network namespace (WebRTC cannot use loopback and
+// must not touch the host's interfaces). Both timestamps are on one host clock; the page clock's
+// offset is measured (shortest of 20 round trips) and subtracted.
+import { resolve } from 'node:path';
+import { netnsUnavailableReason, runInNetns } from '../e2e/support/netns.ts';
+import { median } from './support/click-timing.ts';
+import type { LatencyMeasurement, SenderVariant } from './support/audio-latency-run.ts';
+import type { BenchmarkResult } from './run.ts';
+
+/** The sender settings compared (the first is the fleet's default and carries the Icecast run). */
+export const VARIANTS: SenderVariant[] = [
+  {
+    name: 'default: JACK 256 non-RT, jackaudiosrc 100 ms ring / 5 ms segments, Opus 10 ms',
+    jitterBufferTargets: [null],
+    icecast: true,
+  },
+  {
+    name: 'realtime JACK 256, jackaudiosrc 100 ms ring / 5 ms segments, Opus 10 ms',
+    jackRealtime: true,
+    jitterBufferTargets: [null, 0],
+  },
+  {
+    name: 'realtime JACK 128, ring 40 ms / 2.5 ms segments, Opus 5 ms',
+    jackRealtime: true,
+    jackPeriod: 128,
+    gst: { bufferTimeUs: 40_000, latencyTimeUs: 2500, opusFrameSizeMs: 5 },
+    jitterBufferTargets: [null],
+  },
+];
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((p / 100) * values.length))
+  ] ?? 0;
+
+/** Runs the benchmark; see the file comment. */
+export default async function run(): Promise<BenchmarkResult> {
+  const reason = netnsUnavailableReason();
+  if (reason) throw new Error(`skipped: ${reason}`);
+  const script = resolve(import.meta.dirname, 'support', 'audio-latency-run.ts');
+  const result = await runInNetns(
+    process.execPath,
+    ['--import', 'tsx', script, JSON.stringify(VARIANTS)],
+    {
+      cwd: resolve(import.meta.dirname, '..'),
+      timeoutMs: 15 * 60_000,
+      onLine: (line, stream) => {
+        if (stream === 'stderr') console.error(line);
+      },
+    },
+  );
+  const line = result.stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  if (result.code !== 0 || !line)
+    throw new Error(`the measurement failed (code ${result.code}): ${result.stderr.slice(-3000)}`);
+  const measurements = JSON.parse(line.slice('BENCH_JSON '.length)) as LatencyMeasurement[];
+  const icecast = measurements.find((m) => m.icecastLatencies)?.icecastLatencies ?? [];
+  const icecastMs = median(icecast);
+  const results: BenchmarkResult['results'] = measurements.map((m) => {
+    const ms = median(m.latencies);
+    const s = m.stats;
+    return {
+      case: `WebRTC click → WebAudio, ${m.variant}, jitterBufferTarget ${m.jitterBufferTarget ?? 'default'}`,
+      ms,
+      baselineMs: icecastMs,
+      ratio: ms / icecastMs,
+      note: `median of ${m.latencies.length} (${m.missed} clicks missed, ${m.extra} extra onsets), min ${Math.min(...m.latencies).toFixed(1)}, p90 ${percentile(m.latencies, 90).toFixed(1)}, max ${Math.max(...m.latencies).toFixed(1)} ms; sender: ${m.droppedSamples} dropped samples, ${m.xruns} JACK xruns; browser: ${s.packetsLost} lost, ${s.concealedSamples} concealed samples (total), jitter buffer ${Number(s.jitterBufferMs).toFixed(1)} ms, ICE peer ${s.remoteAddress}; clock offset ${m.clock.offsetMs.toFixed(2)} ± ${m.clock.uncertaintyMs.toFixed(2)} ms; host load average ${Number(s.loadAverage).toFixed(1)}`,
+    };
+  });
+  results.push({
+    case: 'baseline: Icecast 2 (shout2send Ogg/Opus 20 ms, no burst) → <audio> → WebAudio, same clicks',
+    ms: icecastMs,
+    baselineMs: icecastMs,
+    ratio: 1,
+    note: `median of ${icecast.length}, min ${Math.min(...icecast).toFixed(0)}, max ${Math.max(...icecast).toFixed(0)} ms`,
+  });
+  const chosen = measurements[0];
+  return {
+    name: 'Audio latency: OSC trigger → energy in the browser (WebRTC vs Icecast)',
+    results,
+    charts: [
+      {
+        file: 'audio-latency-webrtc',
+        title: 'WebRTC click latency per sender setting (ms)',
+        kind: 'histogram',
+        xLabel: 'OSC trigger → energy in WebAudio (ms)',
+        yLabel: 'clicks',
+        binWidth: 2,
+        series: measurements.map((m) => ({
+          label: `${m.variant.split(':')[0]}, jbt ${m.jitterBufferTarget ?? 'default'}`,
+          values: m.latencies,
+        })),
+      },
+      {
+        file: 'audio-latency-vs-icecast',
+        title: 'Click latency: our WebRTC path vs Icecast (ms)',
+        kind: 'histogram',
+        xLabel: 'OSC trigger → energy in WebAudio (ms)',
+        yLabel: 'clicks',
+        series: [
+          { label: 'WebRTC (default settings)', values: chosen?.latencies ?? [] },
+          { label: 'Icecast 2', values: icecast },
+        ],
+      },
+    ],
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const report = await run();
+  console.table(report.results);
+}
