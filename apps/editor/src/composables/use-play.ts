@@ -14,6 +14,17 @@ export interface PlayEvent {
   text: string;
 }
 
+const instructionStates: Record<string, string> = {
+  UNACKNOWLEDGED: 'queued:',
+  SENT: 'sent:',
+  RECEIVED: 'received:',
+  SUCCESS: 'ok:',
+  READY: 'ready:',
+  FINISHED: 'finished:',
+  FAILURE: 'FAILED:',
+};
+const instructionState = (state: string) => instructionStates[state] ?? `${state}:`;
+
 /** The stream a play session runs on. */
 export type PlayStream = NonNullable<PlayGraphSubscription['playGraph']['stream']>;
 
@@ -59,7 +70,10 @@ export function usePlay(graphUuid: () => string, nodeName: (uuid: string) => str
         break;
       case 'INSTRUCTION':
         if (event.instruction)
-          log('instruction', `${event.instruction.state}: ${event.instruction.instructionText}`);
+          log(
+            'instruction',
+            `${instructionState(event.instruction.state)} ${event.instruction.instructionText}`,
+          );
         break;
       case 'DIALOG':
         if (event.dialog)

@@ -14,14 +14,7 @@ import { streamPositionTopic, type StreamPositionShape } from './stream-position
 
 /** What a play session reports, in order: STARTED, then NODE/INSTRUCTION/DIALOG/… and ENDED. */
 export type PlayEventKind =
-  | 'STARTED'
-  | 'NODE'
-  | 'BLOCKED'
-  | 'INSTRUCTION'
-  | 'DIALOG'
-  | 'VARIABLES'
-  | 'ENDED'
-  | 'NO_STREAM';
+  'STARTED' | 'NODE' | 'BLOCKED' | 'INSTRUCTION' | 'DIALOG' | 'VARIABLES' | 'ENDED' | 'NO_STREAM';
 
 /** One message of the `playGraph` subscription. */
 export interface PlayEventShape {

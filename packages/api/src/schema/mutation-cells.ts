@@ -1,6 +1,7 @@
 import { requireEditorWrite } from '../auth/guards.ts';
 import type { AudioCellInput as DomainAudioCell } from '@gencaster/domain';
 import { builder } from './builder.ts';
+import { rejectInvalidCells } from './cell-check.ts';
 import { CellTypeEnum, PlaybackChoicesEnum } from './enums.ts';
 import { loadOrThrow } from './load.ts';
 import { toPatch } from './patch.ts';
@@ -67,6 +68,10 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { nodeUuid, scriptCellInputs }, ctx) => {
       requireEditorWrite(ctx);
       const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      await rejectInvalidCells(
+        ctx,
+        scriptCellInputs.map((input, index) => ({ index, ...input })),
+      );
       const cells = await ctx.data.createCells(
         scriptCellInputs.map((input) => ({
           nodeUuid,
@@ -89,6 +94,13 @@ builder.mutationFields((t) => ({
     args: { scriptCellInputs: t.arg({ type: [ScriptCellInputUpdate], required: true }) },
     resolve: async (_root, { scriptCellInputs }, ctx) => {
       requireEditorWrite(ctx);
+      const checks = [];
+      for (const [index, input] of scriptCellInputs.entries()) {
+        if (input.cellCode === null || input.cellCode === undefined) continue;
+        const cellType = input.cellType ?? (await ctx.data.getCell(input.uuid))?.cellType;
+        if (cellType) checks.push({ uuid: input.uuid, index, cellType, cellCode: input.cellCode });
+      }
+      await rejectInvalidCells(ctx, checks);
       const cells = await ctx.data.updateCells(
         scriptCellInputs.map((input) => ({
           uuid: input.uuid,
