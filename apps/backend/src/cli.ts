@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './commands/doctor-command.ts';
 import { registerSoundCommands } from './commands/sound-commands.ts';
 import { registerStartCommands } from './commands/start-commands.ts';
 import { registerUserCommands } from './commands/user-commands.ts';
+import { registerGraphCommands } from './commands/graph-commands.ts';
 
 const program = new Command('gencaster')
   .description('Gencaster: live, generative and interactive audio streamed to browsers')
@@ -16,6 +17,7 @@ registerUserCommands(program);
 registerSoundCommands(program);
 registerDoctorCommand(program);
 registerClusterCommands(program);
+registerGraphCommands(program);
 
 try {
   await program.parseAsync(process.argv);
