@@ -38,6 +38,7 @@ describe.skipIf(reason)('1000 listeners on 16 real points behind 2 backends', ()
       backends: 2,
       hosts: 2,
       pointsPerHost: 8,
+      staggerHosts: true,
       pointsTimeoutMs: 420_000,
     });
   }, 600_000);

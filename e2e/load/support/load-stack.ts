@@ -25,6 +25,8 @@ export interface LoadStackOptions {
   /** Sound hosts (network namespaces), each running `gencaster sound --points pointsPerHost`. */
   hosts: number;
   pointsPerHost: number;
+  /** Start the next sound host only when the previous one runs (halves the start-up load). */
+  staggerHosts?: boolean;
   /** Max wait for every point to beacon (sclang boots slowly on a loaded machine). */
   pointsTimeoutMs?: number;
 }
@@ -146,6 +148,7 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
     };
 
     const backends: LoadBackend[] = [];
+    let soundOscPort = 0;
     const hosts: LoadSoundHost[] = [];
     // Sound hosts stop in parallel (each fleet quits its points one by one).
     cleanups.push(async () => {
@@ -164,7 +167,7 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
           GENCASTER_HOST: '127.0.0.1',
           GENCASTER_PORT: String(httpPort),
           GENCASTER_OSC_HOST: network.bridgeIp,
-          GENCASTER_OSC_PORT: String(oscPort),
+          GENCASTER_OSC_PORT: String(soundOscPort),
           GENCASTER_SOUND_POINTS: '0',
           GENCASTER_DATA_DIR: dataDir(`backend-${i}`),
           GENCASTER_BACKEND_ID: `load-backend-${i}`,
@@ -186,43 +189,46 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
         throw new Error(`${String(error)}\n${await child.logTail()}`);
       });
       backends.push({ url, oscPort, child });
-      if (i === 0) startHosts(oscPort);
+      if (i === 0) {
+        soundOscPort = oscPort;
+        if (options.staggerHosts) startHost(0);
+        else network.hosts.forEach((_, host) => startHost(host));
+      }
     }
 
-    function startHosts(oscPort: number): void {
-      for (const [i, host] of network.hosts.entries()) {
-        // A private /dev/shm per host as on a real machine: JACK keeps its server registry there
-        // and allows only 8 servers per registry.
-        const [command, args] = network.command(i, 'unshare', [
-          '--mount',
-          '--propagation',
-          'private',
-          'sh',
-          '-c',
-          'mount -t tmpfs -o size=1g,mode=1777 tmpfs /dev/shm && exec "$0" "$@"',
-          process.execPath,
-          '--import',
-          'tsx',
-          cli,
-          'sound',
-          '--points',
-          String(options.pointsPerHost),
-          '--janus-bind',
-          host.ip,
-        ]);
-        const child = spawnLoadChild(`sound-${i}`, command, args, {
-          cwd: repoRoot,
-          logFile: join(workDir, `sound-${i}.log`),
-          env: {
-            ...baseEnv,
-            GENCASTER_DATA_DIR: dataDir(`sound-${i}`),
-            GENCASTER_OSC_HOST: network.bridgeIp,
-            GENCASTER_OSC_PORT: String(oscPort),
-          },
-        });
-        children.push(child);
-        hosts.push({ ip: host.ip, child });
-      }
+    function startHost(i: number): void {
+      const host = network.hosts[i]!;
+      // A private /dev/shm per host as on a real machine: JACK keeps its server registry there
+      // and allows only 8 servers per registry.
+      const [command, args] = network.command(i, 'unshare', [
+        '--mount',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        'mount -t tmpfs -o size=1g,mode=1777 tmpfs /dev/shm && exec "$0" "$@"',
+        process.execPath,
+        '--import',
+        'tsx',
+        cli,
+        'sound',
+        '--points',
+        String(options.pointsPerHost),
+        '--janus-bind',
+        host.ip,
+      ]);
+      const child = spawnLoadChild(`sound-${i}`, command, args, {
+        cwd: repoRoot,
+        logFile: join(workDir, `sound-${i}.log`),
+        env: {
+          ...baseEnv,
+          GENCASTER_DATA_DIR: dataDir(`sound-${i}`),
+          GENCASTER_OSC_HOST: network.bridgeIp,
+          GENCASTER_OSC_PORT: String(soundOscPort),
+        },
+      });
+      children.push(child);
+      hosts.push({ ip: host.ip, child });
     }
 
     const database = await openDatabase({ url: databaseUrl, poolSize: 5 });
@@ -231,6 +237,14 @@ export async function startLoadStack(options: LoadStackOptions): Promise<LoadSta
     await waitUntil(
       `${expected} stream points beaconing`,
       async () => {
+        // Staggered: the next host starts once the previous launcher reports its fleet running.
+        const last = hosts.at(-1);
+        if (
+          last &&
+          hosts.length < network.hosts.length &&
+          (await last.child.logTail(4000)).includes('sound fleet running')
+        )
+          startHost(hosts.length);
         const dead = children.find((child) => child.exited());
         if (dead) throw new Error(`${dead.name} exited:\n${await dead.logTail()}`);
         const live = await listLiveStreamPoints(database);
