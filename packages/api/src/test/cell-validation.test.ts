@@ -14,9 +14,10 @@ const update = `mutation($c: [ScriptCellInputUpdate!]!) { updateScriptCells(scri
 
 // One sandbox for both database engines: Pyodide takes seconds to start.
 let sandbox: ScriptSandbox;
-beforeAll(() => {
+beforeAll(async () => {
   sandbox = createScriptSandbox();
-});
+  await sandbox.warmUp(['python', 'javascript']);
+}, 180_000);
 afterAll(async () => {
   await sandbox?.close();
 });
@@ -60,7 +61,7 @@ describeEachEngine('script cell validation', (getDb) => {
     });
     expect(result.errors?.[0]?.message).toMatch(/line 2, column \d+/);
     expect(await codes(node.uuid)).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it('accepts the cells of a story: yield Dialog, awaits, JavaScript, markdown tokens', async () => {
     const node = await newNode();
@@ -84,7 +85,7 @@ describeEachEngine('script cell validation', (getDb) => {
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?.createScriptCells).toHaveLength(4);
-  }, 60_000);
+  }, 90_000);
 
   it('rejects an invalid JavaScript or markdown update with the cell uuid and keeps the old code', async () => {
     const node = await newNode();
@@ -121,5 +122,5 @@ describeEachEngine('script cell validation', (getDb) => {
       headers,
     );
     expect(fine.errors).toBeUndefined();
-  }, 60_000);
+  }, 90_000);
 });
