@@ -4,6 +4,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChartSpec } from './support/chart-spec.ts';
+import { writeCharts } from './support/chart-files.ts';
 
 /** What every benchmark file's default export resolves to. */
 export interface BenchmarkResult {
@@ -59,6 +60,10 @@ for (const file of files) {
   }
 }
 
+const images = await writeCharts(
+  here,
+  reports.flatMap((report) => report.charts ?? []),
+);
 const lines = [
   '# Benchmark report',
   '',
@@ -78,6 +83,10 @@ for (const report of reports) {
     );
   }
   lines.push('');
+  for (const chart of report.charts ?? []) {
+    const image = images.get(chart.file);
+    if (image) lines.push(`![${chart.title}](${image})`, '');
+  }
 }
 if (failures.length) lines.push(`Failed benchmark files: ${failures.join(', ')}`, '');
 writeFileSync(join(here, 'report.md'), lines.join('\n'));
