@@ -128,6 +128,8 @@ describe.skipIf(skip)('editor: play from a node', { timeout: 240_000 }, () => {
     await expect
       .poll(() => panel.locator('.var[data-key="reached"] input').inputValue(), { timeout: 30_000 })
       .toBe('b');
+    // Still listening on the same connection (play events must not restart the player).
+    expect(await textOf(panel.locator('[data-test="play-audio-state"]'))).toBe('listening');
     await screenshot(page, 'play-02-branch-b');
 
     // Stop frees the stream point (the stream is released).
