@@ -157,11 +157,13 @@ describe.skipIf(reason)('several sound hosts behind two backends', { timeout: 12
         rejoinPause: [200, 1500],
         thinkTime: [100, 600],
         dropShare: 0.3,
+        answerTimeoutMs: 60_000,
       },
     });
     console.log(`[multi-host] ${JSON.stringify(report)}`);
     const f = report.listeners;
     expect(f.firstErrors).toEqual([]);
+    expect(f.answerTimeouts).toBe(0);
     expect(f.assignments).toBeGreaterThan(8);
     expect(f.noStream).toBeGreaterThan(0);
     expect(f.dialogs).toBeGreaterThan(0);

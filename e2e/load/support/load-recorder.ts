@@ -18,6 +18,8 @@ export interface ListenerFigures {
   writes: number;
   errors: number;
   firstErrors: string[];
+  /** First answers that did not come within the answer timeout (saturated backends). */
+  answerTimeouts: number;
   /** Two listeners holding the same point at overlapping times, as seen by the clients. */
   overlappingHolds: number;
   assignLatency: LatencySummary;
@@ -36,6 +38,7 @@ export interface AcknowledgedWrite {
 export interface LoadRecorder {
   assigned(listener: number, point: string, stream: string, ms: number): { end(): void };
   noStream(ms: number): void;
+  timeout(): void;
   resumed(sameStream: boolean, ms: number): void;
   dialog(): void;
   written(streamUuid: string, key: string, value: string): void;
@@ -67,6 +70,7 @@ export function createLoadRecorder(): LoadRecorder {
   let resumesOnOtherStream = 0;
   let dialogs = 0;
   let errors = 0;
+  let answerTimeouts = 0;
   const firstErrors: string[] = [];
   const acknowledged: AcknowledgedWrite[] = [];
   const holds = new Map<string, Array<{ listener: number; from: number; to: number }>>();
@@ -81,6 +85,7 @@ export function createLoadRecorder(): LoadRecorder {
       return { end: () => void (hold.to = Math.min(hold.to, performance.now())) };
     },
     noStream: (ms) => void none.push(ms),
+    timeout: () => void answerTimeouts++,
     resumed(sameStream, ms) {
       resume.push(ms);
       if (!sameStream) resumesOnOtherStream++;
@@ -113,6 +118,7 @@ export function createLoadRecorder(): LoadRecorder {
         writes: acknowledged.length,
         errors,
         firstErrors,
+        answerTimeouts,
         overlappingHolds,
         assignLatency: summarize(assign),
         noStreamLatency: summarize(none),

@@ -107,7 +107,7 @@ export async function runListenerLoad(o: ListenerLoadOptions): Promise<ListenerL
       if (++tick % 10 === 0) {
         const f = recorder.figures();
         o.onProgress?.(
-          `${Math.round((Date.now() - started) / 1000)} s: ${f.assignments} assigned, ${f.noStream} NoStreamAvailable, ${f.dialogs} dialogs, ${f.writes} writes, ${f.errors} errors, assign p99 ${f.assignLatency.p99} ms`,
+          `${Math.round((Date.now() - started) / 1000)} s: ${f.assignments} assigned, ${f.noStream} NoStreamAvailable, ${f.dialogs} dialogs, ${f.writes} writes, ${f.answerTimeouts} answer timeouts, ${f.errors} errors${f.firstErrors[0] ? ` (first: ${f.firstErrors[0]})` : ''}, assign p99 ${f.assignLatency.p99} ms`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
