@@ -119,28 +119,35 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       const health = await waitForHealthy(`${url}/health`, process);
       return { index, id, url, httpPort, oscPort: Number(health.oscPort), process };
     };
-    // The first backend migrates the database and seeds the demo graph; the others follow.
-    const backends = [await startOne(0)];
-    backends.push(
-      ...(await Promise.all(Array.from({ length: count - 1 }, (_, i) => startOne(i + 1)))),
+    let fleet: GencasterProcess | undefined;
+    const soundIndex = Math.min(Math.max(options.soundBackend ?? 0, 0), count - 1);
+    const startFleet = (target: ClusterBackend) => {
+      if ((options.points ?? 0) <= 0) return;
+      const started = spawnGencaster({
+        args: ['sound', '--points', String(options.points)],
+        env: { ...baseEnv, GENCASTER_OSC_PORT: String(target.oscPort) },
+        logFile: join(dataDir, 'sound.log'),
+      });
+      fleet = started;
+      cleanups.push(() => started.signal('SIGINT', 60_000));
+    };
+    // The first backend migrates the database and seeds the demo graph; the others follow, and
+    // the sound fleet starts as soon as the backend it beacons to answers.
+    const first = await startOne(0);
+    if (soundIndex === 0) startFleet(first);
+    const rest = await Promise.all(
+      Array.from({ length: count - 1 }, async (_, i) => {
+        const backend = await startOne(i + 1);
+        if (soundIndex === i + 1) startFleet(backend);
+        return backend;
+      }),
     );
+    const backends = [first, ...rest];
     const proxy = await startReverseProxy({
       upstreams: backends.map((backend) => `127.0.0.1:${backend.httpPort}`),
       port: options.proxyPort ?? 0,
     });
     cleanups.push(() => proxy.close());
-
-    let fleet: GencasterProcess | undefined;
-    if ((options.points ?? 0) > 0) {
-      const target = backends[options.soundBackend ?? 0] ?? backends[0]!;
-      fleet = spawnGencaster({
-        args: ['sound', '--points', String(options.points)],
-        env: { ...baseEnv, GENCASTER_OSC_PORT: String(target.oscPort) },
-        logFile: join(dataDir, 'sound.log'),
-      });
-      const started = fleet;
-      cleanups.push(() => started.signal('SIGINT', 60_000));
-    }
 
     const cluster: LocalCluster = {
       url: proxy.url,

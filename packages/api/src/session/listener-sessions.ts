@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { assignStream, getStream, leaveStream, type Database } from '@gencaster/db';
+import { assignStream, getEngineLease, getStream, leaveStream, type Database } from '@gencaster/db';
 import { isGencasterError, type Stream } from '@gencaster/domain';
 import type { DataAccess } from '../data/data-access.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
+import { topics } from '../server/events.ts';
 import type { StreamInfoResponse } from '../schema/types-results.ts';
 import type { ApiLogger } from '../server/api-server.ts';
 import type { ApiContext } from '../server/context.ts';
@@ -230,7 +231,17 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         .executeTakeFirst();
       return row?.streamUuid;
     },
-    releaseBlockingNode: (streamUuid) => Promise.resolve(engines.releaseBlocking(streamUuid)),
+    async releaseBlockingNode(streamUuid) {
+      if (engines.releaseBlocking(streamUuid)) return true;
+      // The engine may run on another backend: ask the lease holder through the pub/sub.
+      const lease = await getEngineLease(database, streamUuid);
+      const elsewhere =
+        lease !== undefined &&
+        lease.backendId !== runtime.options.backendId &&
+        lease.expiresAt.getTime() > Date.now();
+      if (elsewhere) await runtime.pubsub.publish(topics.releaseBlocking(streamUuid), {});
+      return elsewhere;
+    },
     async close() {
       shuttingDown = true;
       const all = [...sessions.values()];

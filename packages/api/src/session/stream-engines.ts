@@ -7,6 +7,7 @@ import {
 import type { DataAccess } from '../data/data-access.ts';
 import type { StreamInfoResponse } from '../schema/types-results.ts';
 import type { ApiLogger } from '../server/api-server.ts';
+import { topics } from '../server/events.ts';
 import type { ApiRuntime } from '../server/runtime.ts';
 import { holdEngineLease, type EngineLeaseHold } from './engine-lease-hold.ts';
 import type { EngineEvent, ListenerEngine, WalkPositionPort } from './engine-factory.ts';
@@ -95,10 +96,16 @@ export function createStreamEngines(options: {
         }));
     };
     const stopOnLoss = lease.lost.then(() => engine.stop());
+    // An editor's release may arrive at any backend: it is published for the lease holder.
+    const releases = runtime.pubsub.subscribe<unknown>(topics.releaseBlocking(run.streamUuid));
+    void (async () => {
+      for await (const _release of releases) engine.releaseBlocking();
+    })().catch(() => undefined);
     try {
       await engine.run(onEvent);
     } finally {
       run.engine = undefined;
+      await releases.return();
     }
     void stopOnLoss;
     if (lease.isLost()) return 'lost';
