@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark file in this folder and prints each figure next to the
 // baseline measured in the same run, then writes bench/report.md.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChartSpec } from './support/chart-spec.ts';
@@ -23,6 +23,18 @@ export interface BenchmarkResult {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** The `## ` sections of an existing report (name without the "from an earlier run" tag). */
+function previousSections(file: string): Array<{ name: string; body: string[] }> {
+  if (!existsSync(file)) return [];
+  const sections: Array<{ name: string; body: string[] }> = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('## '))
+      sections.push({ name: line.slice(3).replace(/ \(from an earlier run\)$/, ''), body: [] });
+    else if (!line.startsWith('Failed benchmark files')) sections.at(-1)?.body.push(line);
+  }
+  return sections;
+}
 const only = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((file) => file.endsWith('.ts') && file !== 'run.ts' && !file.endsWith('.test.ts'))
@@ -70,6 +82,7 @@ const lines = [
   `Run at ${new Date().toISOString()} on ${process.platform}, Node ${process.version}.`,
   '',
 ];
+const fresh = new Set(reports.map((report) => report.name));
 for (const report of reports) {
   lines.push(
     `## ${report.name}`,
@@ -86,6 +99,13 @@ for (const report of reports) {
   for (const chart of report.charts ?? []) {
     const image = images.get(chart.file);
     if (image) lines.push(`![${chart.title}](${image})`, '');
+  }
+}
+// A filtered run (`npm run bench -- audio-latency`) keeps the other sections of the last report.
+if (only.length > 0) {
+  for (const section of previousSections(join(here, 'report.md'))) {
+    if (!fresh.has(section.name))
+      lines.push(`## ${section.name} (from an earlier run)`, ...section.body);
   }
 }
 if (failures.length) lines.push(`Failed benchmark files: ${failures.join(', ')}`, '');

@@ -54,8 +54,8 @@ describe.skipIf(netnsReason !== undefined || insideTestNetns())(
   'two stream points heard in Chromium (host side)',
   () => {
     it('passes inside a private network namespace', async () => {
-      await runTestFileInNetns(import.meta.filename, 280_000);
-    }, 300_000);
+      await runTestFileInNetns(import.meta.filename, 420_000);
+    }, 450_000);
   },
 );
 

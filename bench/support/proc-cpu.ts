@@ -58,12 +58,13 @@ export interface CpuSample {
 }
 
 /**
- * Samples the CPU ticks of every descendant of this process (except those in `exclude`) at the
+ * Samples the CPU ticks of every descendant of this process (except those in `exclude`, by
+ * default tsx's esbuild service) at the
  * start and end of `ms` and returns the percentage of one core they used in between.
  */
 export async function sampleChildrenCpu(
   ms: number,
-  exclude: (name: string) => boolean = () => false,
+  exclude: (name: string) => boolean = (name) => name === 'esbuild',
 ): Promise<CpuSample> {
   const pick = () => descendants(process.pid).filter((stat) => !exclude(stat.name));
   const before = new Map(pick().map((stat) => [stat.pid, stat]));
