@@ -39,6 +39,8 @@ interface PlayRun {
   stream: Stream;
   engine: ListenerEngine | undefined;
   closed: boolean;
+  /** Stops the engine, leaves the stream (frees the point) and ends the subscription. */
+  stop(): Promise<void>;
 }
 
 /** The editors' play sessions of this process (see {@link createPlaySessions}). */
@@ -79,6 +81,7 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
       if (!run || run.closed) return;
       run.closed = true;
       runs.delete(run.stream.uuid);
+      output.end();
       await run.engine?.stop().catch((error: unknown) => log?.warn({ err: error }, 'play stop'));
       try {
         await leaveStream(database, { streamUuid: run.stream.uuid, listenerId });
@@ -114,7 +117,7 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
         output.end();
         return;
       }
-      run = { stream, engine: undefined, closed: false };
+      run = { stream, engine: undefined, closed: false, stop };
       runs.set(stream.uuid, run);
       if (output.closed) return stop();
       const current = run;
@@ -179,8 +182,8 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
     },
     async close() {
       const all = [...runs.values()];
+      await Promise.allSettled(all.map((run) => run.stop()));
       runs.clear();
-      await Promise.allSettled(all.map((run) => run.engine?.stop() ?? Promise.resolve()));
     },
   };
 }
