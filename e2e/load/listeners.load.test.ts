@@ -80,7 +80,6 @@ describe.skipIf(reason)('1000 listeners on 16 real points behind 2 backends', ()
       expect(f.firstErrors).toEqual([]);
       expect(f.assignments).toBeGreaterThan(16);
       expect(f.noStream).toBeGreaterThan(0);
-      expect(f.writes).toBeGreaterThan(0);
       expect(f.overlappingHolds).toBe(0);
       expect(report.invariants).toMatchObject({
         pointsWithTwoActiveStreams: 0,

@@ -99,10 +99,7 @@ async function nextEvent(
 ): Promise<StreamInfoEvent | 'ended' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (session.error)
-      throw session.error instanceof Error
-        ? session.error
-        : new Error(JSON.stringify(session.error) ?? 'subscription error');
+    if (session.error) throw new Error(describeError(session.error));
     const event = session.events.shift();
     if (event) return event;
     if (session.ended) return 'ended';
@@ -145,109 +142,120 @@ export async function runSimulatedListener(
   let writes = 0;
   try {
     while (Date.now() < o.deadline) {
-      const asked = performance.now();
-      let session = subscribe(client, o.graphUuid);
-      const first = await nextEvent(session, behaviour.answerTimeoutMs);
-      if (first === 'timeout') {
-        // The backends are saturated: counted apart from wrong answers, then asked again.
-        recorder.timeout();
-        session.unsubscribe();
-        await sleep(pick(random, behaviour.noStreamPause));
-        continue;
-      }
-      if (first === 'ended') {
-        recorder.error(o.id, 'streamInfo ended without an answer');
-        session.unsubscribe();
-        await sleep(pick(random, behaviour.noStreamPause));
-        continue;
-      }
-      if (first.__typename === 'NoStreamAvailable') {
-        recorder.noStream(performance.now() - asked);
-        await sleep(pick(random, behaviour.noStreamPause));
-        continue;
-      }
-      if (first.__typename !== 'StreamInfo' || !first.stream || !first.listenerToken) {
-        recorder.error(o.id, `unexpected first event ${first.__typename}`);
-        session.unsubscribe();
-        continue;
-      }
-      const stream = first.stream;
-      const token = first.listenerToken;
-      const hold = recorder.assigned(
-        o.id,
-        stream.streamPoint.uuid,
-        stream.uuid,
-        performance.now() - asked,
-      );
-      const leaveAt = Date.now() + pick(random, behaviour.sessionLength);
-      let dropped = false;
-      while (Date.now() < Math.min(leaveAt, o.deadline)) {
-        const event = await nextEvent(
-          session,
-          Math.max(1, Math.min(leaveAt, o.deadline) - Date.now()),
+      let hold: { end(): void } | undefined;
+      try {
+        const asked = performance.now();
+        let session = subscribe(client, o.graphUuid);
+        const first = await nextEvent(session, behaviour.answerTimeoutMs);
+        if (first === 'timeout') {
+          // The backends are saturated: counted apart from wrong answers, then asked again.
+          recorder.timeout();
+          session.unsubscribe();
+          await sleep(pick(random, behaviour.noStreamPause));
+          continue;
+        }
+        if (first === 'ended') {
+          recorder.error(o.id, 'streamInfo ended without an answer');
+          session.unsubscribe();
+          await sleep(pick(random, behaviour.noStreamPause));
+          continue;
+        }
+        if (first.__typename === 'NoStreamAvailable') {
+          recorder.noStream(performance.now() - asked);
+          await sleep(pick(random, behaviour.noStreamPause));
+          continue;
+        }
+        if (first.__typename !== 'StreamInfo' || !first.stream || !first.listenerToken) {
+          recorder.error(o.id, `unexpected first event ${first.__typename}`);
+          session.unsubscribe();
+          continue;
+        }
+        const stream = first.stream;
+        const token = first.listenerToken;
+        const held = recorder.assigned(
+          o.id,
+          stream.streamPoint.uuid,
+          stream.uuid,
+          performance.now() - asked,
         );
-        if (event === 'timeout') break;
-        if (event === 'ended') {
-          recorder.error(o.id, 'session ended by the server');
-          break;
-        }
-        if (event.__typename === 'Dialog') {
-          recorder.dialog();
-          await sleep(pick(random, behaviour.thinkTime));
-          const key = event.content?.find((item) => item.key)?.key ?? 'answer';
-          const unique = `w_${o.id}_${writes++}`;
-          const value = `${o.id}-${writes}-${Math.floor(random() * 1e9)}`;
-          const vars = [
-            { streamUuid: stream.uuid, key, value: 'ok' },
-            { streamUuid: stream.uuid, key: unique, value },
-          ];
-          try {
-            await mutate(client, { token, vars });
-            recorder.written(stream.uuid, unique, value);
-          } catch (error) {
-            recorder.error(o.id, `variable write failed: ${String(error)}`);
-          }
-        } else if (event.__typename !== 'StreamInfo') {
-          recorder.error(o.id, `unexpected event ${event.__typename}`);
-        }
-        // Mid-session drop and resume (once per session at most).
-        if (!dropped && random() < behaviour.dropShare / 3) {
-          dropped = true;
-          await client.dispose();
-          client = openClient(o.wsUrl);
-          await sleep(pick(random, [100, 600]));
-          const started = performance.now();
-          session = subscribe(client, o.graphUuid, token);
-          const again = await nextEvent(session, 30_000);
-          if (again === 'timeout' || again === 'ended' || again.__typename !== 'StreamInfo') {
-            recorder.error(
-              o.id,
-              `resume failed: ${typeof again === 'string' ? again : again.__typename}`,
-            );
-            hold.end();
-            session.unsubscribe();
+        hold = held;
+        const leaveAt = Date.now() + pick(random, behaviour.sessionLength);
+        let dropped = false;
+        while (Date.now() < Math.min(leaveAt, o.deadline)) {
+          const event = await nextEvent(
+            session,
+            Math.max(1, Math.min(leaveAt, o.deadline) - Date.now()),
+          );
+          if (event === 'timeout') break;
+          if (event === 'ended') {
+            recorder.error(o.id, 'session ended by the server');
             break;
           }
-          recorder.resumed(again.stream?.uuid === stream.uuid, performance.now() - started);
+          if (event.__typename === 'Dialog') {
+            recorder.dialog();
+            await sleep(pick(random, behaviour.thinkTime));
+            const key = event.content?.find((item) => item.key)?.key ?? 'answer';
+            const unique = `w_${o.id}_${writes++}`;
+            const value = `${o.id}-${writes}-${Math.floor(random() * 1e9)}`;
+            const vars = [
+              { streamUuid: stream.uuid, key, value: 'ok' },
+              { streamUuid: stream.uuid, key: unique, value },
+            ];
+            try {
+              await mutate(client, { token, vars });
+              recorder.written(stream.uuid, unique, value);
+            } catch (error) {
+              recorder.error(o.id, `variable write failed: ${String(error)}`);
+            }
+          } else if (event.__typename !== 'StreamInfo') {
+            recorder.error(o.id, `unexpected event ${event.__typename}`);
+          }
+          // Mid-session drop and resume (once per session at most).
+          if (!dropped && random() < behaviour.dropShare / 3) {
+            dropped = true;
+            await client.dispose();
+            client = openClient(o.wsUrl);
+            await sleep(pick(random, [100, 600]));
+            const started = performance.now();
+            session = subscribe(client, o.graphUuid, token);
+            const again = await nextEvent(session, 30_000);
+            if (again === 'timeout' || again === 'ended' || again.__typename !== 'StreamInfo') {
+              recorder.error(
+                o.id,
+                `resume failed: ${typeof again === 'string' ? again : again.__typename}`,
+              );
+              held.end();
+              session.unsubscribe();
+              break;
+            }
+            recorder.resumed(again.stream?.uuid === stream.uuid, performance.now() - started);
+          }
         }
+        if (Date.now() >= o.deadline && !session.ended && !session.error) {
+          return {
+            streamUuid: stream.uuid,
+            leave: async () => {
+              held.end();
+              session.unsubscribe();
+              await sleep(50);
+            },
+          };
+        }
+        held.end();
+        session.unsubscribe();
+        await sleep(pick(random, behaviour.rejoinPause));
+      } catch (error) {
+        // A closed socket or a failed subscription: counted, then a new socket and a new join.
+        recorder.error(o.id, describeError(error));
+        hold?.end();
+        await client.dispose();
+        client = openClient(o.wsUrl);
+        await sleep(pick(random, behaviour.noStreamPause));
       }
-      if (Date.now() >= o.deadline && !session.ended && !session.error) {
-        return {
-          streamUuid: stream.uuid,
-          leave: async () => {
-            hold.end();
-            session.unsubscribe();
-            await sleep(50);
-          },
-        };
-      }
-      hold.end();
-      session.unsubscribe();
-      await sleep(pick(random, behaviour.rejoinPause));
     }
     return undefined;
   } catch (error) {
-    recorder.error(o.id, String(error));
+    recorder.error(o.id, describeError(error));
     return undefined;
   } finally {
     if (Date.now() < o.deadline) await client.dispose();
@@ -270,4 +278,14 @@ function mutate(client: Client, variables: Record<string, unknown>): Promise<unk
       },
     );
   });
+}
+
+/** A readable text for an Error, a WebSocket CloseEvent or GraphQL errors. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'code' in error) {
+    const { code, reason } = error as { code: unknown; reason?: unknown };
+    return `socket closed ${String(code)} ${typeof reason === 'string' ? reason : ''}`.trim();
+  }
+  return JSON.stringify(error) ?? 'unknown error';
 }
