@@ -60,9 +60,9 @@ describeEachEngine('graph transfer', (getDb) => {
       g: graph.uuid,
     });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const dup = await gql<{ duplicateGraph: { uuid: string; name: string } }>(
+    const dup = await gql<{ duplicateGraph: { uuid: string; name: string; displayName: string } }>(
       server.url,
-      `mutation($g: UUID!) { duplicateGraph(graphUuid: $g) { uuid name slugName } }`,
+      `mutation($g: UUID!) { duplicateGraph(graphUuid: $g) { uuid name slugName displayName } }`,
       { g: graph.uuid },
       auth,
     );
@@ -74,7 +74,8 @@ describeEachEngine('graph transfer', (getDb) => {
     const { meta: copyMeta, ...copy } = await normalisedGraph(getDb(), copyUuid);
     const { meta: sourceMeta, ...source } = await normalisedGraph(getDb(), graph.uuid);
     expect(copy).toEqual(source);
-    expect(copyMeta).toEqual({ ...sourceMeta, displayName: `${name} (copy)` });
+    expect(copyMeta).toEqual(sourceMeta);
+    expect(dup.data?.duplicateGraph.displayName).toBe(`${name} (copy)`);
     const del = await gql(
       server.url,
       `mutation($g: UUID!) { deleteGraph(graphUuid: $g) }`,
@@ -269,9 +270,15 @@ describeEachEngine('graph transfer', (getDb) => {
         const wald = report.graphs[0]?.uuid ?? '';
         const detail = await normalisedGraph(getDb(), wald);
         expect(detail.meta).toMatchObject({
-          displayName: 'Ein Spaziergang im Wald',
           streamAssignmentPolicy: 'one_user_one_stream',
+          aboutText: 'Ein Stück für **eine** Person.',
         });
+        const row = await getDb()
+          .db.selectFrom('graph')
+          .select('displayName')
+          .where('uuid', '=', wald)
+          .executeTakeFirstOrThrow();
+        expect(row.displayName).toBe('Ein Spaziergang im Wald');
         expect(detail.nodes[0]).toMatchObject({ name: 'Start', isEntryNode: true });
         expect(detail.nodes[0]?.doors.map((d) => [d.name, d.code])).toEqual([
           ['will zum See', "vars.get('ziel') == 'see'"],

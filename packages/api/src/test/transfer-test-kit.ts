@@ -121,7 +121,7 @@ export async function normalisedGraph(db: DbHandle, uuid: string) {
     .select(['uuid', 'name', 'description'])
     .execute();
   const audioName = new Map(audio.map((f) => [f.uuid, `${f.name}|${f.description}`]));
-  const { name: _n, slugName: _s, ...meta } = tree.graph;
+  const { name: _n, slugName: _s, displayName: _d, ...meta } = tree.graph;
   return {
     meta,
     nodes: tree.nodes.map((n) => ({

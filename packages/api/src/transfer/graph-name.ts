@@ -1,5 +1,5 @@
 import { findFreeGraphName, type DbHandle } from '@gencaster/db';
-import { slugPattern } from '@gencaster/domain';
+import { fieldLimits, slugPattern } from '@gencaster/domain';
 
 /**
  * The name and slug an imported graph gets: the original pair when both are free (and the slug is
@@ -20,4 +20,17 @@ export async function chooseImportName(
     if (!taken) return { name, slugName };
   }
   return findFreeGraphName(handle, name, { suffix: 'imported' });
+}
+
+/**
+ * The display name of a renamed import: follows the new name when it simply repeated the old
+ * name (so two graphs do not look alike in lists), else stays as it was.
+ */
+export function renamedDisplayName(
+  graph: { name: string; displayName: string },
+  newName: string,
+): string {
+  return graph.displayName === graph.name
+    ? newName.slice(0, fieldLimits.graphDisplayName)
+    : graph.displayName;
 }

@@ -7,7 +7,7 @@ import {
   graphArchiveVersion,
   type GraphArchive,
 } from './archive-schema.ts';
-import { chooseImportName } from './graph-name.ts';
+import { chooseImportName, renamedDisplayName } from './graph-name.ts';
 import { createStoredAudioBatch } from './stored-audio.ts';
 import type { ImportReport, TransferEnvironment } from './transfer-types.ts';
 
@@ -132,7 +132,11 @@ export async function importGraphArchive(
       }
       const names = await chooseImportName(tx, archive.graph.name, archive.graph.slugName);
       const tree: GraphTree = {
-        graph: { ...archive.graph, ...names },
+        graph: {
+          ...archive.graph,
+          ...names,
+          displayName: renamedDisplayName(archive.graph, names.name),
+        },
         nodes: archive.nodes.map((node) => ({
           ...node,
           doors: node.doors.map(({ id, ...door }) => ({ key: id, ...door })),

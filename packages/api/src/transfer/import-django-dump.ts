@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { insertGraphTree, withTransaction } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { convertDjangoDump } from './convert-django-dump.ts';
-import { chooseImportName } from './graph-name.ts';
+import { chooseImportName, renamedDisplayName } from './graph-name.ts';
 import { createStoredAudioBatch, resolveInside } from './stored-audio.ts';
 import type { ImportReport, ImportedGraphReport, TransferEnvironment } from './transfer-types.ts';
 
@@ -80,7 +80,11 @@ export async function importDjangoDump(
         }
         const { graph, counts } = await insertGraphTree(tx, {
           ...tree,
-          graph: { ...tree.graph, ...names },
+          graph: {
+            ...tree.graph,
+            ...names,
+            displayName: renamedDisplayName(tree.graph, names.name),
+          },
         });
         graphs.push({
           uuid: graph.uuid,
