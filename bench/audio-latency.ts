@@ -14,16 +14,19 @@ import type { BenchmarkResult } from './run.ts';
 export const VARIANTS: SenderVariant[] = [
   {
     name: 'default: JACK 256 non-RT, jackaudiosrc 100 ms ring / 5 ms segments, Opus 10 ms',
+    label: 'default (non-RT JACK 256)',
     jitterBufferTargets: [null],
     icecast: true,
   },
   {
     name: 'realtime JACK 256, jackaudiosrc 100 ms ring / 5 ms segments, Opus 10 ms',
+    label: 'RT JACK 256',
     jackRealtime: true,
     jitterBufferTargets: [null, 0],
   },
   {
     name: 'realtime JACK 128, ring 40 ms / 2.5 ms segments, Opus 5 ms',
+    label: 'RT JACK 128, ring 40 ms, Opus 5 ms',
     jackRealtime: true,
     jackPeriod: 128,
     gst: { bufferTimeUs: 40_000, latencyTimeUs: 2500, opusFrameSizeMs: 5 },
@@ -87,9 +90,9 @@ export default async function run(): Promise<BenchmarkResult> {
         kind: 'histogram',
         xLabel: 'OSC trigger → energy in WebAudio (ms)',
         yLabel: 'clicks',
-        binWidth: 2,
+        binWidth: 10,
         series: measurements.map((m) => ({
-          label: `${m.variant.split(':')[0]}, jbt ${m.jitterBufferTarget ?? 'default'}`,
+          label: `${VARIANTS.find((v) => v.name === m.variant)?.label ?? m.variant}, jbt ${m.jitterBufferTarget ?? 'default'}`,
           values: m.latencies,
         })),
       },

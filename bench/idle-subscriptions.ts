@@ -9,7 +9,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { BenchmarkResult } from './run.ts';
 
-const MAX = Number(process.env.GENCASTER_BENCH_IDLE_MAX ?? 4000);
+const MAX = Number(process.env.GENCASTER_BENCH_IDLE_MAX ?? 2000);
 const STEPS = [0, 250, 1000, MAX].filter((n, i, all) => n <= MAX && all.indexOf(n) === i);
 const streamInfo = `subscription($g: UUID!) { streamInfo(graphUuid: $g) { __typename } }`;
 

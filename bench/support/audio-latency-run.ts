@@ -23,6 +23,8 @@ import { oscMessage } from './osc-bytes.ts';
 /** One sender configuration and the jitter buffer targets measured with it. */
 export interface SenderVariant {
   name: string;
+  /** Short name for chart legends. */
+  label?: string;
   gst?: OutPipelineTuning;
   jackPeriod?: number;
   jackRealtime?: boolean;
