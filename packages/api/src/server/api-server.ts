@@ -18,6 +18,7 @@ import type { ApiContext, Viewer } from './context.ts';
 import { createApiEvents } from './events.ts';
 import { writeFetchResponse, readBody, BodyTooLargeError } from './node-http.ts';
 import { createLimitsRule } from './limits.ts';
+import { createAliasLimitRule, tokenLimitPlugin, withTypedErrorBody } from './request-guards.ts';
 import type { ApiRuntime, ResolvedApiOptions } from './runtime.ts';
 import type { ApiServices } from './services.ts';
 import { createLegacyWsServer } from './ws-legacy.ts';
@@ -128,7 +129,10 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   runtime.sessions = createListenerSessions({ database: config.database, data, runtime, log });
   runtime.plays = createPlaySessions({ database: config.database, data, runtime, log });
   const schema = buildApiSchema();
-  const rules = [createLimitsRule({ maxDepth: options.maxDepth, maxCost: options.maxCost })];
+  const rules = [
+    createLimitsRule({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
+    createAliasLimitRule(),
+  ];
 
   const clientIp = (request: IncomingMessage) => {
     const forwarded = config.trustProxy ? request.headers['x-forwarded-for'] : undefined;
@@ -177,6 +181,8 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     graphiql: config.dev === true,
     landingPage: false,
     logging: false,
+    // unique (huge) documents would fill a per-document cache: parsing is cheap with the token limit
+    parserAndValidationCache: false,
     cors: {
       origin: corsOrigins,
       credentials: true,
@@ -184,7 +190,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
       methods: ['GET', 'POST', 'OPTIONS'],
     },
     maskedErrors: { maskError: (error) => toClientError(error, logError) },
-    plugins: [cookiePlugin, limitsPlugin],
+    plugins: [cookiePlugin, limitsPlugin, tokenLimitPlugin],
     context: async ({ request, nodeRequest }) => {
       const cookieAllowed = originMayUseCookie(
         request.headers.get('origin'),
@@ -290,7 +296,9 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
             body.byteOffset,
             body.byteLength,
           ) as Uint8Array<ArrayBuffer>;
-        const fetchResponse = await yoga.fetch(url, init, { nodeRequest: request });
+        const fetchResponse = await withTypedErrorBody(
+          await yoga.fetch(url, init, { nodeRequest: request }),
+        );
         await writeFetchResponse(fetchResponse, response);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
