@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import type { ChartSpec } from './support/chart-spec.ts';
 import { writeCharts } from './support/chart-files.ts';
 
@@ -109,7 +110,15 @@ if (only.length > 0) {
   }
 }
 if (failures.length) lines.push(`Failed benchmark files: ${failures.join(', ')}`, '');
-writeFileSync(join(here, 'report.md'), lines.join('\n'));
+// Formatted like the rest of the repository, so `npm run format:check` accepts a fresh report.
+const reportFile = join(here, 'report.md');
+writeFileSync(
+  reportFile,
+  await format(lines.join('\n'), {
+    ...(await resolveConfig(reportFile)),
+    parser: 'markdown',
+  }),
+);
 console.log(
   `\n[bench] wrote bench/report.md (${reports.length} benchmark files, ${failures.length} failed)`,
 );
