@@ -131,6 +131,9 @@ describe.skipIf(!hasChromium)('editor: duplicate, delete, export and import grap
     await page.locator('[data-test="import-file"]').setInputFiles(dumpFixture);
     const report = page.locator('[data-test="import-report"]');
     await report.getByText('original Gencaster dump').waitFor({ timeout: 60_000 });
+    await expect(report.locator('[data-test="import-report-summary"]').innerText()).resolves.toBe(
+      'Imported 2 graph(s) from an original Gencaster dump, 0 of 2 audio file(s) with sound (see the warnings).',
+    );
     const rows = await report.locator('.el-table__row').allInnerTexts();
     expect(rows.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
       'Waldspaziergang 4 9 7 4',
