@@ -11,8 +11,11 @@ export interface EngineLeaseHold {
   /** Resolves when the lease was lost (taken over, or not renewable for a whole TTL). */
   lost: Promise<void>;
   isLost(): boolean;
-  /** Stops renewing and ends the lease now so another backend can take over; idempotent. */
-  release(): Promise<void>;
+  /**
+   * Stops renewing and ends the lease now so another backend can take over; idempotent.
+   * `handover`: a drain, listeners will resume elsewhere (see `releaseEngineLease`).
+   */
+  release(handover?: boolean): Promise<void>;
 }
 
 /** Options of {@link holdEngineLease}. */
@@ -94,12 +97,12 @@ export async function holdEngineLease(
   return {
     lost,
     isLost: () => lostFlag,
-    async release() {
+    async release(handover = false) {
       if (released) return;
       released = true;
       clearInterval(timer);
       if (lostFlag) return;
-      await releaseEngineLease(database, input).catch((error: unknown) =>
+      await releaseEngineLease(database, { ...input, handover }).catch((error: unknown) =>
         log?.warn({ err: error, stream: streamUuid }, 'releasing the engine lease failed'),
       );
     },

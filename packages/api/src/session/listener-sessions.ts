@@ -264,7 +264,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       }
       sessions.clear();
       await Promise.all([...pendingLeaves]);
-      await engines.close();
+      await engines.close({ handover: true });
     },
   };
 }

@@ -20,6 +20,8 @@ interface EngineRun {
   stopped: boolean;
   /** Resume the persisted walk position (a session moved here from another backend). */
   resume: boolean;
+  /** Stopped by a drain: the lease is handed over, listeners resume on another backend. */
+  handover: boolean;
   task: Promise<void> | undefined;
 }
 
@@ -113,6 +115,7 @@ export function createStreamEngines(options: {
   };
 
   const start = async (run: EngineRun, session: Session) => {
+    if (!runtime.services.engineFactory) return; // no engines (API-only tests): no lease either
     while (!run.stopped) {
       const lease = await holdEngineLease({
         database,
@@ -127,11 +130,11 @@ export function createStreamEngines(options: {
       try {
         outcome = await runEngine(run, session, lease);
       } catch (error) {
-        await lease.release();
+        await lease.release(run.handover);
         if (lease.isLost()) outcome = 'lost';
         else throw error;
       }
-      await lease.release();
+      await lease.release(run.handover);
       if (outcome === 'ended') finish(run, 'Graph ran into a dead end - finished');
       if (outcome !== 'lost') return;
       // Another backend runs this stream now (we were cut off from the database too long): wait
@@ -169,6 +172,7 @@ export function createStreamEngines(options: {
         engine: undefined,
         stopped: false,
         resume: attachOptions.resume === true,
+        handover: false,
         task: undefined,
       };
       runs.set(run.streamUuid, run);
@@ -191,12 +195,15 @@ export function createStreamEngines(options: {
     releaseBlocking(streamUuid: string): boolean {
       return runs.get(streamUuid)?.engine?.releaseBlocking() ?? false;
     },
-    /** Stops every engine and releases their leases (shutdown and drain). */
-    async close() {
+    /** Stops every engine and releases their leases (shutdown; `handover` on drain). */
+    async close(closeOptions: { handover?: boolean } = {}) {
       clearInterval(sweep);
       const all = [...runs.values()];
       runs.clear();
-      for (const run of all) run.stopped = true;
+      for (const run of all) {
+        run.stopped = true;
+        run.handover = closeOptions.handover === true;
+      }
       await Promise.allSettled(all.map((run) => run.engine?.stop() ?? Promise.resolve()));
       await Promise.allSettled(all.map((run) => run.task ?? Promise.resolve()));
     },

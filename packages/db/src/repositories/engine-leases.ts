@@ -75,24 +75,33 @@ export async function renewEngineLease(
 }
 
 /**
- * Ends our lease now (the engine stopped): another backend can take over at once. The row stays,
- * expired, so {@link releaseOrphanedStreams} can tell how long a stream has had no engine.
+ * Ends our lease now: another backend can take over at once. The engine finished or its listeners
+ * left: the row is deleted. `handover` (drain): the row stays, expired, so that
+ * {@link releaseOrphanedStreams} frees the stream if no listener comes back to resume the walk.
  */
 export async function releaseEngineLease(
   handle: DbHandle,
-  input: { streamUuid: string; backendId: string },
+  input: { streamUuid: string; backendId: string; handover?: boolean },
 ): Promise<void> {
-  await withDatabaseErrors(() =>
-    handle.db
-      .updateTable('engineLease')
-      .set({ expiresAt: sql<Date>`least(expires_at, now())` })
+  await withDatabaseErrors(async () => {
+    if (input.handover === true) {
+      await handle.db
+        .updateTable('engineLease')
+        .set({ expiresAt: sql<Date>`least(expires_at, now())` })
+        .where('streamUuid', '=', input.streamUuid)
+        .where('backendId', '=', input.backendId)
+        .execute();
+      return;
+    }
+    await handle.db
+      .deleteFrom('engineLease')
       .where('streamUuid', '=', input.streamUuid)
       .where('backendId', '=', input.backendId)
-      .execute(),
-  );
+      .execute();
+  });
 }
 
-/** Ends every lease of a backend (graceful shutdown); returns how many. */
+/** Hands every lease of a backend over (graceful drain: rows stay, expired); returns how many. */
 export async function releaseBackendLeases(handle: DbHandle, backendId: string): Promise<number> {
   return withDatabaseErrors(async () => {
     const result = await handle.db
