@@ -1,22 +1,23 @@
-// One test per security hole of inventory §11.1 that applies to the API; each fails on the
-// original behaviour (no auth checks, all graphs listed, any stream writable).
-import { createClient, type Client } from 'graphql-ws';
+// Regression tests for the known weaknesses of the original Gencaster (inventory §11.1 security,
+// §11.2 concurrency). Each test names its item and asserts our fixed behaviour in a way that fails
+// against the original one. Real components throughout: PGlite and PostgreSQL, real HTTP and
+// WebSocket servers, real UDP sockets.
+import { createSocket, type Socket } from 'node:dgram';
 import { createNode, createScriptCells, getScriptCell } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import {
+  createInProcessAckBus,
+  createInstructionSender,
+  createMessageAuthenticator,
+  decodeOscPacket,
+  encodeOscMessage,
+} from '@gencaster/osc';
+import { escapeXml } from '@gencaster/story';
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
-
-function wsClient(url: string, connectionParams?: Record<string, unknown>): Client {
-  return createClient({
-    url,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: true,
-    ...(connectionParams ? { connectionParams } : {}),
-  });
-}
+import { subscribe, wsClient } from '../testing/ws-clients.ts';
 
 /** Collects the first `count` results (or the error) of a subscription. */
 async function firstResults(
@@ -43,7 +44,7 @@ async function firstResults(
   return results;
 }
 
-describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
+describeEachEngine('inventory §11.1 security: API authorization', (getDb) => {
   let server: TestServer;
   let editor: Awaited<ReturnType<typeof createEditor>>;
 
@@ -55,7 +56,7 @@ describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
     await server?.close();
   });
 
-  it('anonymous updateScriptCells is refused and changes nothing', async () => {
+  it('§11.1 missing auth: anonymous updateScriptCells is refused and changes nothing', async () => {
     const graph = await createTestGraph(getDb());
     const node = await createNode(getDb(), { graphUuid: graph.uuid, name: 'n' });
     const [cell] = await createScriptCells(getDb(), [
@@ -78,7 +79,7 @@ describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
     expect(allowed.data?.updateScriptCells).toEqual([{ uuid: cell!.uuid, cellCode: '' }]);
   });
 
-  it('anonymous upload (addAudioFile) is refused before the file is read', async () => {
+  it('§11.1 missing auth: anonymous addAudioFile upload is refused before the file is read', async () => {
     const form = new FormData();
     form.append(
       'operations',
@@ -103,7 +104,7 @@ describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
     expect(Number(count.n)).toBe(0);
   });
 
-  it('anonymous graph, node, streamLogs and streams subscriptions are refused', async () => {
+  it('§11.1 missing auth: anonymous graph, node, streamLogs and streams subscriptions are refused', async () => {
     const graph = await createTestGraph(getDb());
     const node = await createNode(getDb(), { graphUuid: graph.uuid, name: 'secret code' });
     const client = wsClient(server.wsUrl);
@@ -134,7 +135,7 @@ describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
     }
   });
 
-  it('anonymous callers see public graphs only', async () => {
+  it('§11.1 missing auth: graphs lists public graphs only to anonymous callers', async () => {
     const hidden = await createTestGraph(getDb(), { publicVisible: false });
     const shown = await createTestGraph(getDb(), { publicVisible: true });
     const query = `{ graphs { uuid } }`;
@@ -153,7 +154,7 @@ describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
     expect(nodes.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it("a listener cannot write another listener's stream variables", async () => {
+  it("§11.1 sclang injection by anonymous listeners: createUpdateStreamVariable refuses a stream that is not the caller's", async () => {
     await insertLivePoints(getDb(), 2);
     const graph = await createTestGraph(getDb());
     const query = `subscription($g: UUID!) { streamInfo(graphUuid: $g) { __typename ... on StreamInfo { listenerToken stream { uuid } } } }`;
@@ -194,5 +195,108 @@ describeEachEngine('API security holes (inventory §11.1)', (getDb) => {
       await alice.dispose();
       await bob.dispose();
     }
+  });
+});
+
+describeEachEngine('inventory §11.1 security: values reach sclang as data', (getDb) => {
+  let server: TestServer;
+  let fakeSclang: Socket;
+  let sender: Socket;
+  const received: { address: string; args: unknown[] }[] = [];
+
+  beforeAll(async () => {
+    fakeSclang = createSocket('udp4');
+    fakeSclang.on('message', (data) => {
+      for (const message of decodeOscPacket(data)) {
+        received.push({
+          address: message.address,
+          args: message.args.map((arg) => (arg as { value: unknown }).value),
+        });
+      }
+    });
+    await new Promise<void>((resolve) => fakeSclang.bind(0, '127.0.0.1', () => resolve()));
+    sender = createSocket('udp4');
+    await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', () => resolve()));
+    const instructionSender = createInstructionSender({
+      server: {
+        send: (host, port, address, values) =>
+          new Promise<void>((resolve, reject) =>
+            sender.send(encodeOscMessage(address, values), port, host, (error) =>
+              error ? reject(error) : resolve(),
+            ),
+          ),
+      },
+      ledger: { markSent: () => Promise.resolve(), applyAck: () => Promise.resolve('ok' as const) },
+      ackBus: createInProcessAckBus(),
+    });
+    server = await startTestServer({
+      database: getDb(),
+      services: {
+        sendStreamVariable: ({ point, key, value }) =>
+          instructionSender.sendVariable({ host: point.host, port: point.port, key, value }),
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    fakeSclang?.close();
+    sender?.close();
+  });
+
+  it('§11.1 sclang injection: a streamToSc value is sent as an OSC string argument, never spliced into code', async () => {
+    const { port } = fakeSclang.address();
+    await getDb()
+      .db.insertInto('streamPoint')
+      .values({ host: '127.0.0.1', port, lastLive: new Date() })
+      .execute();
+    const graph = await createTestGraph(getDb());
+    const client = wsClient(server.wsUrl);
+    const session = subscribe(
+      client,
+      `subscription($g: UUID!) { streamInfo(graphUuid: $g) { ... on StreamInfo { listenerToken stream { uuid } } } }`,
+      { g: graph.uuid },
+    );
+    const info = (await session.next())!.data!.streamInfo as {
+      listenerToken: string;
+      stream: { uuid: string };
+    };
+    const hostile = '1); "touch /tmp/pwned".unixCmd; (';
+    const result = await gql(
+      server.url,
+      `mutation($vars: [StreamVariableInput!]!, $t: String) { createUpdateStreamVariable(streamVariables: $vars, listenerToken: $t) { key value streamToSc } }`,
+      {
+        vars: [{ streamUuid: info.stream.uuid, key: 'ready', value: hostile, streamToSc: true }],
+        t: info.listenerToken,
+      },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.createUpdateStreamVariable).toEqual([
+      { key: 'ready', value: hostile, streamToSc: true },
+    ]);
+    const deadline = Date.now() + 5_000;
+    while (received.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toEqual([{ address: '/variable', args: ['ready', hostile] }]);
+    expect(received.some((message) => message.address === '/instruction')).toBe(false);
+    session.stop();
+    await client.dispose();
+  });
+});
+
+describe('inventory §11.1 security: OSC and SSML', () => {
+  it('§11.1 OSC: unsigned /beacon and /acknowledge from a non-loopback sender are refused when a secret is set', () => {
+    const auth = createMessageAuthenticator({ secret: 'a-secret-of-16-chars' });
+    for (const address of ['/beacon', '/acknowledge']) {
+      expect(() => auth.verify(address, { name: 'fake', lang_port: 1 }, '192.0.2.10')).toThrow(
+        expect.objectContaining({ code: 'UNAUTHENTICATED' }) as Error,
+      );
+    }
+    expect(auth.verify('/beacon', { name: 'local', lang_port: 1 }, '127.0.0.1')).toBe('unsigned');
+  });
+
+  it('§11.1 SSML text is XML-escaped: & and < from markdown or {var} cannot inject SSML', () => {
+    expect(escapeXml('a & b <break time="9s"/>')).toBe(
+      'a &amp; b &lt;break time=&quot;9s&quot;/&gt;',
+    );
   });
 });
