@@ -30,7 +30,7 @@ export interface BackendMetrics {
   /** Counts sandbox runs killed by the time or memory limit. */
   observeSandbox(sandbox: ScriptSandbox): ScriptSandbox;
   /** An http-server route answering `GET /metrics`; passes on every other path. */
-  route(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<boolean>;
+  route: (request: IncomingMessage, response: ServerResponse, pathname: string) => Promise<boolean>;
   /** Stops the event-loop monitor. */
   close(): void;
 }
