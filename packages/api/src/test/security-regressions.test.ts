@@ -3,7 +3,22 @@
 // against the original one. Real components throughout: PGlite and PostgreSQL, real HTTP and
 // WebSocket servers, real UDP sockets.
 import { createSocket, type Socket } from 'node:dgram';
-import { createNode, createScriptCells, getScriptCell } from '@gencaster/db';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  assignStream,
+  createGraph,
+  createNode,
+  createScriptCells,
+  getScriptCell,
+  getStream,
+  joinStream,
+  leaveStream,
+  listStreamListeners,
+  upsertStreamPointFromBeacon,
+} from '@gencaster/db';
+import { isGencasterError } from '@gencaster/domain';
 import { describeEachEngine } from '@gencaster/db/testing';
 import {
   createInProcessAckBus,
@@ -12,37 +27,19 @@ import {
   decodeOscPacket,
   encodeOscMessage,
 } from '@gencaster/osc';
-import { escapeXml } from '@gencaster/story';
-import type { Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createScriptSandbox,
+  escapeXml,
+  markdownToSsml,
+  type ScriptLanguage,
+  type ScriptMode,
+  type ScriptSandbox,
+} from '@gencaster/story';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
-import { subscribe, wsClient } from '../testing/ws-clients.ts';
-
-/** Collects the first `count` results (or the error) of a subscription. */
-async function firstResults(
-  client: Client,
-  query: string,
-  variables: Record<string, unknown>,
-  count = 1,
-) {
-  const results: {
-    data?: unknown;
-    errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
-  }[] = [];
-  const iterator = client.iterate({ query, variables });
-  try {
-    for await (const result of iterator) {
-      results.push(result);
-      if (results.length >= count) break;
-    }
-  } catch (error) {
-    results.push({ errors: (Array.isArray(error) ? error : [error]) as { message: string }[] });
-  } finally {
-    await iterator.return?.();
-  }
-  return results;
-}
+import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
+import { firstResults, sandboxCapabilities, streamInfoQuery } from './security-helpers.ts';
 
 describeEachEngine('inventory §11.1 security: API authorization', (getDb) => {
   let server: TestServer;
@@ -300,3 +297,279 @@ describe('inventory §11.1 security: OSC and SSML', () => {
     );
   });
 });
+
+describe('inventory §11.1 security and §11.2 event loop: editor scripts run in a sandbox', () => {
+  let sandbox: ScriptSandbox;
+  let secretDir: string;
+  let secretFile: string;
+  beforeAll(async () => {
+    secretDir = mkdtempSync(join(tmpdir(), 'gencaster-secret-'));
+    secretFile = join(secretDir, 'secret.txt');
+    writeFileSync(secretFile, 'TOP-SECRET-CONTENT');
+    sandbox = createScriptSandbox();
+    await sandbox.warmUp();
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.close();
+    rmSync(secretDir, { recursive: true, force: true });
+  });
+  const run = (language: ScriptLanguage, code: string, mode: ScriptMode, logs: string[] = []) =>
+    sandbox.run({ language, mode, code, variables: {}, capabilities: sandboxCapabilities(logs) });
+
+  // Original: `exec` with a replaced __builtins__ dict; __import__, open and modules were reachable.
+  it.each([
+    ['__import__("os")', "__import__('os')", /ImportError: module 'os' is not available/],
+    ['import js', 'import js', /ImportError: module 'js' is not available/],
+    ['import pyodide_js', 'import pyodide_js', /ImportError/],
+    ['import subprocess', 'import subprocess', /ImportError/],
+    ['open()', "open('/etc/passwd')", /NameError: name 'open' is not defined/],
+  ])('§11.1 Python exec/eval sandbox escape: %s fails in a cell', async (_name, code, message) => {
+    const result = await run('python', code, 'cell');
+    expect(result.ok).toBe(false);
+    expect(result.error?.message).toMatch(message);
+  });
+
+  // Original: object introspection from a cell reached os and the host file system.
+  it('§11.1 Python exec/eval sandbox escape: a subclass walk reaches only the virtual file system', async () => {
+    const logs: string[] = [];
+    const code = [
+      "osmod = [c for c in ().__class__.__base__.__subclasses__() if c.__name__ == '_wrap_close'][0].__init__.__globals__",
+      'try:',
+      `    fd = osmod['open'](${JSON.stringify(secretFile)}, 0)`,
+      "    print('READ', osmod['read'](fd, 100))",
+      'except Exception as error:',
+      "    print('blocked', type(error).__name__)",
+    ].join('\n');
+    const result = await run('python', code, 'cell', logs);
+    expect(result.ok, JSON.stringify(result.error)).toBe(true);
+    expect(logs.join('\n')).toContain('blocked FileNotFoundError');
+    expect(logs.join('\n')).not.toContain('TOP-SECRET');
+  });
+
+  // Original: injected objects (`self`, the Engine) led from a cell to the whole ORM and the host.
+  it('§11.1 Python exec/eval sandbox escape: JS proxies give no Function constructor, eval or prepareStackTrace', async () => {
+    const logs: string[] = [];
+    const code = [
+      "host = wait_for_stream_variable.__globals__['_host_call']",
+      "print('ctor', host.constructor)",
+      "print('proto', getattr(host, '__proto__').constructor)",
+    ].join('\n');
+    const result = await run('python', code, 'cell', logs);
+    expect(result.ok, JSON.stringify(result.error)).toBe(true);
+    expect(logs).toEqual(['ctor None', 'proto None']);
+  });
+
+  // Original: cells ran in the single ASGI event loop, so `while True` froze every listener.
+  it('§11.2 single event loop: a runaway script is killed at its deadline while another listener keeps its pace', async () => {
+    const ticks: number[] = [];
+    const other = sandbox.run({
+      language: 'javascript',
+      mode: 'cell',
+      code: 'for (let i = 0; i < 20; i++) { await sleep(0.025); log(String(i)); }',
+      variables: {},
+      capabilities: { ...sandboxCapabilities(), log: () => ticks.push(Date.now()) },
+    });
+    const [loopResult, otherResult] = await Promise.all([
+      run('javascript', 'while (true) {}', 'cell'),
+      other,
+    ]);
+    expect(loopResult.ok).toBe(false);
+    expect(loopResult.error?.kind).toBe('timeout');
+    expect(otherResult.ok).toBe(true);
+    const gaps = ticks.slice(1).map((tick, index) => tick - (ticks[index] ?? tick));
+    expect(Math.max(...gaps)).toBeLessThan(300);
+  });
+
+  // Original: {python} tokens ran `eval` with full builtins; here they go to the same sandbox
+  // in expression mode (as the engine wires them) and their result is escaped.
+  it('§11.1 markdown {python} tokens: evaluated in the sandbox, escaped, and an escape attempt is only a warning', async () => {
+    const calls: string[] = [];
+    const evaluate = async (language: ScriptLanguage, code: string) => {
+      calls.push(`${language}:${code}`);
+      const result = await run(language, code, 'expression');
+      if (!result.ok) throw new Error(result.error?.message ?? 'expression failed');
+      return String(result.value);
+    };
+    const spoken = await markdownToSsml('{python}`"<"+str(1+1)` {eval}`2+2` {js}`"&"`', {
+      evaluate,
+    });
+    expect(calls).toEqual(['python:"<"+str(1+1)', 'javascript:2+2', 'javascript:"&"']);
+    expect(spoken.ssml).toBe('<speak><p>&lt;2 4 &amp;</p></speak>');
+    const hostile = await markdownToSsml(
+      `a {python}\`__import__('os').listdir('/')\` b {python}\`open(${JSON.stringify(secretFile)}).read()\``,
+      { evaluate },
+    );
+    expect(hostile.ssml).toBe('<speak><p>a  b </p></speak>');
+    expect(hostile.warnings.join('\n')).toMatch(/ImportError[\s\S]*NameError/);
+    expect(JSON.stringify(hostile)).not.toContain('TOP-SECRET');
+  });
+});
+
+// The machine running the suite may be busy; the race tests assert exact outcomes, not speed.
+const raceTimeout = 300_000;
+
+describeEachEngine(
+  'inventory §11.2 concurrency: stream assignment in the database',
+  (getDb, engine) => {
+    // Original: aget_free_stream picked a free point without locking, so two listeners got one point.
+    it(
+      '§11.2 stream assignment TOCTOU: 200 concurrent requests on 10 free points give 10 distinct points and 190 NO_STREAM_AVAILABLE',
+      async () => {
+        const db = getDb();
+        const now = new Date();
+        const graph = await createGraph(db, {
+          name: `race ${engine}`,
+          streamAssignmentPolicy: 'one_user_one_stream',
+        });
+        for (let i = 0; i < 10; i++) {
+          await upsertStreamPointFromBeacon(db, {
+            host: '10.0.0.1',
+            port: 57120 + i,
+            lastLive: now,
+          });
+        }
+        const results = await Promise.allSettled(
+          Array.from({ length: 200 }, (_, i) =>
+            assignStream(db, { graphUuid: graph.uuid, listenerId: `listener-${i}`, now }),
+          ),
+        );
+        const streams = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const failures = results.flatMap((r) =>
+          r.status === 'rejected' ? [r.reason as unknown] : [],
+        );
+        expect(streams).toHaveLength(10);
+        expect(new Set(streams.map((s) => s.streamPointUuid)).size).toBe(10);
+        expect(streams.every((s) => s.numListeners === 1 && s.active)).toBe(true);
+        expect(failures).toHaveLength(190);
+        expect(failures.every((e) => isGencasterError(e, 'NO_STREAM_AVAILABLE'))).toBe(true);
+        const stored = await db.db
+          .selectFrom('stream')
+          .selectAll()
+          .where('graphUuid', '=', graph.uuid)
+          .execute();
+        expect(stored).toHaveLength(10);
+      },
+      raceTimeout,
+    );
+
+    // Original: read-modify-write increments on stale instances lost updates and went negative.
+    it(
+      '§11.2 listener counter lost updates: 1000 concurrent join/leave operations keep an exact, non-negative count',
+      async () => {
+        const db = getDb();
+        const now = new Date();
+        const graph = await createGraph(db, {
+          name: `shared ${engine}`,
+          streamAssignmentPolicy: 'one_graph_one_stream',
+        });
+        await upsertStreamPointFromBeacon(db, { host: '10.0.0.2', port: 57120, lastLive: now });
+        const stream = await assignStream(db, { graphUuid: graph.uuid, listenerId: 'holder', now });
+        const leavers = Array.from({ length: 300 }, (_, i) => `leaver-${i}`);
+        const joiners = Array.from({ length: 200 }, (_, i) => `joiner-${i}`);
+        await Promise.all(
+          leavers.map((id) => joinStream(db, { streamUuid: stream.uuid, listenerId: id })),
+        );
+        expect((await getStream(db, stream.uuid)).numListeners).toBe(301);
+        // Every leaver leaves twice and every joiner joins twice: 600 + 400 = 1000 operations.
+        const operations = [
+          ...leavers
+            .flatMap((id) => [id, id])
+            .map((id) => () => leaveStream(db, { streamUuid: stream.uuid, listenerId: id })),
+          ...joiners
+            .flatMap((id) => [id, id])
+            .map((id) => () => joinStream(db, { streamUuid: stream.uuid, listenerId: id })),
+        ];
+        operations.sort(() => Math.random() - 0.5);
+        const results = await Promise.all(operations.map((op) => op()));
+        expect(Math.min(...results.map((r) => r.stream.numListeners))).toBeGreaterThanOrEqual(1);
+        expect(results.filter((r) => 'left' in r && r.left).length).toBe(300);
+        expect(results.filter((r) => 'joined' in r && r.joined).length).toBe(200);
+        const final = await getStream(db, stream.uuid);
+        expect(final).toMatchObject({ numListeners: 201, active: true });
+        expect((await listStreamListeners(db, stream.uuid)).length).toBe(201);
+      },
+      raceTimeout,
+    );
+
+    // Original: the shared stream was reused without re-checking that its point was still live.
+    it('§11.2 ONE_GRAPH_ONE_STREAM reuse: a shared stream whose point went silent is released, not reused', async () => {
+      const db = getDb();
+      const graph = await createGraph(db, {
+        name: `stale ${engine}`,
+        streamAssignmentPolicy: 'one_graph_one_stream',
+      });
+      const then = new Date(Date.now() - 3_600_000);
+      await upsertStreamPointFromBeacon(db, { host: '10.0.0.3', port: 57120, lastLive: then });
+      const old = await assignStream(db, { graphUuid: graph.uuid, listenerId: 'a', now: then });
+      const now = new Date();
+      await upsertStreamPointFromBeacon(db, { host: '10.0.0.3', port: 57121, lastLive: now });
+      const fresh = await assignStream(db, { graphUuid: graph.uuid, listenerId: 'b', now });
+      expect(fresh.uuid).not.toBe(old.uuid);
+      expect(fresh.streamPointUuid).not.toBe(old.streamPointUuid);
+      expect(fresh.numListeners).toBe(1);
+      expect((await getStream(db, old.uuid)).active).toBe(false);
+    });
+  },
+);
+
+describeEachEngine(
+  'inventory §11.2 concurrency: listener sessions over WebSocket',
+  (getDb) => {
+    let server: TestServer;
+    beforeEach(async () => {
+      server = await startTestServer({ database: getDb(), options: { reconnectGraceMs: 0 } });
+    });
+    afterEach(async () => {
+      await server?.close();
+    });
+
+    // Original: a WS stop decremented and the later disconnect decremented again (negative counts).
+    it('§11.2 double / wrong decrement: leave is counted once for complete, socket close and server shutdown', async () => {
+      await insertLivePoints(getDb(), 3);
+      const graph = await createTestGraph(getDb(), { policy: 'one_graph_one_stream' });
+      const [a, b, c] = [wsClient(server.wsUrl), wsClient(server.wsUrl), wsClient(server.wsUrl)];
+      const sa = subscribe(a, streamInfoQuery, { g: graph.uuid });
+      await sa.next();
+      const sb = subscribe(b, streamInfoQuery, { g: graph.uuid });
+      await sb.next();
+      const sc = subscribe(c, streamInfoQuery, { g: graph.uuid });
+      const info = (await sc.next())!.data!.streamInfo as {
+        stream: { uuid: string; numListeners: number };
+      };
+      expect(info.stream.numListeners).toBe(3);
+      const count = async () =>
+        (
+          await getDb()
+            .db.selectFrom('stream')
+            .select('numListeners')
+            .where('uuid', '=', info.stream.uuid)
+            .executeTakeFirstOrThrow()
+        ).numListeners;
+      sa.stop(); // complete
+      await eventually(async () => (await count()) === 2);
+      await b.dispose(); // socket close
+      await eventually(async () => (await count()) === 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await count()).toBe(1);
+      await server.close(); // shutdown
+      expect(await count()).toBe(0);
+      await a.dispose();
+      await c.dispose();
+    });
+
+    // Original: the DEACTIVATE assignment policy was ignored and a stream was handed out anyway.
+    it('§11.2 DEACTIVATE ignored: a deactivated graph answers NoStreamAvailable', async () => {
+      await insertLivePoints(getDb(), 1);
+      const graph = await createTestGraph(getDb(), { policy: 'deactivate' });
+      const client = wsClient(server.wsUrl);
+      const s = subscribe(client, streamInfoQuery, { g: graph.uuid });
+      expect((await s.next())?.data?.streamInfo).toEqual({
+        __typename: 'NoStreamAvailable',
+        error: 'No stream available',
+      });
+      expect(await s.next()).toBeUndefined();
+      await client.dispose();
+    });
+  },
+  { fresh: 'test' },
+);

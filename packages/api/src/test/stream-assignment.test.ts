@@ -71,54 +71,6 @@ describeEachEngine(
       expect(rows.every((row) => row.numListeners === 0 && !row.active)).toBe(true);
       expect(await freeStreamPoints(getDb())).toHaveLength(8);
     });
-
-    it('leave is counted once for complete, socket close and server shutdown', async () => {
-      await insertLivePoints(getDb(), 3);
-      const graph = await createTestGraph(getDb(), { policy: 'one_graph_one_stream' });
-      const a = wsClient(server.wsUrl);
-      const b = wsClient(server.wsUrl);
-      const c = wsClient(server.wsUrl);
-      const sa = subscribe(a, streamInfo, { g: graph.uuid });
-      await sa.next();
-      const sb = subscribe(b, streamInfo, { g: graph.uuid });
-      await sb.next();
-      const sc = subscribe(c, streamInfo, { g: graph.uuid });
-      const info = (await sc.next())!.data!.streamInfo as {
-        stream: { uuid: string; numListeners: number };
-      };
-      expect(info.stream.numListeners).toBe(3);
-      const count = async () =>
-        (
-          await getDb()
-            .db.selectFrom('stream')
-            .select('numListeners')
-            .where('uuid', '=', info.stream.uuid)
-            .executeTakeFirstOrThrow()
-        ).numListeners;
-      sa.stop(); // complete
-      await eventually(async () => (await count()) === 2);
-      await b.dispose(); // socket close
-      await eventually(async () => (await count()) === 1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await count()).toBe(1);
-      await server.close(); // shutdown
-      expect(await count()).toBe(0);
-      await a.dispose();
-      await c.dispose();
-    });
-
-    it('a deactivated graph answers NoStreamAvailable', async () => {
-      await insertLivePoints(getDb(), 1);
-      const graph = await createTestGraph(getDb(), { policy: 'deactivate' });
-      const client = wsClient(server.wsUrl);
-      const s = subscribe(client, streamInfo, { g: graph.uuid });
-      expect((await s.next())?.data?.streamInfo).toEqual({
-        __typename: 'NoStreamAvailable',
-        error: 'No stream available',
-      });
-      expect(await s.next()).toBeUndefined();
-      await client.dispose();
-    });
   },
   { fresh: 'test' },
 );

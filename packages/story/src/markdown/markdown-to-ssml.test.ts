@@ -41,18 +41,6 @@ describe('markdown dialect tokens', () => {
     expect(result.warnings[0]).toMatch(/not a duration/);
   });
 
-  it('expression tokens go to the evaluator and their result is escaped', async () => {
-    const calls: string[] = [];
-    const result = await markdownToSsml('{python}`1+1` {eval}`2+2` {js}`3`', {
-      evaluate: (language, code) => {
-        calls.push(`${language}:${code}`);
-        return Promise.resolve(`<${code}>`);
-      },
-    });
-    expect(calls).toEqual(['python:1+1', 'javascript:2+2', 'javascript:3']);
-    expect(result.ssml).toBe('<speak><p>&lt;1+1&gt; &lt;2+2&gt; &lt;3&gt;</p></speak>');
-  });
-
   it('a failing expression becomes empty text and a warning', async () => {
     const result = await markdownToSsml('x {python}`1/0` y', {
       evaluate: () => Promise.reject(new Error('ZeroDivisionError')),

@@ -83,71 +83,7 @@ describe('JavaScript escapes are blocked', () => {
   });
 });
 
-describe('Python escapes are blocked', () => {
-  it.each([
-    ['__import__("os")', "__import__('os')", /ImportError: module 'os' is not available/],
-    ['import js', 'import js', /ImportError: module 'js' is not available/],
-    ['import pyodide_js', 'import pyodide_js', /ImportError/],
-    ['import subprocess', 'import subprocess', /ImportError/],
-    ['open()', "open('/etc/passwd')", /NameError: name 'open' is not defined/],
-  ])('%s', async (_name, code, message) => {
-    const result = await run('python', code);
-    expect(result.ok).toBe(false);
-    expect(result.error?.message).toMatch(message);
-  });
-
-  it('a subclass walk reaches only the virtual file system, never the host', async () => {
-    const logs: string[] = [];
-    const code = [
-      "osmod = [c for c in ().__class__.__base__.__subclasses__() if c.__name__ == '_wrap_close'][0].__init__.__globals__",
-      'try:',
-      `    fd = osmod['open'](${JSON.stringify(secretFile)}, 0)`,
-      "    print('READ', osmod['read'](fd, 100))",
-      'except Exception as error:',
-      "    print('blocked', type(error).__name__)",
-    ].join('\n');
-    const result = await run('python', code, 'cell', logs);
-    expect(result.ok, JSON.stringify(result.error)).toBe(true);
-    expect(logs.join('\n')).toContain('blocked FileNotFoundError');
-    expect(logs.join('\n')).not.toContain('TOP-SECRET');
-  });
-
-  it('JS proxies handed to Python give no Function constructor, eval or prepareStackTrace', async () => {
-    const logs: string[] = [];
-    const code = [
-      "host = wait_for_stream_variable.__globals__['_host_call']",
-      "print('ctor', host.constructor)",
-      "print('proto', getattr(host, '__proto__').constructor)",
-    ].join('\n');
-    const result = await run('python', code, 'cell', logs);
-    expect(result.ok, JSON.stringify(result.error)).toBe(true);
-    expect(logs).toEqual(['ctor None', 'proto None']);
-  });
-});
-
 describe('limits', () => {
-  it('kills a JavaScript infinite loop at its deadline while another listener keeps its pace', async () => {
-    const started = Date.now();
-    const ticks: number[] = [];
-    const other = sandbox.run({
-      language: 'javascript',
-      mode: 'cell',
-      code: 'for (let i = 0; i < 20; i++) { await sleep(0.025); log(String(i)); }',
-      variables: {},
-      capabilities: { ...capabilities(), log: () => ticks.push(Date.now()) },
-    });
-    const loop = run('javascript', 'while (true) {}');
-    const [loopResult, otherResult] = await Promise.all([loop, other]);
-    expect(loopResult.ok).toBe(false);
-    expect(loopResult.error?.kind).toBe('timeout');
-    expect(otherResult.ok).toBe(true);
-    const gaps = ticks.slice(1).map((tick, index) => tick - (ticks[index] ?? tick));
-    console.info(
-      `[story] other listener: 20 ticks in ${Date.now() - started} ms, largest gap ${Math.max(...gaps)} ms`,
-    );
-    expect(Math.max(...gaps)).toBeLessThan(300);
-  });
-
   it('interrupts a Python infinite loop and the worker keeps serving', async () => {
     const started = Date.now();
     const result = await run('python', 'while True:\n    pass');
