@@ -1,5 +1,6 @@
 import {
   appendStreamLog,
+  findInstruction,
   transitionInstruction,
   upsertStreamPointFromBeacon,
   type DbHandle,
@@ -44,6 +45,10 @@ export function createDatabaseInstructionLedger(handle: DbHandle): InstructionLe
         if (isGencasterError(error, 'CONFLICT')) return 'stale';
         throw error;
       }
+    },
+    async readAck(uuid) {
+      const row = await findInstruction(handle, uuid);
+      return row && { uuid: row.uuid, state: row.state, returnValue: row.returnValue };
     },
   };
 }

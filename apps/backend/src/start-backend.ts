@@ -35,6 +35,7 @@ import {
   createDatabaseLogSink,
   createDatabaseStreamPointRegistry,
 } from './osc-ports.ts';
+import { createPubSubAckBus } from './pubsub-ack-bus.ts';
 import { createRemoteActionRunner } from './remote-action-runner.ts';
 import { DEMO_GRAPH_SLUG, seedDemoGraph } from './seed-demo-graph.ts';
 import { createStaticSite } from './static-site.ts';
@@ -106,7 +107,10 @@ export async function startBackend(
       ? createRedisPubSub({ url: config.redisUrl })
       : createInProcessPubSub();
     stack.push({ name: 'pubsub', stop: () => pubsub.close() });
-    const ackBus = createInProcessAckBus();
+    // In a cluster the point may ack to another backend than the one whose engine waits.
+    const clusterAckBus = config.redisUrl ? createPubSubAckBus(pubsub) : undefined;
+    if (clusterAckBus) stack.push({ name: 'ack bus', stop: () => clusterAckBus.close() });
+    const ackBus = clusterAckBus ?? createInProcessAckBus();
     const ledger = createDatabaseInstructionLedger(database);
     // The runner needs the instruction sender, which needs the OSC server: bind it late.
     const late: { remoteActions?: RemoteActionRunner } = {};

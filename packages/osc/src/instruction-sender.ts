@@ -47,12 +47,18 @@ export interface InstructionSenderOptions {
   ackBus: AckBus;
   /** Default deadline, ms (default 300 000, the original's wait limit). */
   defaultTimeoutMs?: number;
+  /**
+   * How often a waiting send re-reads the ledger (`readAck`) in case the ack's bus message was
+   * lost (e.g. Redis down between backends); default 2000 ms. Acks normally arrive by the bus.
+   */
+  ledgerPollMs?: number;
 }
 
 interface Waiter {
   resolve(result: InstructionResult): void;
   reject(error: GencasterError): void;
   timer: NodeJS.Timeout;
+  poll: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -67,6 +73,7 @@ interface Waiter {
 export function createInstructionSender(options: InstructionSenderOptions): InstructionSender {
   const { server, ledger, ackBus } = options;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 300_000;
+  const ledgerPollMs = options.ledgerPollMs ?? 2000;
   const waiters = new Map<string, Waiter>();
 
   function settle(uuid: string): Waiter | undefined {
@@ -74,11 +81,28 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
     if (waiter) {
       waiters.delete(uuid);
       clearTimeout(waiter.timer);
+      clearInterval(waiter.poll);
     }
     return waiter;
   }
 
-  const unsubscribe = ackBus.subscribe((ack: InstructionAck) => {
+  /** Fallback for a lost bus message: the ledger (database) is the source of truth. */
+  function pollLedger(uuid: string): NodeJS.Timeout | undefined {
+    const readAck = ledger.readAck?.bind(ledger);
+    if (!readAck) return undefined;
+    const timer = setInterval(() => {
+      readAck(uuid).then(
+        (ack) => {
+          if (ack) onAck(ack);
+        },
+        () => undefined, // database briefly unavailable: the next poll or the deadline decides
+      );
+    }, ledgerPollMs);
+    timer.unref();
+    return timer;
+  }
+
+  function onAck(ack: InstructionAck): void {
     if (ack.state === 'FINISHED' || ack.state === 'SUCCESS') {
       settle(ack.uuid)?.resolve({ state: ack.state, returnValue: ack.returnValue });
     } else if (ack.state === 'FAILURE') {
@@ -88,7 +112,8 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
         }),
       );
     }
-  });
+  }
+  const unsubscribe = ackBus.subscribe(onAck);
 
   return {
     async send(request) {
@@ -114,7 +139,7 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
               ),
           );
         }, timeoutMs);
-        waiters.set(uuid, { resolve, reject, timer });
+        waiters.set(uuid, { resolve, reject, timer, poll: pollLedger(uuid) });
       });
       try {
         // SENT before the datagram leaves, so that a fast RECEIVED ack finds a legal predecessor

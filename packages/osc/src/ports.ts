@@ -34,6 +34,11 @@ export interface InstructionLedger {
     state: InstructionState,
     returnValue: string,
   ): Promise<'ok' | 'unknown' | 'stale'>;
+  /**
+   * The instruction's recorded state, if the ledger can read it: lets a waiting sender notice an
+   * ack that another backend recorded but whose pub/sub message was lost.
+   */
+  readAck?(uuid: string): Promise<InstructionAck | undefined>;
 }
 
 /** A log line for StreamLog. */
