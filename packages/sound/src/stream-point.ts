@@ -10,6 +10,7 @@ import {
 } from './gst-pipelines.ts';
 import { isJackConnected, jackConnect, jackdArgs, listJackPorts } from './jack-tools.ts';
 import { createLevelMeter, type AudioLevel } from './level-meter.ts';
+import { reclaimDeadJackServers } from './jack-registry.ts';
 import { delay, findChildren, isPidAlive, waitUntil } from './process-tools.ts';
 import { sclangArgs, sclangEnv, sendScsynthQuit, writeSclangConfig } from './sclang-launch.ts';
 import type { SoundLogger } from './sound-logger.ts';
@@ -155,6 +156,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     onCrash: async () => {
       jackRecovering = true;
       await Promise.all([sclang.stop(), gstIn?.stop(), gstOut.stop()]);
+      reclaimDeadJackServers(); // the dead jackd's registry slot, before it starts again
     },
     onReady: async () => {
       if (!dependantsStarted || stopped) return;
@@ -315,6 +317,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     options: o,
     async start() {
       stopped = false;
+      reclaimDeadJackServers();
       for (const child of children()) await child.start();
       dependantsStarted = true;
       watchScsynth();
