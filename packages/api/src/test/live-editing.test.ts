@@ -21,10 +21,10 @@ describeEachEngine('two editors', (getDb) => {
     await server?.close();
   });
 
-  it("an edit by one editor arrives at the other's graph and node subscriptions", async () => {
+  it("a node edit by one editor arrives at the other's graph and node subscriptions", async () => {
     const graph = await createTestGraph(getDb());
     const node = await createNode(getDb(), { graphUuid: graph.uuid, name: 'before' });
-    const [cell] = await createScriptCells(getDb(), [
+    await createScriptCells(getDb(), [
       { nodeUuid: node.uuid, cellType: 'markdown', cellCode: 'hello' },
     ]);
     const client = wsClient(server.wsUrl, { authorization: alice.bearer.authorization });
@@ -56,16 +56,6 @@ describeEachEngine('two editors', (getDb) => {
       nodes: { uuid: string; name: string }[];
     };
     expect(graphUpdate.nodes.find((n) => n.uuid === node.uuid)?.name).toBe('after');
-    const edited = await gql(
-      server.url,
-      `mutation($c: UUID!) { updateScriptCells(scriptCellInputs: [{ uuid: $c, cellCode: "changed" }]) { cellCode } }`,
-      { c: cell!.uuid },
-      bob.bearer,
-    );
-    expect(edited.data?.updateScriptCells).toEqual([{ cellCode: 'changed' }]);
-    expect((await nodeSub.next())?.data).toEqual({
-      node: { name: 'after', scriptCells: [{ cellCode: 'changed' }] },
-    });
     nodeSub.stop();
     graphSub.stop();
     await client.dispose();

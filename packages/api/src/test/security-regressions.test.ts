@@ -36,6 +36,7 @@ import {
   type ScriptSandbox,
 } from '@gencaster/story';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineFactory, ListenerEngine } from '../session/engine-factory.ts';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
@@ -573,3 +574,96 @@ describeEachEngine(
   },
   { fresh: 'test' },
 );
+
+describeEachEngine('inventory §11.2 concurrency: engines and live editing', (getDb) => {
+  let server: TestServer;
+  const engineStreams: string[] = [];
+  beforeAll(async () => {
+    const engineFactory: EngineFactory = ({ stream }): ListenerEngine => {
+      engineStreams.push(stream.uuid);
+      let stop = () => {};
+      return {
+        run: () => new Promise<void>((resolve) => (stop = resolve)),
+        stop: () => {
+          stop();
+          return Promise.resolve();
+        },
+        releaseBlocking: () => false,
+      };
+    };
+    server = await startTestServer({
+      database: getDb(),
+      options: { reconnectGraceMs: 0 },
+      services: { engineFactory },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  // Original: ONE_GRAPH_ONE_STREAM started one Engine per listener on the same SC instance.
+  it('§11.2 ONE_GRAPH_ONE_STREAM engines: three listeners of a shared stream run one engine', async () => {
+    await insertLivePoints(getDb(), 2);
+    const graph = await createTestGraph(getDb(), { policy: 'one_graph_one_stream' });
+    const clients = [wsClient(server.wsUrl), wsClient(server.wsUrl), wsClient(server.wsUrl)];
+    try {
+      const uuids: string[] = [];
+      for (const client of clients) {
+        const result = await subscribe(client, streamInfoQuery, { g: graph.uuid }).next();
+        uuids.push((result!.data!.streamInfo as { stream: { uuid: string } }).stream.uuid);
+      }
+      expect(new Set(uuids).size).toBe(1);
+      await eventually(() => engineStreams.includes(uuids[0]!));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(engineStreams.filter((uuid) => uuid === uuids[0])).toHaveLength(1);
+    } finally {
+      await Promise.all(clients.map(async (client) => client.dispose()));
+    }
+  });
+
+  // Original: queryset updates in updateScriptCells never broadcast, so other editors saw stale code.
+  it("§11.2 updateScriptCells broadcast: one editor's cell edit reaches the other editor's node subscription", async () => {
+    const [alice, bob] = [await createEditor(getDb()), await createEditor(getDb())];
+    const graph = await createTestGraph(getDb());
+    const node = await createNode(getDb(), { graphUuid: graph.uuid, name: 'n' });
+    const [cell] = await createScriptCells(getDb(), [
+      { nodeUuid: node.uuid, cellType: 'markdown', cellCode: 'hello' },
+    ]);
+    const client = wsClient(server.wsUrl, { authorization: alice.bearer.authorization });
+    const nodeSub = subscribe(
+      client,
+      `subscription($n: UUID!) { node(nodeUuid: $n) { scriptCells { cellCode } } }`,
+      { n: node.uuid },
+    );
+    try {
+      expect((await nodeSub.next())?.data).toEqual({
+        node: { scriptCells: [{ cellCode: 'hello' }] },
+      });
+      const edited = await gql(
+        server.url,
+        `mutation($c: UUID!) { updateScriptCells(scriptCellInputs: [{ uuid: $c, cellCode: "changed" }]) { cellCode } }`,
+        { c: cell!.uuid },
+        bob.bearer,
+      );
+      expect(edited.data?.updateScriptCells).toEqual([{ cellCode: 'changed' }]);
+      expect((await nodeSub.next())?.data).toEqual({
+        node: { scriptCells: [{ cellCode: 'changed' }] },
+      });
+    } finally {
+      nodeSub.stop();
+      await client.dispose();
+    }
+  });
+});
+
+// §11.2 items without a test here, and why:
+// - DB-log context filters on global handlers (logs stamped with the wrong stream): not covered yet;
+//   a meaningful test needs two concurrently walking story engines writing stream logs through the
+//   backend's logger, which this file does not set up (no time in this pass).
+// - SC `CmdPeriod` registering the instruction receiver twice: sclang-side code in @gencaster/sound,
+//   which the api package may not import; it needs a running sclang and belongs to that package.
+// - Remote live-coding actions targeting only free stream points: no remote-action API exists in
+//   the rebuild yet, so there is no behaviour to assert.
+// - Polling at 5 Hz / 2 Hz per engine: not covered yet; it needs a DB-backed wait that counts
+//   queries while many engines wait, which no test helper offers today.
+// - Process restart resets all listener counters (part of "double / wrong decrement"): not covered.
