@@ -14,6 +14,8 @@ export interface BackendConfig {
   osc: { host: string; port: number; password: string | undefined; secret: string | undefined };
   sound: { points: number; input: boolean };
   corsOrigins: string[];
+  /** STUN/TURN servers handed to browsers (`/config.json`) for listeners outside the LAN. */
+  iceServers: IceServer[];
   dev: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Folders of the built web apps, served at `/` and `/editor/`. */
@@ -21,6 +23,29 @@ export interface BackendConfig {
 }
 
 const portSchema = z.coerce.number().int().min(0).max(65_535);
+
+const iceServerSchema = z.object({
+  urls: z.union([
+    z.string().regex(/^(stun|stuns|turn|turns):/),
+    z.array(z.string().regex(/^(stun|stuns|turn|turns):/)).min(1),
+  ]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+/** One entry of `GENCASTER_ICE_SERVERS` (the browser's RTCIceServer). */
+export type IceServer = z.infer<typeof iceServerSchema>;
+const iceServersSchema = z
+  .string()
+  .default('[]')
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON array of RTCIceServer objects' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(iceServerSchema));
 const flagSchema = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
   .transform((value) => value === '1' || value === 'true' || value === 'yes');
@@ -41,6 +66,7 @@ const envSchema = z.object({
   GENCASTER_SOUND_POINTS: z.coerce.number().int().min(0).max(64).default(2),
   GENCASTER_SOUND_INPUT: flagSchema.default(false),
   GENCASTER_CORS_ORIGINS: z.string().default(''),
+  GENCASTER_ICE_SERVERS: iceServersSchema,
   GENCASTER_DEV: flagSchema.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
@@ -87,6 +113,7 @@ export function loadConfig(
     corsOrigins: e.GENCASTER_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    iceServers: e.GENCASTER_ICE_SERVERS,
     dev: e.GENCASTER_DEV,
     logLevel: e.LOG_LEVEL,
     web: {

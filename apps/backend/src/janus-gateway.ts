@@ -46,6 +46,8 @@ export interface JanusRoutesOptions {
   pointJanusUrl?: (pointUuid: string) => Promise<string | null | undefined>;
   /** api_secret handed to listener pages when no local fleet says one (the shared secret). */
   apiSecret?: () => string | undefined;
+  /** STUN/TURN servers for the browsers' RTCPeerConnection (default none: LAN only). */
+  iceServers?: readonly object[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,7 +85,7 @@ export function createJanusRoutes(
         janusUrl: '/janus',
         ...(options.pointJanusUrl ? { janusPointUrl: `${JANUS_POINT_PREFIX}{point}` } : {}),
         janusApiSecret: janus?.apiSecret ?? options.apiSecret?.(),
-        iceServers: [],
+        iceServers: options.iceServers ?? [],
       }),
     );
     return true;

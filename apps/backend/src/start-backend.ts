@@ -221,6 +221,7 @@ export async function startBackend(
               return point ? point.janusHttpUrl : undefined;
             },
             apiSecret: () => readJanusApiSecret(config.dataDir),
+            iceServers: config.iceServers,
           },
         ),
       ],
