@@ -2,7 +2,6 @@
 // §11.2 concurrency). Each test names its item and asserts our fixed behaviour in a way that fails
 // against the original one. Real components throughout: PGlite and PostgreSQL, real HTTP and
 // WebSocket servers, real UDP sockets.
-import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,13 +19,7 @@ import {
 } from '@gencaster/db';
 import { isGencasterError } from '@gencaster/domain';
 import { describeEachEngine } from '@gencaster/db/testing';
-import {
-  createInProcessAckBus,
-  createInstructionSender,
-  createMessageAuthenticator,
-  decodeOscPacket,
-  encodeOscMessage,
-} from '@gencaster/osc';
+import { createMessageAuthenticator } from '@gencaster/osc';
 import {
   createScriptSandbox,
   escapeXml,
@@ -36,10 +29,10 @@ import {
   type ScriptSandbox,
 } from '@gencaster/story';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineFactory, ListenerEngine } from '../session/engine-factory.ts';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
+import { idleEngineFactory, startFakeSclang } from './security-fixtures.ts';
 import { firstResults, sandboxCapabilities, streamInfoQuery } from './security-helpers.ts';
 
 describeEachEngine('inventory §11.1 security: API authorization', (getDb) => {
@@ -198,51 +191,22 @@ describeEachEngine('inventory §11.1 security: API authorization', (getDb) => {
 
 describeEachEngine('inventory §11.1 security: values reach sclang as data', (getDb) => {
   let server: TestServer;
-  let fakeSclang: Socket;
-  let sender: Socket;
-  const received: { address: string; args: unknown[] }[] = [];
+  let fakeSclang: Awaited<ReturnType<typeof startFakeSclang>>;
 
   beforeAll(async () => {
-    fakeSclang = createSocket('udp4');
-    fakeSclang.on('message', (data) => {
-      for (const message of decodeOscPacket(data)) {
-        received.push({
-          address: message.address,
-          args: message.args.map((arg) => (arg as { value: unknown }).value),
-        });
-      }
-    });
-    await new Promise<void>((resolve) => fakeSclang.bind(0, '127.0.0.1', () => resolve()));
-    sender = createSocket('udp4');
-    await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', () => resolve()));
-    const instructionSender = createInstructionSender({
-      server: {
-        send: (host, port, address, values) =>
-          new Promise<void>((resolve, reject) =>
-            sender.send(encodeOscMessage(address, values), port, host, (error) =>
-              error ? reject(error) : resolve(),
-            ),
-          ),
-      },
-      ledger: { markSent: () => Promise.resolve(), applyAck: () => Promise.resolve('ok' as const) },
-      ackBus: createInProcessAckBus(),
-    });
+    fakeSclang = await startFakeSclang();
     server = await startTestServer({
       database: getDb(),
-      services: {
-        sendStreamVariable: ({ point, key, value }) =>
-          instructionSender.sendVariable({ host: point.host, port: point.port, key, value }),
-      },
+      services: { sendStreamVariable: fakeSclang.sendStreamVariable },
     });
   });
   afterAll(async () => {
     await server?.close();
     fakeSclang?.close();
-    sender?.close();
   });
 
   it('§11.1 sclang injection: a streamToSc value is sent as an OSC string argument, never spliced into code', async () => {
-    const { port } = fakeSclang.address();
+    const { port, received } = fakeSclang;
     await getDb()
       .db.insertInto('streamPoint')
       .values({ host: '127.0.0.1', port, lastLive: new Date() })
@@ -579,22 +543,10 @@ describeEachEngine('inventory §11.2 concurrency: engines and live editing', (ge
   let server: TestServer;
   const engineStreams: string[] = [];
   beforeAll(async () => {
-    const engineFactory: EngineFactory = ({ stream }): ListenerEngine => {
-      engineStreams.push(stream.uuid);
-      let stop = () => {};
-      return {
-        run: () => new Promise<void>((resolve) => (stop = resolve)),
-        stop: () => {
-          stop();
-          return Promise.resolve();
-        },
-        releaseBlocking: () => false,
-      };
-    };
     server = await startTestServer({
       database: getDb(),
       options: { reconnectGraceMs: 0 },
-      services: { engineFactory },
+      services: { engineFactory: idleEngineFactory(engineStreams) },
     });
   });
   afterAll(async () => {
