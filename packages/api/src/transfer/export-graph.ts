@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { getGraphDetail } from '@gencaster/db';
+import { getGraphDetail, graphTreeFromDetail } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { graphArchiveFormat, graphArchiveVersion, type GraphArchive } from './archive-schema.ts';
 import { resolveInside } from './stored-audio.ts';
@@ -58,50 +58,26 @@ export async function exportGraphArchive(
       data: data === null ? null : data.toString('base64'),
     });
   }
+  // The archive is the graph tree of the database layer with its own (stable) key names.
+  const tree = graphTreeFromDetail(detail);
   return {
     format: graphArchiveFormat,
     version: graphArchiveVersion,
     exportedAt: new Date().toISOString(),
-    graph: {
-      name: detail.name,
-      displayName: detail.displayName,
-      slugName: detail.slugName,
-      streamAssignmentPolicy: detail.streamAssignmentPolicy,
-      publicVisible: detail.publicVisible,
-      templateName: detail.templateName,
-      startText: detail.startText,
-      aboutText: detail.aboutText,
-      endText: detail.endText,
-    },
-    nodes: detail.nodes.map((node) => ({
-      name: node.name,
-      color: node.color,
-      positionX: node.positionX,
-      positionY: node.positionY,
-      isEntryNode: node.isEntryNode,
-      isBlockingNode: node.isBlockingNode,
-      doors: node.nodeDoors.map((door) => ({
-        id: door.uuid,
-        doorType: door.doorType,
-        name: door.name,
-        order: door.order,
-        isDefault: door.isDefault,
-        code: door.code,
-      })),
-      cells: node.scriptCells.map((cell) => ({
-        cellType: cell.cellType,
-        cellCode: cell.cellCode,
-        cellOrder: cell.cellOrder,
-        audio: cell.audioCell
-          ? {
-              playback: cell.audioCell.playback,
-              volume: cell.audioCell.volume,
-              audioFile: cell.audioCell.audioFileUuid,
-            }
-          : null,
+    graph: tree.graph,
+    nodes: tree.nodes.map(({ doors, cells, ...node }) => ({
+      ...node,
+      doors: doors.map(({ key, ...door }) => ({ id: key, ...door })),
+      cells: cells.map(({ audio, ...cell }) => ({
+        ...cell,
+        audio: audio && {
+          playback: audio.playback,
+          volume: audio.volume,
+          audioFile: audio.audioFileUuid,
+        },
       })),
     })),
-    edges: detail.edges.map((edge) => ({ from: edge.outNodeDoorUuid, to: edge.inNodeDoorUuid })),
+    edges: tree.edges.map((edge) => ({ from: edge.outDoorKey, to: edge.inDoorKey })),
     audioFiles,
   };
 }
