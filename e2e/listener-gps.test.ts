@@ -56,6 +56,7 @@ describe.skipIf(skip)('GPS streaming', { timeout: 240_000 }, () => {
   }
 
   it('sends the position as stream variables after consent, and again after a reload', async () => {
+    await browser.context.setGeolocation(position); // a retry starts from the first position
     const page = await browser.newPage();
     await page.goto(`${server.url}/listen/listener-gps`);
     await page.getByTestId('start-button').click();

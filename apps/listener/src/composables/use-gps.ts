@@ -3,6 +3,8 @@ import type { StreamVariableInput } from '../graphql/types.ts';
 import { gpsFixToVariables } from '../lib/gps-variables.ts';
 
 const consentKey = 'gencaster.gps-consent';
+/** Without any fix for this long after start, GPS counts as unavailable. */
+const GIVE_UP_MS = 60_000;
 
 /** Why GPS stopped. */
 export type GpsFailure = 'denied' | 'unavailable';
@@ -32,6 +34,7 @@ export function useGps(options: GpsOptions) {
     stop();
     window.localStorage.setItem(consentKey, '1');
     active.value = true;
+    const startedAt = Date.now();
     return new Promise((resolve) => {
       let settled = false;
       watchId = navigator.geolocation.watchPosition(
@@ -48,11 +51,15 @@ export function useGps(options: GpsOptions) {
           if (!settled) resolve((settled = true));
         },
         (error) => {
-          const reason: GpsFailure =
-            error.code === error.PERMISSION_DENIED ? 'denied' : 'unavailable';
-          if (reason === 'denied') window.localStorage.removeItem(consentKey);
+          const denied = error.code === error.PERMISSION_DENIED;
+          // A timeout or a lost fix is transient (a tunnel, a busy phone): the watch goes on.
+          // Only when no position came at all for a while does the listener see the error page.
+          const waitedTooLong =
+            lastFixAt.value === undefined && Date.now() - startedAt > GIVE_UP_MS;
+          if (!denied && !waitedTooLong) return;
+          if (denied) window.localStorage.removeItem(consentKey);
           stop();
-          options.onFailure(reason);
+          options.onFailure(denied ? 'denied' : 'unavailable');
           if (!settled) resolve(!(settled = true));
         },
         { enableHighAccuracy: true, maximumAge: 5000, timeout: 30_000 },
