@@ -9,6 +9,7 @@ export const topics = {
   streamLogs: 'stream-logs',
   variables: (streamUuid: string) => `variables:${streamUuid}`,
   releaseBlocking: (streamUuid: string) => `release-blocking:${streamUuid}`,
+  engineEvents: (streamUuid: string) => `engine-events:${streamUuid}`,
 } as const;
 
 /** Payload of a `stream-logs` event. */

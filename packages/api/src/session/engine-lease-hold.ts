@@ -11,6 +11,8 @@ export interface EngineLeaseHold {
   /** Resolves when the lease was lost (taken over, or not renewable for a whole TTL). */
   lost: Promise<void>;
   isLost(): boolean;
+  /** True when another backend held the lease first: its walk goes on here (resume it). */
+  waited: boolean;
   /**
    * Stops renewing and ends the lease now so another backend can take over; idempotent.
    * `handover`: a drain, listeners will resume elsewhere (see `releaseEngineLease`).
@@ -44,12 +46,14 @@ export async function holdEngineLease(
   const input = { streamUuid, backendId, ttlMs };
   const retryMs = Math.min(1_000, Math.max(50, Math.round(ttlMs / 4)));
   let waitingLogged = false;
+  let waited = false;
   for (;;) {
     if (options.isCancelled()) return undefined;
     try {
       if (await acquireEngineLease(database, input)) break;
       if (!waitingLogged) log?.info({ stream: streamUuid }, 'waiting for the engine lease');
       waitingLogged = true;
+      waited = true;
     } catch (error) {
       log?.warn({ err: error, stream: streamUuid }, 'acquiring the engine lease failed');
     }
@@ -97,6 +101,7 @@ export async function holdEngineLease(
   return {
     lost,
     isLost: () => lostFlag,
+    waited,
     async release(handover = false) {
       if (released) return;
       released = true;

@@ -9,6 +9,11 @@ import type { StreamInfoResponse } from '../schema/types-results.ts';
 import type { ApiLogger } from '../server/api-server.ts';
 import { topics } from '../server/events.ts';
 import type { ApiRuntime } from '../server/runtime.ts';
+import {
+  followRemoteEngineEvents,
+  publishEngineEvent,
+  type RelayedEngineEvent,
+} from './engine-event-relay.ts';
 import { holdEngineLease, type EngineLeaseHold } from './engine-lease-hold.ts';
 import type { EngineEvent, ListenerEngine, WalkPositionPort } from './engine-factory.ts';
 import type { Session } from './listener-sessions.ts';
@@ -23,6 +28,8 @@ interface EngineRun {
   /** Stopped by a drain: the lease is handed over, listeners resume on another backend. */
   handover: boolean;
   task: Promise<void> | undefined;
+  /** Stops following the engine events of other backends (shared streams). */
+  unfollow: () => void;
 }
 
 /**
@@ -32,6 +39,9 @@ interface EngineRun {
  * its events, the last one leaving stops it and releases the lease. A session resumed from another
  * backend waits for that backend's lease to end (released on drain, expired after a crash), then
  * walks on from the persisted node. The engine's dead end sends GraphDeadEnd to every session.
+ * The lease holder publishes its events, so sessions of the same stream on other backends (shared
+ * streams) hear the walk while they wait; when the holder's listeners leave, one of them takes the
+ * lease over and walks on from the persisted node.
  */
 export function createStreamEngines(options: {
   database: Database;
@@ -47,10 +57,29 @@ export function createStreamEngines(options: {
     for (const session of run.sessions) session.output?.push(message(session));
   };
 
-  const finish = (run: EngineRun, error: string) => {
-    if (run.stopped) return;
+  const deliver = (run: EngineRun, event: EngineEvent) => {
+    if (event.type === 'dialog') broadcast(run, () => event.dialog);
+    else
+      broadcast(run, (s) => ({
+        __typename: 'StreamInfo',
+        stream: s.stream,
+        streamInstruction: event.instruction,
+        listenerToken: s.token,
+      }));
+  };
+
+  const stopRun = (run: EngineRun) => {
     run.stopped = true;
-    runs.delete(run.streamUuid);
+    run.unfollow();
+    if (runs.get(run.streamUuid) === run) runs.delete(run.streamUuid);
+  };
+
+  /** Ends every session of the run; the lease holder also tells the other backends. */
+  const finish = (run: EngineRun, error: string, options: { publish: boolean }) => {
+    if (run.stopped) return;
+    stopRun(run);
+    if (options.publish)
+      publishEngineEvent(runtime.pubsub, run.streamUuid, backendId, { type: 'dead-end', error });
     for (const session of [...run.sessions]) {
       session.finished = true;
       const output = session.output;
@@ -88,14 +117,8 @@ export function createStreamEngines(options: {
     run.engine = engine;
     const onEvent = (event: EngineEvent) => {
       if (run.stopped) return;
-      if (event.type === 'dialog') broadcast(run, () => event.dialog);
-      else
-        broadcast(run, (s) => ({
-          __typename: 'StreamInfo',
-          stream: s.stream,
-          streamInstruction: event.instruction,
-          listenerToken: s.token,
-        }));
+      deliver(run, event);
+      publishEngineEvent(runtime.pubsub, run.streamUuid, backendId, event);
     };
     const stopOnLoss = lease.lost.then(() => engine.stop());
     // An editor's release may arrive at any backend: it is published for the lease holder.
@@ -126,6 +149,8 @@ export function createStreamEngines(options: {
         log,
       });
       if (!lease) return;
+      // Another backend ran this stream's walk until now (shared stream, drain, crash): go on.
+      if (lease.waited) run.resume = true;
       let outcome: 'ended' | 'lost' | 'stopped';
       try {
         outcome = await runEngine(run, session, lease);
@@ -135,7 +160,8 @@ export function createStreamEngines(options: {
         else throw error;
       }
       await lease.release(run.handover);
-      if (outcome === 'ended') finish(run, 'Graph ran into a dead end - finished');
+      if (outcome === 'ended')
+        finish(run, 'Graph ran into a dead end - finished', { publish: true });
       if (outcome !== 'lost') return;
       // Another backend runs this stream now (we were cut off from the database too long): wait
       // as a standby and resume from the persisted node should the lease come back.
@@ -174,11 +200,22 @@ export function createStreamEngines(options: {
         resume: attachOptions.resume === true,
         handover: false,
         task: undefined,
+        unfollow: () => undefined,
       };
       runs.set(run.streamUuid, run);
+      run.unfollow = followRemoteEngineEvents(
+        runtime.pubsub,
+        run.streamUuid,
+        backendId,
+        (event: RelayedEngineEvent) => {
+          if (run.stopped || run.engine) return; // this backend runs the engine itself
+          if (event.type === 'dead-end') finish(run, event.error, { publish: false });
+          else deliver(run, event);
+        },
+      );
       run.task = start(run, session).catch((error: unknown) => {
         log?.error({ err: error, stream: run.streamUuid }, 'graph engine stopped with an error');
-        finish(run, 'Graph stopped because of an error - finished');
+        finish(run, 'Graph stopped because of an error - finished', { publish: true });
       });
     },
     detach(session: Session) {
@@ -186,8 +223,7 @@ export function createStreamEngines(options: {
       if (!run) return;
       run.sessions.delete(session);
       if (run.sessions.size > 0) return;
-      run.stopped = true;
-      runs.delete(run.streamUuid);
+      stopRun(run);
       void run.engine
         ?.stop()
         .catch((error: unknown) => log?.warn({ err: error }, 'stopping an engine failed'));
@@ -201,7 +237,7 @@ export function createStreamEngines(options: {
       const all = [...runs.values()];
       runs.clear();
       for (const run of all) {
-        run.stopped = true;
+        stopRun(run);
         run.handover = closeOptions.handover === true;
       }
       await Promise.allSettled(all.map((run) => run.engine?.stop() ?? Promise.resolve()));
