@@ -1,12 +1,5 @@
-import {
-  appendStreamLog,
-  findInstruction,
-  transitionInstruction,
-  upsertStreamPointFromBeacon,
-  type DbHandle,
-} from '@gencaster/db';
-import { isGencasterError } from '@gencaster/domain';
-import type { InstructionLedger, LogSink, StreamPointRegistry } from '@gencaster/osc';
+import { appendStreamLog, upsertStreamPointFromBeacon, type DbHandle } from '@gencaster/db';
+import type { LogSink, StreamPointRegistry } from '@gencaster/osc';
 
 /** Beacons upsert the stream point keyed by (sender host, lang port); last_live = receive time. */
 export function createDatabaseStreamPointRegistry(handle: DbHandle): StreamPointRegistry {
@@ -29,29 +22,8 @@ export function createDatabaseStreamPointRegistry(handle: DbHandle): StreamPoint
   };
 }
 
-/** Instruction states live in the StreamInstruction table; illegal or late acks are 'stale'. */
-export function createDatabaseInstructionLedger(handle: DbHandle): InstructionLedger {
-  return {
-    async markSent(uuid) {
-      await transitionInstruction(handle, { uuid, state: 'SENT' });
-    },
-    async applyAck(uuid, state, returnValue) {
-      try {
-        await transitionInstruction(handle, { uuid, state, returnValue });
-        return 'ok';
-      } catch (error) {
-        if (isGencasterError(error, 'NOT_FOUND') || isGencasterError(error, 'INVALID_INPUT'))
-          return 'unknown';
-        if (isGencasterError(error, 'CONFLICT')) return 'stale';
-        throw error;
-      }
-    },
-    async readAck(uuid) {
-      const row = await findInstruction(handle, uuid);
-      return row && { uuid: row.uuid, state: row.state, returnValue: row.returnValue };
-    },
-  };
-}
+/** The database ledger lives in @gencaster/api (batched `readAcks` for the fallback poll). */
+export { createDatabaseInstructionLedger } from '@gencaster/api';
 
 /** `/log` lines from sclang become StreamLog rows of the sending stream point, announced live. */
 export function createDatabaseLogSink(

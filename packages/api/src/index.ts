@@ -41,3 +41,10 @@ export { csrfHeaderName } from './auth/guards.ts';
 export { sessionCookieName } from './auth/cookies.ts';
 export { createAudioImporter } from './server/audio-importer.ts';
 export * from './transfer/index.ts';
+export {
+  createRemoteActionRunner,
+  type RemoteActionPointActions,
+  type RemoteActionTargetPoint,
+  type RemoteActionLogger,
+} from './sound-points/remote-action-runner.ts';
+export { createDatabaseInstructionLedger } from './sound-points/instruction-ledger.ts';

@@ -58,13 +58,14 @@ interface Waiter {
   resolve(result: InstructionResult): void;
   reject(error: GencasterError): void;
   timer: NodeJS.Timeout;
-  poll: NodeJS.Timeout | undefined;
 }
 
 /**
  * Creates the instruction sender. Completion is event-driven: the ack (from this process's OSC
- * server, or from another backend through the {@link AckBus}) wakes the waiter directly; nothing
- * polls the database.
+ * server, or from another backend through the {@link AckBus}) wakes the waiter directly. The only
+ * database read is the fallback for lost bus messages: one timer per sender (not per instruction)
+ * reads the outcome of all waiting instructions at once (`readAcks`), so its load does not grow
+ * with the number of listeners.
  *
  * @example
  * const sender = createInstructionSender({ server, ledger, ackBus });
@@ -75,31 +76,48 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 300_000;
   const ledgerPollMs = options.ledgerPollMs ?? 2000;
   const waiters = new Map<string, Waiter>();
+  let poll: NodeJS.Timeout | undefined;
+  let polling = false;
 
   function settle(uuid: string): Waiter | undefined {
     const waiter = waiters.get(uuid);
     if (waiter) {
       waiters.delete(uuid);
       clearTimeout(waiter.timer);
-      clearInterval(waiter.poll);
+    }
+    if (waiters.size === 0 && poll) {
+      clearInterval(poll);
+      poll = undefined;
     }
     return waiter;
   }
 
-  /** Fallback for a lost bus message: the ledger (database) is the source of truth. */
-  function pollLedger(uuid: string): NodeJS.Timeout | undefined {
-    const readAck = ledger.readAck?.bind(ledger);
-    if (!readAck) return undefined;
-    const timer = setInterval(() => {
-      readAck(uuid).then(
-        (ack) => {
-          if (ack) onAck(ack);
-        },
-        () => undefined, // database briefly unavailable: the next poll or the deadline decides
-      );
+  /** One read of the ledger for every waiting instruction (lost bus messages). */
+  async function pollLedger(): Promise<void> {
+    const uuids = [...waiters.keys()];
+    if (uuids.length === 0) return;
+    if (ledger.readAcks) {
+      for (const ack of await ledger.readAcks(uuids)) onAck(ack);
+    } else if (ledger.readAck) {
+      for (const uuid of uuids) {
+        const ack = await ledger.readAck(uuid);
+        if (ack) onAck(ack);
+      }
+    }
+  }
+
+  /** Starts the shared fallback poll when the first instruction waits. */
+  function ensurePolling(): void {
+    if (poll || (!ledger.readAcks && !ledger.readAck)) return;
+    poll = setInterval(() => {
+      if (polling) return; // a slow database: never pile reads up
+      polling = true;
+      // database briefly unavailable: the next poll or the deadline decides
+      pollLedger()
+        .catch(() => undefined)
+        .finally(() => (polling = false));
     }, ledgerPollMs);
-    timer.unref();
-    return timer;
+    poll.unref();
   }
 
   function onAck(ack: InstructionAck): void {
@@ -139,7 +157,8 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
               ),
           );
         }, timeoutMs);
-        waiters.set(uuid, { resolve, reject, timer, poll: pollLedger(uuid) });
+        waiters.set(uuid, { resolve, reject, timer });
+        ensurePolling();
       });
       try {
         // SENT before the datagram leaves, so that a fast RECEIVED ack finds a legal predecessor

@@ -39,6 +39,11 @@ export interface InstructionLedger {
    * ack that another backend recorded but whose pub/sub message was lost.
    */
   readAck?(uuid: string): Promise<InstructionAck | undefined>;
+  /**
+   * The final acks (FINISHED, SUCCESS, FAILURE) recorded for any of `uuids`, in one read: the
+   * sender's fallback poll then costs one query per interval however many instructions wait.
+   */
+  readAcks?(uuids: string[]): Promise<InstructionAck[]>;
 }
 
 /** A log line for StreamLog. */
