@@ -3,7 +3,6 @@
 // dialog shown, answered through createUpdateStreamVariable, branch taken, GraphDeadEnd.
 import {
   createEdge,
-  createInstruction,
   createNode,
   createNodeDoor,
   createScriptCells,
@@ -12,10 +11,9 @@ import {
   type Database,
 } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
-import { createScriptSandbox, type InstructionPort, type ScriptSandbox } from '@gencaster/story';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createStoryEngineFactory } from '../session/story-engine-factory.ts';
-import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
+import { startStoryTestServer, type StoryTestServer } from '../testing/story-test-server.ts';
+import { createEditor, gql, type TestServer } from '../testing/test-server.ts';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
 
@@ -29,35 +27,16 @@ async function defaultInput(database: Database, nodeUuid: string) {
 }
 
 describeEachEngine('listener session with the story engine', (getDb) => {
+  let story: StoryTestServer;
   let server: TestServer;
-  let sandbox: ScriptSandbox;
-  const sent: string[] = [];
+  let sent: string[];
 
   beforeAll(async () => {
-    sandbox = createScriptSandbox();
-    const engineFactory = createStoryEngineFactory({
-      database: getDb(),
-      sandbox,
-      engineOptions: { stepDelayMs: 10 },
-      instructionPortFor: (input): InstructionPort => ({
-        async run({ code }) {
-          const instruction = await createInstruction(getDb(), {
-            streamPointUuid: input.point.uuid,
-            instructionText: code,
-          });
-          sent.push(code);
-          input.onInstruction(instruction);
-          return { returnValue: '' };
-        },
-        playAudio: () => Promise.resolve(),
-        speak: () => Promise.resolve(),
-      }),
-    });
-    server = await startTestServer({ database: getDb(), services: { engineFactory, sandbox } });
+    story = await startStoryTestServer(getDb());
+    ({ server, sent } = story);
   });
   afterAll(async () => {
-    await server?.close();
-    await sandbox?.close();
+    await story?.close();
   });
 
   it('shows a dialog, takes the answered branch and ends with GraphDeadEnd', async () => {

@@ -1,0 +1,48 @@
+// Test helper: the API server with the real story engine and sandbox, and an in-process
+// instruction port that stores each instruction and acknowledges it at once (the backend wires the
+// real sclang port instead).
+import { createInstruction, type Database } from '@gencaster/db';
+import { createScriptSandbox, type InstructionPort } from '@gencaster/story';
+import { createStoryEngineFactory } from '../session/story-engine-factory.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+/** A running {@link startStoryTestServer}. */
+export interface StoryTestServer {
+  server: TestServer;
+  /** The SuperCollider code of every instruction sent so far, in order. */
+  sent: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the API with real story engines (step delay 10 ms) on `database`. */
+export async function startStoryTestServer(database: Database): Promise<StoryTestServer> {
+  const sandbox = createScriptSandbox();
+  const sent: string[] = [];
+  const engineFactory = createStoryEngineFactory({
+    database,
+    sandbox,
+    engineOptions: { stepDelayMs: 10 },
+    instructionPortFor: (input): InstructionPort => ({
+      async run({ code }) {
+        const instruction = await createInstruction(database, {
+          streamPointUuid: input.point.uuid,
+          instructionText: code,
+        });
+        sent.push(code);
+        input.onInstruction(instruction);
+        return { returnValue: '' };
+      },
+      playAudio: () => Promise.resolve(),
+      speak: () => Promise.resolve(),
+    }),
+  });
+  const server = await startTestServer({ database, services: { engineFactory, sandbox } });
+  return {
+    server,
+    sent,
+    async close() {
+      await server.close();
+      await sandbox.close();
+    },
+  };
+}
