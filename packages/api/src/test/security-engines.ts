@@ -6,13 +6,16 @@ import { createInstruction, type Database } from '@gencaster/db';
 import {
   createInProcessAckBus,
   createInstructionSender,
+  createOscServer,
   decodeOscPacket,
   encodeOscMessage,
   type InstructionSender,
 } from '@gencaster/osc';
+import { createMemoryPorts } from '@gencaster/osc/testing';
 import type { InstructionPort, ScriptSandbox } from '@gencaster/story';
 import type { KyselyPlugin } from 'kysely';
 import { createDatabaseInstructionLedger } from '../sound-points/instruction-ledger.ts';
+import { createRemoteActionRunner } from '../sound-points/remote-action-runner.ts';
 import { createStoryEngineFactory } from '../session/story-engine-factory.ts';
 import type { EngineFactory } from '../session/engine-factory.ts';
 
@@ -145,4 +148,50 @@ export async function insertPointsOnPorts(database: Database, ports: number[]) {
     )
     .returningAll()
     .execute();
+}
+
+/**
+ * The backend's live-coding path: a real OSC server on a free UDP port with a remote-action
+ * password, and the real remote-action runner resolving targets in the database; `send` sends a
+ * `/remote/action` from a real client socket.
+ */
+export async function startLiveCodingServer(
+  database: Database,
+  runCode: (point: { uuid: string; host: string; port: number }, code: string) => Promise<string>,
+  password: string,
+) {
+  const memory = createMemoryPorts();
+  const quiet = { info: () => undefined, warn: () => undefined };
+  const server = await createOscServer({
+    port: 0,
+    registry: memory.registry,
+    ledger: memory.ledger,
+    logSink: memory.logSink,
+    ackBus: createInProcessAckBus(),
+    remoteActionPassword: password,
+    remoteActions: createRemoteActionRunner(
+      database,
+      { runCode, speak: () => Promise.reject(new Error('no speech in this test')) },
+      quiet,
+    ),
+  });
+  const client = createSocket('udp4');
+  await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', () => resolve()));
+  return {
+    async send(action: { cmd: string; target?: string }) {
+      const record = { protocol_version: '0.1', action: 'code', password, ...action };
+      await new Promise<void>((resolve, reject) =>
+        client.send(
+          encodeOscMessage('/remote/action', Object.entries(record).flat()),
+          server.port,
+          '127.0.0.1',
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      );
+    },
+    async close() {
+      client.close();
+      await server.close();
+    },
+  };
 }

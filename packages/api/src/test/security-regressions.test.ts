@@ -43,6 +43,7 @@ import {
   insertPointsOnPorts,
   startInstructionPath,
   startInstructionSink,
+  startLiveCodingServer,
   storyEngines,
   streamLogRows,
 } from './security-engines.ts';
@@ -803,6 +804,60 @@ describeEachEngine(
       },
       raceTimeout,
     );
+  },
+  { fresh: 'test' },
+);
+
+describeEachEngine(
+  'inventory §11.2 concurrency: live coding',
+  (getDb) => {
+    // Original: remote actions were sent to free stream points only (points with a listener's
+    // stream were filtered out), so a live-coder could never reach a point someone listens to.
+    it('§11.2 remote live-coding targets: a /remote/action code reaches the point that has an active listener stream', async () => {
+      const sink = await startInstructionSink(2);
+      const path = await startInstructionPath(getDb());
+      const live = await startLiveCodingServer(getDb(), path.runCode, 'a-live-coding-password');
+      try {
+        const points = await insertPointsOnPorts(getDb(), sink.ports);
+        const graph = await createTestGraph(getDb());
+        const stream = await assignStream(getDb(), {
+          graphUuid: graph.uuid,
+          listenerId: 'someone-listening',
+          now: new Date(),
+        });
+        expect(stream).toMatchObject({ active: true, numListeners: 1 });
+        const busy = points.find((point) => point.uuid === stream.streamPointUuid)!;
+        const free = points.find((point) => point.uuid !== stream.streamPointUuid)!;
+        await getDb()
+          .db.updateTable('streamPoint')
+          .set({ scName: 'busy-point' })
+          .where('uuid', '=', busy.uuid)
+          .execute();
+        const codeTo = (port: number) =>
+          sink.received.filter((message) => message.port === port).map((m) => m.code);
+
+        await live.send({ cmd: 'Ndef(\\drone).play', target: 'busy-point' });
+        await eventually(() => codeTo(busy.port).length === 1);
+        await live.send({ cmd: 'Ndef(\\all).play' }); // all points
+        await eventually(() => codeTo(busy.port).length === 2 && codeTo(free.port).length === 1);
+        expect(codeTo(busy.port)).toEqual(['Ndef(\\drone).play', 'Ndef(\\all).play']);
+        expect(codeTo(free.port)).toEqual(['Ndef(\\all).play']);
+        // The instructions were stored for the busy point like any other instruction.
+        const rows = await getDb()
+          .db.selectFrom('streamInstruction')
+          .select('instructionText')
+          .where('streamPointUuid', '=', busy.uuid)
+          .execute();
+        expect(rows.map((row) => row.instructionText).sort()).toEqual([
+          'Ndef(\\all).play',
+          'Ndef(\\drone).play',
+        ]);
+      } finally {
+        await live.close();
+        path.close();
+        sink.close();
+      }
+    });
   },
   { fresh: 'test' },
 );
