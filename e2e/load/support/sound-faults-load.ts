@@ -1,0 +1,191 @@
+import type { Database } from '@gencaster/db';
+import { sql } from 'kysely';
+import { createLoadRecorder, type ListenerFigures, type LoadRecorder } from './load-recorder.ts';
+import { runSimulatedListener, type ListenerBehaviour } from './simulated-listener.ts';
+
+/** Options of {@link startBackgroundLoad}. */
+export interface BackgroundLoadOptions {
+  /** Backend base URLs; listener i uses backend i mod n. */
+  backends: readonly string[];
+  graphUuid: string;
+  listeners: number;
+  behaviour: ListenerBehaviour;
+  database: Database;
+  /** Listener starts are spread over this time (default 3 s). */
+  rampMs?: number;
+}
+
+/** Samples (once a second) in which a database invariant was broken; all must stay 0. */
+export interface InvariantBreaches {
+  samples: number;
+  pointsWithTwoActiveStreams: number;
+  listenersOnTwoStreams: number;
+  countMismatches: number;
+}
+
+/** What the load saw once stopped. */
+export interface BackgroundLoadReport {
+  listeners: ListenerFigures;
+  invariants: InvariantBreaches;
+  /** Sessions open at the stop vs the listeners the database counted on their streams. */
+  finalHeld: number;
+  finalCounted: number;
+  /** After everyone left: active streams and listener rows of the graph left over (0 and 0). */
+  leftoverActiveStreams: number;
+  leftoverListenerRows: number;
+  /** Acknowledged variable writes missing from the database (0). */
+  lostWrites: number;
+}
+
+/** Simulated listeners running until {@link BackgroundLoad.stop}, with the invariants sampled. */
+export interface BackgroundLoad {
+  recorder: LoadRecorder;
+  invariants: InvariantBreaches;
+  stop(): Promise<BackgroundLoadReport>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function breaches(database: Database) {
+  const { rows } = await sql<{ doubles: number; multi: number; mismatches: number }>`
+    select
+      (select count(*) from (select stream_point_uuid from stream where active
+         group by stream_point_uuid having count(*) > 1) d)::int as doubles,
+      (select count(*) from (select listener_id from stream_listener
+         group by listener_id having count(*) > 1) m)::int as multi,
+      (select count(*) from stream s where s.num_listeners <>
+         (select count(*) from stream_listener l where l.stream_uuid = s.uuid))::int as mismatches`.execute(
+    database.db,
+  );
+  return rows[0]!;
+}
+
+/** Active streams, or listener rows, of one graph. */
+async function count(database: Database, graphUuid: string, what: 'active' | 'rows') {
+  const row =
+    what === 'active'
+      ? await database.db
+          .selectFrom('stream')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('active', '=', true)
+          .where('graphUuid', '=', graphUuid)
+          .executeTakeFirstOrThrow()
+      : await database.db
+          .selectFrom('streamListener')
+          .innerJoin('stream', 'stream.uuid', 'streamListener.streamUuid')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('stream.graphUuid', '=', graphUuid)
+          .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Starts `listeners` simulated listeners (join, answer dialogs with acknowledged variable writes,
+ * leave, drop and resume, join again) that keep going until `stop()`, and samples the database
+ * invariants every second meanwhile. `stop()` ends the run like the load tests do: compares the
+ * sessions still open with the database's counts, lets everyone leave, checks that the database
+ * drains to zero and that every acknowledged write is stored.
+ */
+export function startBackgroundLoad(o: BackgroundLoadOptions): BackgroundLoad {
+  const recorder = createLoadRecorder();
+  const invariants: InvariantBreaches = {
+    samples: 0,
+    pointsWithTwoActiveStreams: 0,
+    listenersOnTwoStreams: 0,
+    countMismatches: 0,
+  };
+  const sample = async () => {
+    const found = await breaches(o.database);
+    invariants.samples++;
+    if (found.doubles > 0) invariants.pointsWithTwoActiveStreams++;
+    if (found.multi > 0) invariants.listenersOnTwoStreams++;
+    if (found.mismatches > 0) invariants.countMismatches++;
+  };
+  let stopAt = Number.POSITIVE_INFINITY;
+  const sampler = (async () => {
+    while (Date.now() < stopAt) {
+      await sample().catch((error: unknown) =>
+        recorder.error(-1, `invariant query failed: ${String(error)}`),
+      );
+      await sleep(1000);
+    }
+  })();
+  const ramp = o.rampMs ?? 3000;
+  const runs = Array.from({ length: o.listeners }, async (_, id) => {
+    await sleep((id / o.listeners) * ramp);
+    const url = o.backends[id % o.backends.length]!;
+    return runSimulatedListener({
+      id,
+      wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+      graphUuid: o.graphUuid,
+      behaviour: o.behaviour,
+      recorder,
+      // Read on every loop turn: the run lasts until stop() moves the deadline to now.
+      get deadline() {
+        return stopAt;
+      },
+      random: Math.random,
+    });
+  });
+
+  return {
+    recorder,
+    invariants,
+    async stop() {
+      stopAt = Date.now();
+      const open = (await Promise.all(runs)).filter((entry) => entry !== undefined);
+      await sampler;
+      await sleep(1000);
+      const held = open.map((entry) => entry.streamUuid);
+      const counted =
+        held.length === 0
+          ? []
+          : await o.database.db
+              .selectFrom('stream')
+              .select(['numListeners', 'active'])
+              .where('uuid', 'in', held)
+              .execute();
+      const finalCounted = counted.reduce(
+        (sum, row) => sum + (row.active ? row.numListeners : 0),
+        0,
+      );
+      await sample();
+
+      await Promise.all(open.map((entry) => entry.leave()));
+      await recorder.disposeClients();
+      let leftover = { active: -1, rows: -1 };
+      for (let i = 0; i < 60; i++) {
+        leftover = {
+          active: await count(o.database, o.graphUuid, 'active'),
+          rows: await count(o.database, o.graphUuid, 'rows'),
+        };
+        if (leftover.active === 0 && leftover.rows === 0) break;
+        await sleep(500);
+      }
+
+      const writes = recorder.writes();
+      const stored = new Map<string, string>();
+      for (let i = 0; i < writes.length; i += 2000) {
+        const keys = writes.slice(i, i + 2000).map((write) => write.key);
+        const rows = await o.database.db
+          .selectFrom('streamVariable')
+          .select(['streamUuid', 'key', 'value'])
+          .where('key', 'in', keys)
+          .execute();
+        for (const row of rows) stored.set(`${row.streamUuid}/${row.key}`, row.value);
+      }
+      const lostWrites = writes.filter(
+        (write) => stored.get(`${write.streamUuid}/${write.key}`) !== write.value,
+      ).length;
+      return {
+        listeners: recorder.figures(),
+        invariants: { ...invariants },
+        finalHeld: open.length,
+        finalCounted,
+        leftoverActiveStreams: leftover.active,
+        leftoverListenerRows: leftover.rows,
+        lostWrites,
+      };
+    },
+  };
+}
