@@ -1,4 +1,5 @@
-// Test helpers of @gencaster/db (import from '@gencaster/db/testing' in *.test.ts files only).
+// Test helpers of @gencaster/db: test databases for *.test.ts files, and the throwaway PostgreSQL
+// server that tests and `gencaster cluster` start.
 export {
   describeEachEngine,
   testEngines,

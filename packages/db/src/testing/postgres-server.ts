@@ -16,6 +16,11 @@ export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth). */
   url: string;
   port: number;
+  dataDir: string;
+  /** `pg_ctl stop -m immediate`: a crash as far as clients can tell (fault tests). */
+  crash(): Promise<void>;
+  /** Starts the stopped server again on the same port and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,9 +89,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     '--no-sync',
     '--no-instructions',
   ]);
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  const start = (port: number) => {
     const options = [
       `-p ${port}`,
       `-k ${dir}`,
@@ -96,19 +99,13 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       '-c full_page_writes=off',
       '-c max_connections=300',
     ].join(' ');
+    return exec('pg_ctl', ['-D', dataDir, '-o', options, '-l', logFile, '-w', '-t', '30', 'start']);
+  };
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
     try {
-      await exec('pg_ctl', [
-        '-D',
-        dataDir,
-        '-o',
-        options,
-        '-l',
-        logFile,
-        '-w',
-        '-t',
-        '30',
-        'start',
-      ]);
+      await start(port);
     } catch (error) {
       lastError = error;
       continue;
@@ -134,6 +131,13 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
+      dataDir,
+      async crash() {
+        await exec('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      },
+      async restart() {
+        await start(port);
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
