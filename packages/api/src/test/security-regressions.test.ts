@@ -48,6 +48,7 @@ import {
   streamLogRows,
 } from './security-engines.ts';
 import { idleEngineFactory, startFakeSclang } from './security-fixtures.ts';
+import { sclangUnavailableReason, startBareSclang } from './security-sclang.ts';
 import { firstResults, sandboxCapabilities, streamInfoQuery } from './security-helpers.ts';
 
 describeEachEngine('inventory §11.1 security: API authorization', (getDb) => {
@@ -931,3 +932,37 @@ describeEachEngine(
   },
   { fresh: 'test' },
 );
+
+const sclangMissing = sclangUnavailableReason();
+if (sclangMissing) console.warn(`skipping the §11.2 CmdPeriod test: ${sclangMissing}`);
+
+describe('inventory §11.2 concurrency: SuperCollider stream point class', () => {
+  // Original: the CmdPeriod hook (via `defer`) also ran once at init, so the /instruction receiver
+  // could be registered twice: each instruction then ran twice (hits 2, 4) and was acked twice.
+  it.skipIf(sclangMissing !== undefined)(
+    '§11.2 CmdPeriod hook registering the instruction receiver twice: an instruction runs and is acknowledged exactly once, before and after a CmdPeriod',
+    async () => {
+      const sclang = await startBareSclang();
+      try {
+        const hit =
+          'Library.put(\\gcSecurityHits, (Library.at(\\gcSecurityHits) ? 0) + 1)[\\gcSecurityHits]';
+        const before = await sclang.run(hit);
+        const cmdPeriod = await sclang.run('CmdPeriod.run; 0');
+        expect(cmdPeriod.status).toBe('FINISHED');
+        const after = await sclang.run(hit);
+        const again = await sclang.run(hit);
+        await new Promise((resolve) => setTimeout(resolve, 500)); // room for duplicate acks
+        expect([before, after, again].map((r) => r.returnValue)).toEqual(['1', '2', '3']);
+        for (const { uuid } of [before, after, again]) {
+          expect(sclang.acks(uuid)).toEqual([
+            { status: 'RECEIVED', returnValue: undefined },
+            { status: 'FINISHED', returnValue: expect.any(String) as string },
+          ]);
+        }
+      } finally {
+        await sclang.stop();
+      }
+    },
+    180_000,
+  );
+});
