@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { missingSoundBinaries } from '@gencaster/sound';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDialogLoopGraph } from './support/load-graph.ts';
+import { expectExactLoad } from './support/load-expectations.ts';
 import { runListenerLoad } from './support/load-run.ts';
 import { startLoadStack, type LoadStack } from './support/load-stack.ts';
 import { soundHostNetworkUnavailable } from './support/sound-host-network.ts';
@@ -76,21 +77,10 @@ describe.skipIf(reason)('1000 listeners on 16 real points behind 2 backends', ()
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'load-report.json'), text);
 
-      const f = report.listeners;
-      expect(f.firstErrors).toEqual([]);
-      expect(f.assignments).toBeGreaterThan(16);
-      expect(f.noStream).toBeGreaterThan(0);
-      expect(f.overlappingHolds).toBe(0);
-      expect(report.invariants).toMatchObject({
-        pointsWithTwoActiveStreams: 0,
-        listenersOnTwoStreams: 0,
-        countMismatches: 0,
-      });
-      expect(report.lostWrites).toBe(0);
-      expect(report.finalCounted).toBe(report.finalHeld);
-      expect(report.finalActiveStreams).toBe(report.finalHeld);
-      expect(report.leftoverActiveStreams).toBe(0);
-      expect(report.leftoverListenerRows).toBe(0);
+      expectExactLoad(report);
+      expect(report.listeners.assignments).toBeGreaterThan(16);
+      // The lost-write check must cover real answers, not an empty set.
+      expect(report.listeners.writes).toBeGreaterThan(100);
     },
   );
 });
