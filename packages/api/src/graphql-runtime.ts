@@ -9,6 +9,7 @@ const graphql = createRequire(import.meta.url)('graphql') as typeof GraphQL;
 
 export const {
   GraphQLError,
+  buildSchema,
   Kind,
   execute,
   getOperationAST,

@@ -17,6 +17,7 @@ import {
 } from '../graphql-runtime.ts';
 import { toClientError, type ErrorLogger } from '../errors/error-table.ts';
 import type { ApiContext } from './context.ts';
+import { validatedDocuments } from './validated-documents.ts';
 
 /** A GraphQL request as sent over WebSocket. */
 export interface OperationPayload {
@@ -34,29 +35,10 @@ export function prepareOperation(
 ):
   | { args: ExecutionArgs; kind: 'query' | 'mutation' | 'subscription' }
   | { errors: GraphQLError[] } {
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query, { maxTokens: 5000 });
-  } catch (error) {
-    const parseError = error as GraphQLError;
-    return {
-      errors: [
-        new GraphQLError(parseError.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
-      ],
-    };
-  }
-  const errors = validate(schema, document, [...specifiedRules, ...rules]);
-  if (errors.length > 0) {
-    return {
-      errors: errors.map(
-        (e) =>
-          new GraphQLError(e.message, {
-            nodes: e.nodes ?? null,
-            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-          }),
-      ),
-    };
-  }
+  const document =
+    validatedDocuments.get(schema, rules, payload.query) ??
+    parseAndValidate(schema, rules, payload.query);
+  if ('errors' in document) return document;
   const operation = getOperationAST(document, payload.operationName ?? undefined);
   if (!operation) {
     return {
@@ -77,6 +59,38 @@ export function prepareOperation(
       operationName: payload.operationName ?? null,
     },
   };
+}
+
+function parseAndValidate(
+  schema: GraphQLSchema,
+  rules: readonly ValidationRule[],
+  query: string,
+): DocumentNode | { errors: GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: 5000 });
+  } catch (error) {
+    const parseError = error as GraphQLError;
+    return {
+      errors: [
+        new GraphQLError(parseError.message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }),
+      ],
+    };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...rules]);
+  if (errors.length > 0) {
+    return {
+      errors: errors.map(
+        (e) =>
+          new GraphQLError(e.message, {
+            nodes: e.nodes ?? null,
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          }),
+      ),
+    };
+  }
+  validatedDocuments.remember(schema, rules, query, document);
+  return document;
 }
 
 /** Runs a prepared operation: a single result for query/mutation, an iterator for subscriptions. */
