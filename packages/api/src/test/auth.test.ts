@@ -24,42 +24,17 @@ describeEachEngine('API auth', (getDb) => {
     await server?.close();
   });
 
-  it('logs in with an HttpOnly SameSite=Lax cookie; mutations need the CSRF header', async () => {
+  // Cookie flags and CSRF protection: security-regressions.test.ts (inventory §11.1).
+  it('logs in with a cookie session; isAuthenticated and logout', async () => {
     const result = await gql(server.url, login, { u: editor.username, p: editor.password });
     expect(result.data?.authLogin).toEqual({
       __typename: 'User',
       username: editor.username,
       role: 'EDITOR',
     });
-    const setCookie = result.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/gencaster_session=/);
-    expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Lax/);
-    const cookie = setCookie.split(';')[0]!;
+    const cookie = (result.headers.get('set-cookie') ?? '').split(';')[0]!;
     const me = await gql(server.url, `{ isAuthenticated { username isStaff } }`, {}, { cookie });
     expect(me.data?.isAuthenticated).toEqual({ username: editor.username, isStaff: true });
-    const forged = await gql(
-      server.url,
-      addGraph,
-      { name: 'csrf-attempt' },
-      cookieHeaders(cookie, false),
-    );
-    expect(forged.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const crossSite = await gql(
-      server.url,
-      addGraph,
-      { name: 'cross-site' },
-      { ...cookieHeaders(cookie), origin: 'http://evil.test' },
-    );
-    expect(crossSite.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const ok = await gql(
-      server.url,
-      addGraph,
-      { name: 'csrf-ok' },
-      { ...cookieHeaders(cookie), origin: 'http://editor.test' },
-    );
-    expect(ok.errors).toBeUndefined();
-    expect(ok.data?.addGraph).toMatchObject({ slugName: 'csrf-ok', templateName: 'DEFAULT' });
     const logout = await gql(server.url, `mutation { authLogout }`, {}, cookieHeaders(cookie));
     expect(logout.data?.authLogout).toBe(true);
     const after = await gql(server.url, `{ isAuthenticated { username } }`, {}, { cookie });

@@ -162,6 +162,7 @@ export async function startLiveCodingServer(
 ) {
   const memory = createMemoryPorts();
   const quiet = { info: () => undefined, warn: () => undefined };
+  const spoken: { port: number; ssml: string }[] = [];
   const server = await createOscServer({
     port: 0,
     registry: memory.registry,
@@ -171,14 +172,22 @@ export async function startLiveCodingServer(
     remoteActionPassword: password,
     remoteActions: createRemoteActionRunner(
       database,
-      { runCode, speak: () => Promise.reject(new Error('no speech in this test')) },
+      {
+        runCode,
+        speak: (point, ssml) => {
+          spoken.push({ port: point.port, ssml });
+          return Promise.resolve();
+        },
+      },
       quiet,
     ),
   });
   const client = createSocket('udp4');
   await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', () => resolve()));
   return {
-    async send(action: { cmd: string; target?: string }) {
+    /** SSML the runner handed to the points' speech action. */
+    spoken,
+    async send(action: { cmd: string; target?: string; action?: 'code' | 'speak' }) {
       const record = { protocol_version: '0.1', action: 'code', password, ...action };
       await new Promise<void>((resolve, reject) =>
         client.send(

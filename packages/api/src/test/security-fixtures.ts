@@ -75,3 +75,10 @@ export function idleEngineFactory(built: string[]): EngineFactory {
     };
   };
 }
+
+/** An engine factory whose walks reach their dead end at once (a graph that simply ends). */
+export const endingEngineFactory: EngineFactory = () => ({
+  run: () => Promise.resolve(),
+  stop: () => Promise.resolve(),
+  releaseBlocking: () => false,
+});
