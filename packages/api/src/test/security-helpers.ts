@@ -1,4 +1,9 @@
-// Helpers for security-regressions.test.ts: subscription collection and sandbox capabilities.
+// Helpers for security-regressions.test.ts: subscription collection, sandbox capabilities and a
+// scan of the tracked sources for committed secrets.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createMemoryVariableStore, createSystemClock } from '@gencaster/story';
 import type { ScriptCapabilities } from '@gencaster/story';
 import type { Client } from 'graphql-ws';
@@ -49,3 +54,43 @@ export const streamInfoQuery = `subscription($g: UUID!, $token: String) {
     ... on NoStreamAvailable { error }
   }
 }`;
+
+/** The repository root (this file lives in packages/api/src/test). */
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Tracked source files (tests, test kits, generated files and the lock file excluded). */
+export function trackedSources(extensions: RegExp): { file: string; code: string }[] {
+  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: repositoryRoot, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  return listed.stdout
+    .split('\0')
+    .filter((file) => extensions.test(file))
+    .filter(
+      (file) => !/(\.test\.ts|\/test\/|\/testing\/|\/generated\/|package-lock\.json)/.test(file),
+    )
+    .flatMap((file) => {
+      try {
+        return [{ file, code: readFileSync(join(repositoryRoot, file), 'utf8') }];
+      } catch {
+        return []; // deleted in the working tree
+      }
+    });
+}
+
+/**
+ * Tracked source files whose code matches one of the original's committed-secret patterns, as
+ * "path: pattern" lines. Comment lines (usage examples) are skipped.
+ */
+export function committedSecrets(patterns: RegExp[]): string[] {
+  const hits: string[] = [];
+  for (const { file, code } of trackedSources(
+    /\.(ts|vue|js|mjs|scd|sc|json|ya?ml|conf|env|sh|toml)$/,
+  )) {
+    const text = code
+      .split('\n')
+      .filter((line) => !/^\s*(\/\/|#|\*|\/\*)/.test(line))
+      .join('\n');
+    for (const pattern of patterns) if (pattern.test(text)) hits.push(`${file}: ${pattern}`);
+  }
+  return hits;
+}
