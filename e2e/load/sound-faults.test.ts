@@ -1,11 +1,16 @@
 // Faults of the sound side of a running cluster under load (issue 10): PostgreSQL + Redis + two
-// backends + a proxy + one sound host with two real stream points. One real listener page in
-// headless Chromium plays a steady tone on one point; 24 simulated listeners cycle through dialog
-// sessions on the other point, each round sending a SuperCollider instruction. Then, one test
-// each, a process is killed with SIGKILL by its PID from status.json — Janus, GStreamer, scsynth,
-// sclang, jackd — and what a user would expect is checked: the launcher restarts it, the point
-// beacons again, Janus' mountpoints come back and the page re-watches and hears again, the next
-// instructions are acknowledged FINISHED, dialogs keep coming, and the database stays consistent.
+// backends + a proxy + one sound host with two real stream points. The real listener app in
+// headless Chromium plays a story (a steady tone) on one point; 24 simulated listeners cycle
+// through dialog sessions on the other point, each round sending a SuperCollider instruction.
+// Then, one test each, a process is killed with SIGKILL by its PID from status.json and what a
+// user expects is checked:
+// - Janus: restarted, both mountpoints re-created and fed, the page re-watches and hears again;
+// - the page's point: its GStreamer sender (audio back without a reload), its sclang (the story's
+//   next sound is heard again);
+// - the loaded point: GStreamer, scsynth, sclang, jackd — restarted, the point beacons again,
+//   Janus gets its RTP, the next instructions are acknowledged FINISHED, dialogs keep coming, and
+//   the page on the other point hears its tone throughout;
+// - finally the load saw no errors and the database invariants held all along.
 // WebRTC needs a non-loopback address, so the file re-runs itself in private namespaces.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,17 +31,18 @@ import { openFaultListenerPage, type FaultListenerPage } from './support/sound-f
 import {
   fleetStatus,
   instructionStatesSince,
+  instructionTimes,
   killAndAwaitRestart,
   listJanusMountpoints,
   pointByRoom,
-  strandedInstructions,
-  type FleetRestart,
   type FleetTarget,
 } from './support/sound-faults-fleet.ts';
+import { expectLoadPointRecovered } from './support/sound-faults-recovery.ts';
 import {
   BLIP_RETURN,
   createSoundLoopGraph,
   createToneGraph,
+  TONE_RENEW_S,
 } from './support/sound-faults-graphs.ts';
 import {
   startBackgroundLoad,
@@ -62,7 +68,7 @@ describe.skipIf(reason !== undefined || insideTestNetns())('sound faults under l
     await runFaultFileInNamespaces(import.meta.filename, {
       tag: TAG,
       timeoutMs: 330_000,
-      minPassed: 6,
+      minPassed: 8,
     });
   }, 360_000);
 });
@@ -129,72 +135,22 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
       await cluster?.stop();
     }, 120_000);
 
-    /**
-     * After a restart on the load point: it beacons again, Janus receives its RTP again, new
-     * instructions on it are acknowledged FINISHED, dialogs keep coming, the page keeps hearing.
-     */
-    async function expectLoadPointRecovered(name: string, restart: FleetRestart) {
-      const point = await pointByRoom(database, loadRoom);
-      const whole = Date.now();
-      const beacon = await waitUntil(
-        `${name}: the point beacons again`,
-        async () => {
-          const row = await pointByRoom(database, loadRoom);
-          return row.lastLive && row.lastLive.getTime() > restart.killedAt
-            ? row.lastLive
-            : undefined;
-        },
-        30_000,
-      );
-      await waitUntil(
-        `${name}: Janus receives the point's RTP again`,
-        async () => {
-          const mount = (await listJanusMountpoints(cluster.dataDir)).find(
-            (m) => m.id === loadRoom,
-          );
-          return mount?.ageMs !== null && mount?.ageMs !== undefined && mount.ageMs < 1000
-            ? true
-            : undefined;
-        },
-        20_000,
-      );
-      const dialogs = load!.recorder.figures().dialogs;
-      const states = await waitUntil(
-        `${name}: new instructions on the point are acknowledged FINISHED`,
-        async () => {
-          const found = await instructionStatesSince(database, point.uuid, whole);
-          return (found.FINISHED ?? 0) >= 2 ? found : undefined;
-        },
-        60_000,
-      );
-      await waitUntil(
-        `${name}: dialogs keep coming`,
-        () => Promise.resolve(load!.recorder.figures().dialogs >= dialogs + 3 ? true : undefined),
-        30_000,
-      );
-      const finished = Date.now() - restart.killedAt;
-      // The other point was not touched: the page heard its tone all along.
-      const heard = page.seenSince(restart.killedAt);
-      expect(heard.samples).toBeGreaterThan(5);
-      expect(heard.minLevel, `page level during the ${name} fault`).toBeGreaterThan(0.03);
-      expect(heard.states).toEqual(['connected']);
-      const stranded = await strandedInstructions(database, point.uuid, restart.killedAt, whole);
-      figures[name] = {
-        restartMs: restart.restartMs,
-        beaconAfterMs: beacon.getTime() - restart.killedAt,
-        finishedAgainMs: finished,
-        instructionsSinceRecovery: states,
-        pageMinLevel: Number(heard.minLevel.toFixed(3)),
-        stranded,
-      };
-      console.log(`${TAG} ${name} ${JSON.stringify(figures[name])}`);
-    }
-
     const killOnLoadPoint = async (child: 'jackd' | 'scsynth' | 'sclang' | 'gst-out') => {
       const target: FleetTarget = { kind: 'point', room: loadRoom, child };
       const restart = await killAndAwaitRestart(cluster.dataDir, target, loadRoom, 90_000);
       expect(restart.newPid).not.toBe(restart.killedPid);
-      await expectLoadPointRecovered(child, restart);
+      figures[child] = await expectLoadPointRecovered(
+        {
+          database,
+          dataDir: cluster.dataDir,
+          room: loadRoom,
+          recorder: load!.recorder,
+          bystander: page,
+        },
+        child,
+        restart,
+      );
+      console.log(`${TAG} ${child} ${JSON.stringify(figures[child])}`);
     };
 
     it('Janus killed: restarted, mountpoints re-created, the page re-watches and hears again', async () => {
@@ -227,6 +183,66 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
         connections: heard.connections,
       };
       console.log(`${TAG} janus ${JSON.stringify(figures.janus)}`);
+    });
+
+    it("GStreamer sender of the page's point killed: restarted, the page hears its tone again", async () => {
+      const before = await page.read();
+      const restart = await killAndAwaitRestart(
+        cluster.dataDir,
+        { kind: 'point', room: pageRoom, child: 'gst-out' },
+        pageRoom,
+      );
+      // The new sender's RTP reaches the page through the same mountpoint, no reload needed.
+      const heard = await page.waitHearing(30_000);
+      const gap = page.seenSince(restart.killedAt);
+      figures.pageGstOut = {
+        restartMs: restart.restartMs,
+        hearingAgainMs: Date.now() - restart.killedAt,
+        rewatched: heard.connections !== before.connections,
+        minLevel: Number(gap.minLevel.toFixed(3)),
+      };
+      console.log(`${TAG} page gst-out ${JSON.stringify(figures.pageGstOut)}`);
+    });
+
+    it("sclang of the page's point killed: restarted, the page's story goes on and is heard again", async () => {
+      const point = await pointByRoom(database, pageRoom);
+      const before = await page.read();
+      // Right after a renewal of the tone, so the next one comes once the point is back.
+      await waitUntil(
+        'a tone renewal less than 2 s ago',
+        async () => {
+          const last = (await instructionTimes(database, point.uuid, 'faultTone')).at(-1);
+          return last && Date.now() - last.at < 2000 ? true : undefined;
+        },
+        TONE_RENEW_S * 1000 + 15_000,
+        100,
+      );
+      const restart = await killAndAwaitRestart(
+        cluster.dataDir,
+        { kind: 'point', room: pageRoom, child: 'sclang' },
+        pageRoom,
+      );
+      await waitUntil(
+        'the page point beacons again',
+        async () => {
+          const row = await pointByRoom(database, pageRoom);
+          return row.lastLive && row.lastLive.getTime() > restart.killedAt ? true : undefined;
+        },
+        30_000,
+      );
+      // The new scsynth starts silent; the story's next renewal brings the tone back to the page.
+      const heard = await page.waitHearing(TONE_RENEW_S * 1000 + 30_000);
+      const after = (await instructionTimes(database, point.uuid, 'faultTone')).filter(
+        (entry) => entry.at > restart.killedAt,
+      );
+      expect(after.map((entry) => entry.state)).toContain('FINISHED');
+      figures.pageSclang = {
+        restartMs: restart.restartMs,
+        hearingAgainMs: Date.now() - restart.killedAt,
+        rewatched: heard.connections !== before.connections,
+        silence: page.seenSince(restart.killedAt).minLevel < 0.01,
+      };
+      console.log(`${TAG} page sclang ${JSON.stringify(figures.pageSclang)}`);
     });
 
     it('GStreamer sender of the loaded point killed: restarted, audio and instructions flow again', async () => {

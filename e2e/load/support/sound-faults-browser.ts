@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import {
   launchTestBrowser,
-  readLevel,
   watchPageErrors,
   type TestBrowser,
 } from '../../support/listener-browser.ts';
@@ -16,26 +15,45 @@ const recordPeerConnections = `(() => {
   };
 })()`;
 
-/** Inbound audio RTP of the newest peer connection: how many there were and packets received. */
-const inboundRtp = `(async () => {
+/**
+ * What the page shows (level meter, connection badge) and the inbound audio RTP of its newest
+ * peer connection, read in one go; `level` is null when the meter is not rendered.
+ */
+const readPage = `(async () => {
+  const attr = (id, name) => document.querySelector('[data-testid="' + id + '"]')?.getAttribute(name);
+  const level = attr('stream-level', 'data-level');
+  const state = attr('connection-state', 'data-state') ?? '';
   const all = window.__peerConnections ?? [];
   const pc = all.at(-1);
-  if (!pc) return { connections: 0, packets: 0 };
-  const stats = [...(await pc.getStats()).values()];
+  const stats = pc ? [...(await pc.getStats()).values()] : [];
   const rtp = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
-  return { connections: all.length, packets: rtp?.packetsReceived ?? 0 };
+  return {
+    level: level === null || level === undefined ? null : Number(level),
+    state,
+    connections: all.length,
+    packets: rtp?.packetsReceived ?? 0,
+  };
 })()`;
 
 /** What the listener page shows and receives right now. */
 export interface ListenerReading {
-  /** RMS of the level meter (0..1). */
-  level: number;
+  /** RMS of the level meter (0..1), null when the meter is not shown. */
+  level: number | null;
   /** Janus connection state shown by the page (connected, reconnecting, …). */
   state: string;
   /** Peer connections the page made so far (a re-watch makes a new one). */
   connections: number;
   /** Audio RTP packets received by the newest peer connection. */
   packets: number;
+}
+
+/** Levels and states the page showed over a time span. */
+export interface HeardSince {
+  samples: number;
+  minLevel: number;
+  /** Share of the samples with a level above 0.05 (the tone is 0.14). */
+  hearingShare: number;
+  states: string[];
 }
 
 /** The real listener app in headless Chromium, started and playing one graph. */
@@ -48,8 +66,8 @@ export interface FaultListenerPage {
   read(): Promise<ListenerReading>;
   /** Waits until the page hears the stream (level above `minLevel`, RTP packets rising). */
   waitHearing(timeoutMs: number, minLevel?: number): Promise<ListenerReading>;
-  /** Lowest level and the states seen by the background sampler (every ~300 ms) since `from`. */
-  seenSince(from: number): { samples: number; minLevel: number; states: string[] };
+  /** What the background sampler (every ~300 ms) saw since `from`. */
+  seenSince(from: number): HeardSince;
   close(): Promise<void>;
 }
 
@@ -78,15 +96,7 @@ export async function openFaultListenerPage(
       timeoutMs,
       250,
     );
-    const read = async (): Promise<ListenerReading> => {
-      const rtp = await page.evaluate<{ connections: number; packets: number }>(inboundRtp);
-      const state =
-        (await page
-          .getByTestId('connection-state')
-          .getAttribute('data-state', { timeout: 1000 })
-          .catch(() => null)) ?? '';
-      return { level: await readLevel(page), state, ...rtp };
-    };
+    const read = () => page.evaluate<ListenerReading>(readPage);
     const waitHearing = async (waitMs: number, minLevel = 0.05) => {
       let last: ListenerReading | undefined;
       try {
@@ -99,7 +109,9 @@ export async function openFaultListenerPage(
               now.connections === last.connections &&
               now.packets > last.packets;
             last = now;
-            return rising && now.level > minLevel && now.state === 'connected' ? now : undefined;
+            return rising && (now.level ?? 0) > minLevel && now.state === 'connected'
+              ? now
+              : undefined;
           },
           waitMs,
           250,
@@ -115,7 +127,8 @@ export async function openFaultListenerPage(
     const sampler = (async () => {
       while (sampling) {
         const reading = await read().catch(() => undefined);
-        if (reading) samples.push({ at: Date.now(), level: reading.level, state: reading.state });
+        if (reading && reading.level !== null)
+          samples.push({ at: Date.now(), level: reading.level, state: reading.state });
         if (samples.length > 5000) samples.splice(0, 1000);
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
@@ -131,6 +144,7 @@ export async function openFaultListenerPage(
         return {
           samples: since.length,
           minLevel: Math.min(...since.map((sample) => sample.level)),
+          hearingShare: since.filter((sample) => sample.level > 0.05).length / since.length,
           states: [...new Set(since.map((sample) => sample.state))],
         };
       },

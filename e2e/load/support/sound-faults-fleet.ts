@@ -150,22 +150,42 @@ export async function listJanusMountpoints(dataDir: string): Promise<ListedMount
 }
 
 /**
- * Instructions on a point created between `from` and `to` (the fault) that never got an outcome
- * (still SENT or RECEIVED): sent to a dead sclang, their engines wait for the sender's deadline.
+ * Instructions on a point created from shortly before a kill (`killedAt`) until `to` that never
+ * got an outcome (still SENT or RECEIVED): sent to a dead sclang, their engines wait for the
+ * sender's deadline. Each with its creation time relative to the kill.
  */
 export async function strandedInstructions(
   database: Database,
   pointUuid: string,
-  from: number,
+  killedAt: number,
   to: number,
-): Promise<number> {
-  const row = await database.db
+): Promise<Array<{ afterKillMs: number; state: string }>> {
+  const rows = await database.db
     .selectFrom('streamInstruction')
-    .select((eb) => eb.fn.countAll().as('n'))
+    .select(['createdDate', 'state'])
     .where('streamPointUuid', '=', pointUuid)
-    .where('createdDate', '>=', new Date(from - 1000))
+    .where('createdDate', '>=', new Date(killedAt - 1000))
     .where('createdDate', '<=', new Date(to))
     .where('state', 'in', ['SENT', 'RECEIVED', 'UNACKNOWLEDGED'])
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .execute();
+  return rows.map((row) => ({
+    afterKillMs: row.createdDate.getTime() - killedAt,
+    state: row.state,
+  }));
+}
+
+/** Creation times (ms) of the instructions on a point whose text contains `marker`, oldest first. */
+export async function instructionTimes(
+  database: Database,
+  pointUuid: string,
+  marker: string,
+): Promise<Array<{ at: number; state: string }>> {
+  const rows = await database.db
+    .selectFrom('streamInstruction')
+    .select(['createdDate', 'state'])
+    .where('streamPointUuid', '=', pointUuid)
+    .where('instructionText', 'like', `%${marker}%`)
+    .orderBy('createdDate')
+    .execute();
+  return rows.map((row) => ({ at: row.createdDate.getTime(), state: row.state }));
 }

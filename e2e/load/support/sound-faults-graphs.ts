@@ -59,9 +59,13 @@ export async function createSoundLoopGraph(database: Database, slug: string): Pr
   return graph.uuid;
 }
 
+/** Seconds between two instructions of the browser listener's graph. */
+export const TONE_RENEW_S = 10;
+
 /**
- * The browser listener's graph: a steady sine on the point, renewed every 10 s (an Ndef, so a
- * renewal replaces rather than stacks it), forever.
+ * The browser listener's graph: a steady sine on the point, forever. Every {@link TONE_RENEW_S}
+ * seconds an instruction starts the tone unless it is playing (so the level never dips): after a
+ * crash of the point, the next renewal is how the story goes on and must be heard again.
  */
 export async function createToneGraph(database: Database, slug: string): Promise<string> {
   const graph = await createGraph(database, {
@@ -72,9 +76,9 @@ export async function createToneGraph(database: Database, slug: string): Promise
   await loopEntryNode(database, graph.uuid, [
     [
       'supercollider',
-      `Ndef(\\faultTone, { SinOsc.ar([${TONE_HZ}, ${TONE_HZ}]) * 0.2 }).play; "fault-tone"`,
+      `if(Ndef(\\faultTone).isPlaying.not) { Ndef(\\faultTone, { SinOsc.ar([${TONE_HZ}, ${TONE_HZ}]) * 0.2 }).play }; "fault-tone"`,
     ],
-    ['javascript', 'await sleep(10);'],
+    ['javascript', `await sleep(${TONE_RENEW_S});`],
   ]);
   return graph.uuid;
 }
