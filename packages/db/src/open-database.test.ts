@@ -22,6 +22,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0002-instruction-transitions',
           '0003-engine-leases',
           '0004-stream-point-janus-url',
+          '0005-walk-cells-done',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

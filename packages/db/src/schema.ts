@@ -71,6 +71,7 @@ export interface StreamTable extends Stamped {
   /** Node the walk entered last (migration 0003), so another backend can resume it. */
   walkNodeUuid: Generated<string | null>;
   walkStep: Generated<number>;
+  walkCellsDone: Generated<number>;
 }
 
 /** Table `engine_lease`: which backend runs the engine of a stream, until `expiresAt`. */

@@ -37,8 +37,8 @@ export interface EngineFactoryInput {
 /** Load/save of a stream's walk position (the node entered last and the step count). */
 export interface WalkPositionPort {
   /** The position to resume from, or null to start at the entry node. */
-  load(): Promise<{ nodeUuid: string; step: number } | null>;
-  save(position: { nodeUuid: string; step: number }): Promise<void>;
+  load(): Promise<{ nodeUuid: string; step: number; cellsDone?: number } | null>;
+  save(position: { nodeUuid: string; step: number; cellsDone?: number }): Promise<void>;
 }
 
 /** Builds the engine of a stream; wired by the backend with `@gencaster/story`. */

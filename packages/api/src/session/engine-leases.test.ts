@@ -107,7 +107,9 @@ describeEachEngine('engine leases across API servers', (getDb: () => Database) =
     expect(['api-b', 'api-c']).toContain(owner);
     expect(a.engines.loaded).toEqual([{ backendId: 'api-a', position: null }]);
     const resumed = [...b.engines.loaded, ...c.engines.loaded];
-    expect(resumed).toEqual([{ backendId: owner, position: { nodeUuid: node.uuid, step: 1 } }]);
+    expect(resumed).toEqual([
+      { backendId: owner, position: { nodeUuid: node.uuid, step: 1, cellsDone: 0 } },
+    ]);
     onB.stop();
     onC.stop();
   }, 90_000);

@@ -2,6 +2,7 @@ import { initialSchema } from './0001-initial.ts';
 import { instructionTransitionGuard } from './0002-instruction-transitions.ts';
 import { engineLeases } from './0003-engine-leases.ts';
 import { streamPointJanusUrl } from './0004-stream-point-janus-url.ts';
+import { walkCellsDone } from './0005-walk-cells-done.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -15,4 +16,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0002-instruction-transitions', statements: instructionTransitionGuard },
   { name: '0003-engine-leases', statements: engineLeases },
   { name: '0004-stream-point-janus-url', statements: streamPointJanusUrl },
+  { name: '0005-walk-cells-done', statements: walkCellsDone },
 ];

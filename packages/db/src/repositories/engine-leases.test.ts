@@ -73,7 +73,16 @@ describeEachEngine('engine leases', (getDb, engine) => {
     const graph = await createGraph(db, { name: `walk ${engine}` });
     const node = await createNode(db, { graphUuid: graph.uuid, name: 'here' });
     await saveWalkPosition(db, stream.uuid, { nodeUuid: node.uuid, step: 3 });
-    expect(await loadWalkPosition(db, stream.uuid)).toEqual({ nodeUuid: node.uuid, step: 3 });
+    expect(await loadWalkPosition(db, stream.uuid)).toEqual({
+      nodeUuid: node.uuid,
+      step: 3,
+      cellsDone: 0,
+    });
+    await saveWalkPosition(db, stream.uuid, { nodeUuid: node.uuid, step: 3, cellsDone: 2 });
+    expect(await loadWalkPosition(db, stream.uuid)).toMatchObject({ cellsDone: 2 });
+    await expect(
+      saveWalkPosition(db, stream.uuid, { nodeUuid: node.uuid, step: 3, cellsDone: -1 }),
+    ).rejects.toThrow();
 
     await acquireEngineLease(db, { streamUuid: stream.uuid, backendId: 'gone', ttlMs: 60_000 });
     await releaseBackendLeases(db, 'gone');

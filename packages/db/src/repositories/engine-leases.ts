@@ -26,6 +26,8 @@ export interface EngineLeaseInput {
 export interface WalkPosition {
   nodeUuid: string;
   step: number;
+  /** Cells of the node that already ran (0 when it was just entered). */
+  cellsDone?: number;
 }
 
 function ttlInterval(ttlMs: number) {
@@ -138,7 +140,11 @@ export async function saveWalkPosition(
   await withDatabaseErrors(() =>
     handle.db
       .updateTable('stream')
-      .set({ walkNodeUuid: position.nodeUuid, walkStep: position.step })
+      .set({
+        walkNodeUuid: position.nodeUuid,
+        walkStep: position.step,
+        walkCellsDone: position.cellsDone ?? 0,
+      })
       .where('uuid', '=', streamUuid)
       .execute(),
   );
@@ -152,12 +158,12 @@ export async function loadWalkPosition(
   const row = await withDatabaseErrors(() =>
     handle.db
       .selectFrom('stream')
-      .select(['walkNodeUuid', 'walkStep'])
+      .select(['walkNodeUuid', 'walkStep', 'walkCellsDone'])
       .where('uuid', '=', streamUuid)
       .executeTakeFirst(),
   );
   if (!row?.walkNodeUuid) return null;
-  return { nodeUuid: row.walkNodeUuid, step: row.walkStep };
+  return { nodeUuid: row.walkNodeUuid, step: row.walkStep, cellsDone: row.walkCellsDone };
 }
 
 /**

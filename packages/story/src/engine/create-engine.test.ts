@@ -329,8 +329,30 @@ describe('engine walk', () => {
     expect(visited).toEqual(['b', 'c']);
     expect(result.steps).toBe(9);
     expect(ports.saved).toEqual([
-      { nodeUuid: 'b', step: 8 },
-      { nodeUuid: 'c', step: 9 },
+      { nodeUuid: 'b', step: 8, cellsDone: 0 },
+      { nodeUuid: 'c', step: 9, cellsDone: 0 },
+    ]);
+  });
+
+  it('resumed mid-node, runs only the cells that had not run and saves after each cell', async () => {
+    const g = createGraphBuilder()
+      .node('a', { entry: true })
+      .cell('a', 'supercollider', 'one', { cellOrder: 0 })
+      .cell('a', 'supercollider', 'two', { cellOrder: 1 })
+      .cell('a', 'supercollider', 'three', { cellOrder: 2 })
+      .node('b')
+      .cell('b', 'supercollider', 'four')
+      .edge('a', 'default', 'b');
+    const { ports, result } = await walk({
+      graph: g.graph,
+      resumeAt: { nodeUuid: 'a', step: 3, cellsDone: 2 },
+    });
+    expect(ports.instructions.sent).toEqual(['code:three', 'code:four']);
+    expect(result.steps).toBe(4);
+    expect(ports.saved).toEqual([
+      { nodeUuid: 'a', step: 3, cellsDone: 3 },
+      { nodeUuid: 'b', step: 4, cellsDone: 0 },
+      { nodeUuid: 'b', step: 4, cellsDone: 1 },
     ]);
   });
 });

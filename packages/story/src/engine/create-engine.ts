@@ -89,6 +89,8 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
     const resumed = await ports.position?.load();
     current = resumed?.nodeUuid ?? graph.entryNodeUuid;
     step = resumed?.step ?? 0;
+    // A walk resumed mid-node (another backend ran some of its cells) goes on after those cells.
+    let skipCells = resumed && step > 0 ? (resumed.cellsDone ?? 0) : 0;
     if (!current) {
       log(40, 'graph has no entry node');
       return finish('no_entry_node');
@@ -114,10 +116,17 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
         log(40, `node ${current} does not exist (deleted?); the walk ends here`);
         return finish('dead_end');
       }
-      step++;
-      await ports.position?.save({ nodeUuid: current, step });
-      emit({ type: 'node_entered', nodeUuid: current, step });
-      for (const cell of [...contents.cells].sort(cellOrder)) {
+      const nodeUuid = current;
+      const cells = [...contents.cells].sort(cellOrder);
+      const skipped = Math.min(skipCells, cells.length);
+      skipCells = 0;
+      if (skipped === 0) {
+        step++;
+        await ports.position?.save({ nodeUuid, step, cellsDone: 0 });
+      } else log(20, `resuming node "${contents.node.name}" after ${skipped} cell(s) that ran`);
+      emit({ type: 'node_entered', nodeUuid, step });
+      for (const [index, cell] of cells.entries()) {
+        if (index < skipped) continue;
         if (signal.aborted) return finish('aborted');
         emit({
           type: 'cell_started',
@@ -143,6 +152,8 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
             error: message,
           });
         }
+        if (signal.aborted) return finish('aborted');
+        await ports.position?.save({ nodeUuid, step, cellsDone: index + 1 });
       }
       if (signal.aborted) return finish('aborted');
       if (contents.node.isBlockingNode && (options.blocking ?? 'wait') === 'wait') {

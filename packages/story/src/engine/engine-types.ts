@@ -108,6 +108,8 @@ export interface EngineLogger {
 export interface EnginePosition {
   nodeUuid: string;
   step: number;
+  /** Cells of the node (in cell order) that already ran; a resumed walk goes on after them. */
+  cellsDone?: number;
 }
 
 /** Optional persistence of the walk position on the stream. */
