@@ -11,9 +11,9 @@ import {
   type Database,
 } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStoryTestServer, type StoryTestServer } from '../testing/story-test-server.ts';
-import { createEditor, gql, type TestServer } from '../testing/test-server.ts';
+import { expect, it } from 'vitest';
+import { useStoryTestServer } from '../testing/story-test-server.ts';
+import { createEditor, gql } from '../testing/test-server.ts';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
 
@@ -27,17 +27,7 @@ async function defaultInput(database: Database, nodeUuid: string) {
 }
 
 describeEachEngine('listener session with the story engine', (getDb) => {
-  let story: StoryTestServer;
-  let server: TestServer;
-  let sent: string[];
-
-  beforeAll(async () => {
-    story = await startStoryTestServer(getDb());
-    ({ server, sent } = story);
-  });
-  afterAll(async () => {
-    await story?.close();
-  });
+  const story = useStoryTestServer(getDb);
 
   it('shows a dialog, takes the answered branch and ends with GraphDeadEnd', async () => {
     const db = getDb();
@@ -77,7 +67,7 @@ describeEachEngine('listener session with the story engine', (getDb) => {
       inNodeDoorUuid: (await defaultInput(db, right.uuid)).uuid,
     });
 
-    const client = wsClient(server.wsUrl);
+    const client = wsClient(story.server.wsUrl);
     const session = subscribe(
       client,
       `subscription($g: UUID!) { streamInfo(graphUuid: $g) {
@@ -119,7 +109,7 @@ describeEachEngine('listener session with the story engine', (getDb) => {
       ],
     });
     const answer = await gql(
-      server.url,
+      story.server.url,
       `mutation($vars: [StreamVariableInput!]!, $t: String) { createUpdateStreamVariable(streamVariables: $vars, listenerToken: $t) { key value } }`,
       {
         vars: [{ streamUuid: first.stream.uuid, key: 'choice', value: 'left' }],
@@ -139,8 +129,8 @@ describeEachEngine('listener session with the story engine', (getDb) => {
       error: 'Graph ran into a dead end - finished',
     });
     expect(await session.next()).toBeUndefined();
-    expect(sent).toContain('"went left".postln');
-    expect(sent).not.toContain('"went right".postln');
+    expect(story.sent).toContain('"went left".postln');
+    expect(story.sent).not.toContain('"went right".postln');
     await eventually(
       async () => (await db.db.selectFrom('streamListener').selectAll().execute()).length === 0,
     );
@@ -158,7 +148,7 @@ describeEachEngine('listener session with the story engine', (getDb) => {
       code: '',
     });
     const result = await gql(
-      server.url,
+      story.server.url,
       `mutation($d: UUID!, $code: String!) { updateNodeDoor(nodeDoorInput: { uuid: $d, code: $code }) {
         __typename ... on InvalidPythonCode { errorType errorCode errorMessage line column } ... on NodeDoor { code } } }`,
       { d: door.uuid, code: '// js\nvars.a ===' },
@@ -173,7 +163,7 @@ describeEachEngine('listener session with the story engine', (getDb) => {
     expect(invalid.line).toBeGreaterThanOrEqual(2);
     expect(invalid.errorMessage).toContain('^');
     const ok = await gql(
-      server.url,
+      story.server.url,
       `mutation($d: UUID!) { updateNodeDoor(nodeDoorInput: { uuid: $d, code: "// js\\nvars.a === '1'", order: 0 }) { __typename ... on NodeDoor { code order doorType } } }`,
       { d: door.uuid },
       editor.bearer,

@@ -11,9 +11,9 @@ import {
   type Database,
 } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStoryTestServer, type StoryTestServer } from '../testing/story-test-server.ts';
-import { createEditor, gql, type TestServer } from '../testing/test-server.ts';
+import { expect, it } from 'vitest';
+import { useStoryTestServer } from '../testing/story-test-server.ts';
+import { createEditor, gql } from '../testing/test-server.ts';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
 
@@ -35,17 +35,7 @@ async function door(database: Database, nodeUuid: string, type: 'input' | 'outpu
 }
 
 describeEachEngine('editor play sessions', (getDb) => {
-  let story: StoryTestServer;
-  let server: TestServer;
-  let sent: string[];
-
-  beforeAll(async () => {
-    story = await startStoryTestServer(getDb());
-    ({ server, sent } = story);
-  });
-  afterAll(async () => {
-    await story?.close();
-  });
+  const story = useStoryTestServer(getDb);
 
   it('starts at the chosen node, reports each node and takes the door an editor variable opens', async () => {
     const db = getDb();
@@ -86,7 +76,7 @@ describeEachEngine('editor play sessions', (getDb) => {
     });
 
     const editor = await createEditor(db);
-    const client = wsClient(server.wsUrl, { authorization: editor.bearer.authorization });
+    const client = wsClient(story.server.wsUrl, { authorization: editor.bearer.authorization });
     const session = subscribe(client, play, { g: graph.uuid, n: question.uuid });
     const messages: PlayMessage[] = [];
     const until = async (match: (message: PlayMessage) => boolean) => {
@@ -107,7 +97,7 @@ describeEachEngine('editor play sessions', (getDb) => {
 
     const write = (key: string, value: string) =>
       gql(
-        server.url,
+        story.server.url,
         'mutation($v: [StreamVariableInput!]!) { createUpdateStreamVariable(streamVariables: $v) { key } }',
         { v: [{ streamUuid, key, value }] },
         editor.bearer,
@@ -120,8 +110,8 @@ describeEachEngine('editor play sessions', (getDb) => {
     await until(
       (m) => m.kind === 'INSTRUCTION' && m.instruction?.instructionText === '"went b".postln',
     );
-    expect(sent).not.toContain('"entry ran".postln');
-    expect(sent).not.toContain('"went a".postln');
+    expect(story.sent).not.toContain('"entry ran".postln');
+    expect(story.sent).not.toContain('"went a".postln');
     expect((await until((m) => m.kind === 'ENDED')).stream?.uuid).toBe(streamUuid);
 
     session.stop();
@@ -138,7 +128,7 @@ describeEachEngine('editor play sessions', (getDb) => {
 
   it('refuses play sessions and engine positions to anonymous callers', async () => {
     const graph = await createTestGraph(getDb());
-    const client = wsClient(server.wsUrl);
+    const client = wsClient(story.server.wsUrl);
     const session = subscribe(client, play, { g: graph.uuid, n: null });
     await expect(session.next()).resolves.toMatchObject({
       errors: [{ extensions: { code: 'UNAUTHENTICATED' } }],

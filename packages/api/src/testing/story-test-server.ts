@@ -3,6 +3,7 @@
 // real sclang port instead).
 import { createInstruction, type Database } from '@gencaster/db';
 import { createScriptSandbox, type InstructionPort } from '@gencaster/story';
+import { afterAll, beforeAll } from 'vitest';
 import { createStoryEngineFactory } from '../session/story-engine-factory.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
@@ -43,6 +44,32 @@ export async function startStoryTestServer(database: Database): Promise<StoryTes
     async close() {
       await server.close();
       await sandbox.close();
+    },
+  };
+}
+
+/**
+ * Starts a {@link startStoryTestServer} before the enclosing suite's tests and closes it after;
+ * read `server` and `sent` inside tests.
+ */
+export function useStoryTestServer(getDb: () => Database) {
+  let story: StoryTestServer | undefined;
+  beforeAll(async () => {
+    story = await startStoryTestServer(getDb());
+  });
+  afterAll(async () => {
+    await story?.close();
+  });
+  const running = () => {
+    if (!story) throw new Error('the story test server has not started');
+    return story;
+  };
+  return {
+    get server(): TestServer {
+      return running().server;
+    },
+    get sent(): string[] {
+      return running().sent;
     },
   };
 }
