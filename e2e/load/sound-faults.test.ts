@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '@gencaster/db';
 import { missingSoundBinaries } from '@gencaster/sound';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   startLocalCluster,
   type LocalCluster,
@@ -134,6 +134,18 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
       await database?.close();
       await cluster?.stop();
     }, 120_000);
+
+    // On a failure: the fleet's view and the ends of the launcher's and backends' logs.
+    beforeEach(({ onTestFailed }) => {
+      onTestFailed(async () => {
+        const children = [cluster.fleet, ...cluster.backends.map((b) => b.process)];
+        const tails = await Promise.all(
+          children.map((child) => child?.logTail(3000) ?? Promise.resolve('')),
+        );
+        const status = JSON.stringify(fleetStatus(cluster.dataDir).points.map((p) => p.processes));
+        console.log(`${TAG} fleet ${status}\n${TAG} logs\n${tails.join('\n---\n')}`);
+      });
+    });
 
     const killOnLoadPoint = async (child: 'jackd' | 'scsynth' | 'sclang' | 'gst-out') => {
       const target: FleetTarget = { kind: 'point', room: loadRoom, child };
