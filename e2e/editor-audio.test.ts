@@ -6,23 +6,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEditorBuilt } from './support/editor-build.ts';
-import {
-  hasChromium,
-  logIn,
-  openEditorBrowser,
-  screenshot,
-  type EditorBrowser,
-} from './support/editor-browser.ts';
-import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, screenshot } from './support/editor-browser.ts';
+import { useEditorSession } from './support/editor-session.ts';
 
 const hasSox = existsSync('/usr/bin/sox');
 if (!hasSox) console.warn('editor audio test skipped: sox is missing');
 
 describe.skipIf(!hasChromium || !hasSox)('editor: audio library', () => {
-  let server: EditorTestServer;
-  let browser: EditorBrowser;
+  const session = useEditorSession();
   let dir = '';
 
   beforeAll(async () => {
@@ -42,30 +34,15 @@ describe.skipIf(!hasChromium || !hasSox)('editor: audio library', () => {
       '440',
     ]);
     await writeFile(join(dir, 'notes.wav'), 'this is not audio at all\n'.repeat(40));
-    await ensureEditorBuilt();
-    server = await startEditorTestServer();
-    browser = await openEditorBrowser();
-    await logIn(browser.page, server.url, server.username, server.password);
   }, 240_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser) {
-      await screenshot(
-        browser.page,
-        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
-      );
-    }
-  });
-
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('rejects a non-audio file with the server message', async () => {
-    const { page } = browser;
-    await page.goto(`${server.url}/editor/audio`);
+    const { page } = session.browser;
+    await page.goto(`${session.server.url}/editor/audio`);
     await page.locator('[data-test="audio-file-input"]').setInputFiles(join(dir, 'notes.wav'));
     await page.locator('input[name="audio-name"]').fill('Not audio');
     await page.locator('[data-test="upload-audio"]').click();
@@ -80,7 +57,7 @@ describe.skipIf(!hasChromium || !hasSox)('editor: audio library', () => {
   });
 
   it('uploads a WAV that then appears in the list, can be searched and renamed', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     await page.locator('[data-test="audio-file-input"]').setInputFiles(join(dir, 'tone.wav'));
     await page.locator('input[name="audio-name"]').fill('Sine tone');
     await page.locator('textarea[name="audio-description"]').fill('half a second of A');
@@ -97,7 +74,7 @@ describe.skipIf(!hasChromium || !hasSox)('editor: audio library', () => {
     await rows.filter({ hasText: 'Sine tone 440' }).waitFor();
     const src = await rows.first().locator('audio').getAttribute('src');
     expect(src).toBeTruthy();
-    const response = await page.request.get(new URL(src!, server.url).toString());
+    const response = await page.request.get(new URL(src!, session.server.url).toString());
     expect(response.status()).toBe(200);
     await screenshot(page, 'audio-02-uploaded');
   });

@@ -1,16 +1,8 @@
 // Builds a graph in the real editor (headless Chromium) against a real backend and database:
 // login, graph creation, nodes, an edge, cells, a door with a condition — then checks the database.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getGraphDetail } from '@gencaster/db';
-import { ensureEditorBuilt } from './support/editor-build.ts';
-import {
-  hasChromium,
-  logIn,
-  openEditorBrowser,
-  screenshot,
-  typeInCodeMirror,
-  type EditorBrowser,
-} from './support/editor-browser.ts';
+import { hasChromium, logIn, screenshot, typeInCodeMirror } from './support/editor-browser.ts';
 import {
   addNodeAt,
   answerPrompt,
@@ -22,60 +14,39 @@ import {
   firstSaveTimeout,
   waitForMessage,
 } from './support/editor-pages.ts';
-import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
+import { useEditorSession } from './support/editor-session.ts';
 
 if (!hasChromium) console.warn('editor browser tests skipped: /usr/bin/chromium is missing');
 
 describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
-  let server: EditorTestServer;
-  let browser: EditorBrowser;
+  const session = useEditorSession({ logIn: false });
   let graphUuid = '';
 
-  beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startEditorTestServer();
-    browser = await openEditorBrowser();
-  }, 240_000);
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser) {
-      await screenshot(
-        browser.page,
-        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
-      );
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('requires a login and shows a wrong password', async () => {
-    const { page } = browser;
-    await page.goto(`${server.url}/editor/graph`);
+    const { page } = session.browser;
+    await page.goto(`${session.server.url}/editor/graph`);
     await page.locator('input[name="username"]').waitFor();
     expect(await page.locator('[data-test="graph-tile"], [data-test="new-graph"]').count()).toBe(0);
-    await page.locator('input[name="username"]').fill(server.username);
+    await page.locator('input[name="username"]').fill(session.server.username);
     await page.locator('input[name="password"]').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect
       .poll(() => page.locator('[data-test="login-error"]').textContent())
       .toMatch(/do not match|wrong/i);
     await screenshot(page, 'build-01-wrong-password');
-    await logIn(page, server.url, server.username, server.password);
+    await logIn(page, session.server.url, session.server.username, session.server.password);
     expect(await page.locator('[data-test="current-role"]').textContent()).toMatch(/editor|admin/);
   });
 
   it('creates a graph with a correct slug, two nodes and an edge', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     await page.locator('[data-test="new-graph"]').click();
     await page.locator('input[name="graph-name"]').fill('  Über the Hills: Story #1 ');
     expect(await page.locator('input[name="graph-slug"]').inputValue()).toBe(
       'uber-the-hills-story-1',
     );
     await page.keyboard.press('Escape');
-    graphUuid = await createGraphInUi(page, server.url, 'E2E Story');
+    graphUuid = await createGraphInUi(page, session.server.url, 'E2E Story');
     await addNodeAt(page, 360, 700, 'Question');
     await addNodeAt(page, 1000, 700, 'Answer');
     await dragBetween(
@@ -88,7 +59,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
   });
 
   it('adds a markdown cell, a Python cell with a Dialog and an exit with a condition, and saves', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     const drawer = await openNode(page, 'Question');
     await drawer.locator('[data-test="add-markdown"]').click();
     await drawer.locator('[data-test="cell"][data-cell-type="MARKDOWN"]').waitFor();
@@ -116,7 +87,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
   }, 150_000);
 
   it('has exactly that graph in the database, and a reload shows it', async () => {
-    const detail = await getGraphDetail(server.database, graphUuid);
+    const detail = await getGraphDetail(session.server.database, graphUuid);
     expect(detail.slugName).toBe('e2e-story');
     expect(detail.nodes.map((node) => node.name).sort()).toEqual(['Answer', 'Question', 'Start']);
     const question = detail.nodes.find((node) => node.name === 'Question')!;
@@ -145,7 +116,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
       detail.nodes.find((node) => node.name === 'Answer')!.positionX,
     );
 
-    const { page } = browser;
+    const { page } = session.browser;
     await page.reload();
     await canvasNode(page, 'Question').waitFor();
     const drawer = await openNode(page, 'Question');
@@ -158,10 +129,10 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
   });
 
   it('moves a node and saves the position, and keeps the start node on delete', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     await page.locator('[data-test="close-node"]').click();
     const node = canvasNode(page, 'Answer');
-    const before = (await getGraphDetail(server.database, graphUuid)).nodes.find(
+    const before = (await getGraphDetail(session.server.database, graphUuid)).nodes.find(
       (n) => n.name === 'Answer',
     )!;
     const box = (await node.boundingBox())!;
@@ -172,8 +143,9 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     await expect
       .poll(
         async () =>
-          (await getGraphDetail(server.database, graphUuid)).nodes.find((n) => n.name === 'Answer')!
-            .positionY,
+          (await getGraphDetail(session.server.database, graphUuid)).nodes.find(
+            (n) => n.name === 'Answer',
+          )!.positionY,
       )
       .toBeLessThan(before.positionY - 50);
     await canvasNode(page, 'Start').click();
@@ -183,13 +155,13 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     await page.locator('[data-test="remove-selected"]').click();
     await expect.poll(() => canvasNode(page, 'Answer').count()).toBe(0);
     expect(
-      (await getGraphDetail(server.database, graphUuid)).nodes.map((n) => n.name).sort(),
+      (await getGraphDetail(session.server.database, graphUuid)).nodes.map((n) => n.name).sort(),
     ).toEqual(['Question', 'Start']);
     await screenshot(page, 'build-05-after-delete');
   });
 
   it('edits the meta data: an invalid slug is refused, a valid one is stored', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     await page.locator('[data-test="meta-tab"]').click();
     const slug = page.locator('input[name="meta-slug"]');
     await slug.fill('Not A Slug');
@@ -199,7 +171,7 @@ describe.skipIf(!hasChromium)('editor: build a graph end to end', () => {
     await page.locator('input[name="meta-display-name"]').fill('Hills and Valleys');
     await page.locator('[data-test="save-meta"]').click();
     await waitForMessage(page, 'success', 'Graph saved');
-    const graph = await getGraphDetail(server.database, graphUuid);
+    const graph = await getGraphDetail(session.server.database, graphUuid);
     expect([graph.slugName, graph.displayName]).toEqual(['hills-and-valleys', 'Hills and Valleys']);
     await screenshot(page, 'build-06-meta');
   });

@@ -13,17 +13,10 @@ import {
   getEntryNode,
 } from '@gencaster/db';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureEditorBuilt } from './support/editor-build.ts';
-import {
-  hasChromium,
-  logIn,
-  openEditorBrowser,
-  screenshot,
-  type EditorBrowser,
-} from './support/editor-browser.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, screenshot } from './support/editor-browser.ts';
 import { waitForMessage } from './support/editor-pages.ts';
-import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
+import { useEditorSession } from './support/editor-session.ts';
 
 const dumpFixture = join(
   import.meta.dirname,
@@ -35,53 +28,40 @@ const tile = (page: Page, name: string) =>
   page.locator('[data-test="graph-tile"]', { has: page.getByText(name, { exact: true }) });
 
 describe.skipIf(!hasChromium)('editor: duplicate, delete, export and import graphs', () => {
-  let server: EditorTestServer;
-  let browser: EditorBrowser;
+  const session = useEditorSession({
+    prepare: async (server) => {
+      const db = server.database;
+      const graph = await createGraph(db, { name: 'Night walk' });
+      const entry = await getEntryNode(db, graph.uuid);
+      const owl = await createNode(db, { graphUuid: graph.uuid, name: 'Owl', positionX: 260 });
+      await createEdge(db, {
+        outNodeDoorUuid: (await getDefaultDoor(db, entry.uuid, 'output')).uuid,
+        inNodeDoorUuid: (await getDefaultDoor(db, owl.uuid, 'input')).uuid,
+      });
+      await createScriptCells(db, [
+        { nodeUuid: entry.uuid, cellType: 'markdown', cellCode: 'Good evening.', cellOrder: 0 },
+        {
+          nodeUuid: owl.uuid,
+          cellType: 'supercollider',
+          cellCode: '{ SinOsc.ar(300) }.play',
+          cellOrder: 0,
+        },
+      ]);
+    },
+  });
   let dir = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gencaster-transfer-e2e-'));
-    await ensureEditorBuilt();
-    server = await startEditorTestServer();
-    const db = server.database;
-    const graph = await createGraph(db, { name: 'Night walk' });
-    const entry = await getEntryNode(db, graph.uuid);
-    const owl = await createNode(db, { graphUuid: graph.uuid, name: 'Owl', positionX: 260 });
-    await createEdge(db, {
-      outNodeDoorUuid: (await getDefaultDoor(db, entry.uuid, 'output')).uuid,
-      inNodeDoorUuid: (await getDefaultDoor(db, owl.uuid, 'input')).uuid,
-    });
-    await createScriptCells(db, [
-      { nodeUuid: entry.uuid, cellType: 'markdown', cellCode: 'Good evening.', cellOrder: 0 },
-      {
-        nodeUuid: owl.uuid,
-        cellType: 'supercollider',
-        cellCode: '{ SinOsc.ar(300) }.play',
-        cellOrder: 0,
-      },
-    ]);
-    browser = await openEditorBrowser();
-    await logIn(browser.page, server.url, server.username, server.password);
   }, 240_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser) {
-      await screenshot(
-        browser.page,
-        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
-      );
-    }
-  });
-
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('duplicates a graph and deletes the copy after confirming', async () => {
-    const page = browser.page;
-    await page.goto(`${server.url}/editor/graph`);
+    const page = session.browser.page;
+    await page.goto(`${session.server.url}/editor/graph`);
     await tile(page, 'Night walk').locator('[data-test="duplicate-graph"]').click();
     await waitForMessage(page, 'success', 'Created "Night walk (copy)"');
     await tile(page, 'Night walk (copy)').waitFor();
@@ -104,8 +84,8 @@ describe.skipIf(!hasChromium)('editor: duplicate, delete, export and import grap
   });
 
   it('exports a graph and imports the downloaded archive', async () => {
-    const page = browser.page;
-    await page.goto(`${server.url}/editor/graph`);
+    const page = session.browser.page;
+    await page.goto(`${session.server.url}/editor/graph`);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       tile(page, 'Night walk').locator('[data-test="export-graph"]').click(),
@@ -126,8 +106,8 @@ describe.skipIf(!hasChromium)('editor: duplicate, delete, export and import grap
   });
 
   it('imports the original Gencaster dump and shows the conversion report', async () => {
-    const page = browser.page;
-    await page.goto(`${server.url}/editor/graph`);
+    const page = session.browser.page;
+    await page.goto(`${session.server.url}/editor/graph`);
     await page.locator('[data-test="import-file"]').setInputFiles(dumpFixture);
     const report = page.locator('[data-test="import-report"]');
     await report.getByText('original Gencaster dump').waitFor({ timeout: 60_000 });

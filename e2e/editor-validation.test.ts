@@ -1,16 +1,8 @@
 // Inline errors at the right line: invalid Python and JavaScript cells (parser check while
 // typing), an unknown markdown token, and an invalid door condition (server validation on save).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getGraphDetail } from '@gencaster/db';
-import { ensureEditorBuilt } from './support/editor-build.ts';
-import {
-  hasChromium,
-  logIn,
-  openEditorBrowser,
-  screenshot,
-  typeInCodeMirror,
-  type EditorBrowser,
-} from './support/editor-browser.ts';
+import { hasChromium, screenshot, typeInCodeMirror } from './support/editor-browser.ts';
 import {
   answerPrompt,
   createGraphInUi,
@@ -19,37 +11,18 @@ import {
   textOf,
   waitForMessage,
 } from './support/editor-pages.ts';
-import { startEditorTestServer, type EditorTestServer } from './support/editor-server.ts';
+import { useEditorSession } from './support/editor-session.ts';
 
 describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
-  let server: EditorTestServer;
-  let browser: EditorBrowser;
+  const session = useEditorSession();
   let graphUuid = '';
 
   beforeAll(async () => {
-    await ensureEditorBuilt();
-    server = await startEditorTestServer();
-    browser = await openEditorBrowser();
-    await logIn(browser.page, server.url, server.username, server.password);
-    graphUuid = await createGraphInUi(browser.page, server.url, 'Validation Story');
+    graphUuid = await createGraphInUi(session.browser.page, session.server.url, 'Validation Story');
   }, 240_000);
 
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && browser) {
-      await screenshot(
-        browser.page,
-        `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
-      );
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   it('marks the line of a Python, a JavaScript and a markdown token error', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     const drawer = await openNode(page, 'Start');
     for (const type of ['python', 'javascript', 'markdown']) {
       await drawer.locator(`[data-test="add-${type}"]`).click();
@@ -87,7 +60,7 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
   });
 
   it('shows the server error of an invalid door condition at its line and does not store it', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     const drawer = page.locator('[data-test="node-drawer"]');
     await drawer.locator('[data-test="add-door"]').click();
     await answerPrompt(page, 'maybe');
@@ -100,7 +73,7 @@ describe.skipIf(!hasChromium)('editor: validation errors inline', () => {
       .poll(() => textOf(door.locator('[data-test="code-error"]')))
       .toMatch(/^Line 2, column \d+:/);
     await screenshot(page, 'validation-02-door');
-    const start = (await getGraphDetail(server.database, graphUuid)).nodes.find(
+    const start = (await getGraphDetail(session.server.database, graphUuid)).nodes.find(
       (n) => n.isEntryNode,
     )!;
     expect(start.nodeDoors.find((d) => d.name === 'maybe')?.code).toBe('');
