@@ -53,6 +53,8 @@ export interface HeardSince {
   minLevel: number;
   /** Share of the samples with a level above 0.05 (the tone is 0.14). */
   hearingShare: number;
+  /** Longest time in which no audio RTP packet arrived (on the same peer connection). */
+  maxPacketGapMs: number;
   states: string[];
 }
 
@@ -122,13 +124,13 @@ export async function openFaultListenerPage(
     };
     await waitHearing(timeoutMs);
     // Background sampler: what the listener heard, also while the tests look elsewhere.
-    const samples: Array<{ at: number; level: number; state: string }> = [];
+    const samples: Array<{ at: number; level: number } & ListenerReading> = [];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const reading = await read().catch(() => undefined);
         if (reading && reading.level !== null)
-          samples.push({ at: Date.now(), level: reading.level, state: reading.state });
+          samples.push({ ...reading, at: Date.now(), level: reading.level });
         if (samples.length > 5000) samples.splice(0, 1000);
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
@@ -141,7 +143,19 @@ export async function openFaultListenerPage(
       waitHearing,
       seenSince(from) {
         const since = samples.filter((sample) => sample.at >= from);
+        let maxPacketGapMs = 0;
+        let lastNew = since[0];
+        for (const sample of since) {
+          if (
+            !lastNew ||
+            sample.connections !== lastNew.connections ||
+            sample.packets > lastNew.packets
+          )
+            lastNew = sample;
+          else maxPacketGapMs = Math.max(maxPacketGapMs, sample.at - lastNew.at);
+        }
         return {
+          maxPacketGapMs,
           samples: since.length,
           minLevel: Math.min(...since.map((sample) => sample.level)),
           hearingShare: since.filter((sample) => sample.level > 0.05).length / since.length,
