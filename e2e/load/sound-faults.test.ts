@@ -25,7 +25,7 @@ import { localPostgresUnavailable } from '../../apps/backend/src/cluster/local-p
 import { localRedisUnavailable } from '../../apps/backend/src/cluster/local-redis.ts';
 import { chromiumPath } from '../support/listener-browser.ts';
 import { listenerDist } from '../support/listener-site.ts';
-import { insideTestNetns, netnsUnavailableReason } from '../support/netns.ts';
+import { insideTestNetns } from '../support/netns.ts';
 import { waitUntil } from './support/child-process.ts';
 import { openFaultListenerPage, type FaultListenerPage } from './support/sound-faults-browser.ts';
 import {
@@ -49,7 +49,10 @@ import {
   type BackgroundLoad,
   type BackgroundLoadReport,
 } from './support/sound-faults-load.ts';
-import { runFaultFileInNamespaces } from './support/sound-faults-netns.ts';
+import {
+  faultNamespacesUnavailableReason,
+  runFaultFileInNamespaces,
+} from './support/sound-faults-netns.ts';
 
 const TAG = '[sound-faults]';
 const LISTENERS = 24;
@@ -60,7 +63,7 @@ const reason =
     existsSync(join(listenerDist, 'index.html')) ? undefined : 'the listener app is not built',
     localPostgresUnavailable(),
     localRedisUnavailable(),
-  ].find((item) => item !== undefined) ?? netnsUnavailableReason();
+  ].find((item) => item !== undefined) ?? faultNamespacesUnavailableReason();
 if (reason && !insideTestNetns()) console.warn(`${TAG} skipped: ${reason}`);
 
 describe.skipIf(reason !== undefined || insideTestNetns())('sound faults under load', () => {

@@ -1,7 +1,26 @@
+import { spawnSync } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
-import { runInNetns } from '../../support/netns.ts';
+import { netnsUnavailableReason, runInNetns } from '../../support/netns.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
+const privateShm = 'mount -t tmpfs -o size=1g,mode=1777 tmpfs /dev/shm';
+
+/**
+ * Why the fault tests cannot get their namespaces here (no network namespace with a veth pair, or
+ * no private mount namespace with its own /dev/shm), or undefined when they can.
+ */
+export function faultNamespacesUnavailableReason(): string | undefined {
+  const netns = netnsUnavailableReason();
+  if (netns) return netns;
+  const trial = spawnSync(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', `${privateShm} && test -w /dev/shm`],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  return trial.status === 0
+    ? undefined
+    : `a private /dev/shm (unshare --mount) failed: ${(trial.stderr || trial.error?.message || '').trim()}`;
+}
 
 /**
  * Runs one test file again with Vitest inside a private network namespace (lo + a veth pair, see
@@ -25,7 +44,7 @@ export async function runFaultFileInNamespaces(
       'private',
       'sh',
       '-c',
-      'mount -t tmpfs -o size=1g,mode=1777 tmpfs /dev/shm && exec "$0" "$@"',
+      `${privateShm} && exec "$0" "$@"`,
       process.execPath,
       vitest,
       'run',
