@@ -64,8 +64,8 @@ export const TONE_RENEW_S = 10;
 
 /**
  * The browser listener's graph: a steady sine on the point, forever. Every {@link TONE_RENEW_S}
- * seconds an instruction starts the tone unless it is playing (so the level never dips): after a
- * crash of the point, the next renewal is how the story goes on and must be heard again.
+ * seconds an instruction starts the tone unless this sclang already did (so the level never
+ * dips): after a crash of the point, a renewal is how the story goes on and must be heard again.
  */
 export async function createToneGraph(database: Database, slug: string): Promise<string> {
   const graph = await createGraph(database, {
@@ -76,7 +76,9 @@ export async function createToneGraph(database: Database, slug: string): Promise
   await loopEntryNode(database, graph.uuid, [
     [
       'supercollider',
-      `if(Ndef(\\faultTone).isPlaying.not) { Ndef(\\faultTone, { SinOsc.ar([${TONE_HZ}, ${TONE_HZ}]) * 0.2 }).play }; "fault-tone"`,
+      // Started once per sclang, and only on a booted scsynth (a renewal that comes while a
+      // restarted point still boots does nothing; the next one starts the tone).
+      `if(~faultTone.isNil and: { Server.default.serverRunning }) { ~faultTone = Ndef(\\faultTone, { SinOsc.ar([${TONE_HZ}, ${TONE_HZ}]) * 0.2 }).play }; "fault-tone"`,
     ],
     ['javascript', `await sleep(${TONE_RENEW_S});`],
   ]);
