@@ -7,7 +7,7 @@ import {
   createStoryEngineFactory,
   topics,
 } from '@gencaster/api';
-import { findStreamPoint, releaseAllStreams, type Database } from '@gencaster/db';
+import { findStreamPoint, releaseAllEngineLeases, type Database } from '@gencaster/db';
 import type { StreamInstruction } from '@gencaster/domain';
 import {
   createInProcessAckBus,
@@ -94,9 +94,12 @@ export async function startBackend(
     const database = await openBackendDatabase(config);
     stack.push({ name: 'database', stop: () => database.close() });
     if (!config.redisUrl) {
-      // Single backend: listeners of a previous run are gone, so their streams are free again.
-      const released = await releaseAllStreams(database);
-      if (released > 0) log.info({ released }, 'released streams left over from the previous run');
+      // Single backend after a crash or drain: the previous run's engines are gone, so their
+      // listeners may resume at once. Streams nobody resumes are freed by the sweeps (engine lease
+      // and listener presence) after the reconnect grace, not reset here (inventory §11.2).
+      const handed = await releaseAllEngineLeases(database);
+      if (handed > 0)
+        log.info({ streams: handed }, 'streams of the previous run wait for their listeners');
     }
 
     if (options.seedDemo === true && (await seedDemoGraph(database))) {

@@ -26,4 +26,5 @@ export * from './repositories/script-cells.ts';
 export * from './repositories/users.ts';
 export * from './repositories/sessions.ts';
 export * from './repositories/engine-leases.ts';
+export * from './repositories/listener-presence.ts';
 export * from './repositories/graph-copy.ts';

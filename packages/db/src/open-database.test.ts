@@ -23,6 +23,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0003-engine-leases',
           '0004-stream-point-janus-url',
           '0005-walk-cells-done',
+          '0006-listener-presence',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

@@ -89,6 +89,12 @@ export interface StreamListenerTable {
   joinedDate: ColumnType<Date, Date | undefined, never>;
 }
 
+/** Table `listener_presence`: when a backend last stamped a listener it holds. */
+export interface ListenerPresenceTable {
+  listenerId: string;
+  seenAt: ColumnType<Date, Date | undefined, Date>;
+}
+
 /** Table `stream_variable`. */
 export interface StreamVariableTable extends Stamped {
   streamUuid: string;
@@ -194,6 +200,7 @@ export interface Schema {
   streamPoint: StreamPointTable;
   stream: StreamTable;
   streamListener: StreamListenerTable;
+  listenerPresence: ListenerPresenceTable;
   engineLease: EngineLeaseTable;
   streamVariable: StreamVariableTable;
   streamInstruction: StreamInstructionTable;

@@ -37,6 +37,7 @@ export interface PlaySessionsOptions {
 
 interface PlayRun {
   stream: Stream;
+  listenerId: string;
   engine: ListenerEngine | undefined;
   closed: boolean;
   /** Stops the engine, leaves the stream (frees the point) and ends the subscription. */
@@ -51,6 +52,8 @@ export interface PlaySessions {
   release(streamUuid: string): boolean;
   /** Stops every play session (server shutdown). */
   close(): Promise<void>;
+  /** Listener ids of the streams this process's play sessions hold (presence stamps). */
+  heldListenerIds(): string[];
 }
 
 const empty = {
@@ -117,7 +120,7 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
         output.end();
         return;
       }
-      run = { stream, engine: undefined, closed: false, stop };
+      run = { stream, listenerId, engine: undefined, closed: false, stop };
       runs.set(stream.uuid, run);
       if (output.closed) return stop();
       const current = run;
@@ -180,6 +183,7 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
     release(streamUuid) {
       return runs.get(streamUuid)?.engine?.releaseBlocking() ?? false;
     },
+    heldListenerIds: () => [...runs.values()].map((run) => run.listenerId),
     async close() {
       const all = [...runs.values()];
       await Promise.allSettled(all.map((run) => run.stop()));

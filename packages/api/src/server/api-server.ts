@@ -14,6 +14,7 @@ import { createInProcessPubSub, type PubSub } from '../pubsub/pubsub.ts';
 import { buildApiSchema } from '../schema/build-schema.ts';
 import { createListenerSessions } from '../session/listener-sessions.ts';
 import { createPlaySessions } from '../play/play-sessions.ts';
+import { presenceTiming, startListenerPresence } from '../session/listener-presence.ts';
 import type { ApiContext, Viewer } from './context.ts';
 import { createApiEvents } from './events.ts';
 import { writeFetchResponse, readBody, BodyTooLargeError } from './node-http.ts';
@@ -79,6 +80,7 @@ const defaults: ResolvedApiOptions = {
   reconnectGraceMs: 30_000,
   backendId: '',
   engineLeaseMs: 15_000,
+  listenerSilentMs: undefined,
 };
 
 /** Close code sent to WebSocket clients on drain: 1012 Service Restart, clients reconnect. */
@@ -128,6 +130,16 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   };
   runtime.sessions = createListenerSessions({ database: config.database, data, runtime, log });
   runtime.plays = createPlaySessions({ database: config.database, data, runtime, log });
+  const stopPresence = startListenerPresence({
+    database: config.database,
+    heldListenerIds: () => [
+      ...runtime.sessions.heldListenerIds(),
+      ...runtime.plays.heldListenerIds(),
+    ],
+    ...presenceTiming(options.reconnectGraceMs, options.listenerSilentMs),
+    onDropped: () => events.streamsChanged(),
+    log,
+  });
   const schema = buildApiSchema();
   const rules = [
     createLimitsRule({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
@@ -328,6 +340,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     close() {
       closing ??= (async () => {
         for (const server of attached) server.off('upgrade', onUpgrade);
+        await stopPresence();
         await runtime.sessions.close();
         await runtime.plays.close();
         await Promise.all([modern.dispose(), legacy.dispose()]);

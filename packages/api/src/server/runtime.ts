@@ -26,6 +26,11 @@ export interface ResolvedApiOptions {
   backendId: string;
   /** Engine lease duration; a crashed backend's engines move after at most this long (15 s). */
   engineLeaseMs: number;
+  /**
+   * A listener row nobody stamped for this long is dropped (its backend died and it did not
+   * resume elsewhere). Default: the reconnect grace (at least 15 s) plus two stamp intervals.
+   */
+  listenerSilentMs: number | undefined;
 }
 
 /** The listener sessions of this process (see `session/`). */
@@ -46,6 +51,8 @@ export interface ListenerSessions {
    * leases, nobody leaves a stream, new sessions get NoStreamAvailable.
    */
   drain(): Promise<void>;
+  /** Listener ids of the sessions this process holds, in their grace period too (presence). */
+  heldListenerIds(): string[];
 }
 
 /** Long-lived pieces shared by all requests of one API server. */

@@ -219,6 +219,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     get size() {
       return sessions.size;
     },
+    heldListenerIds: () => [...sessions.values()].map((session) => session.listenerId),
     open,
     async streamForToken(token) {
       const local = sessions.get(token);

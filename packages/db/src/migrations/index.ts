@@ -3,6 +3,7 @@ import { instructionTransitionGuard } from './0002-instruction-transitions.ts';
 import { engineLeases } from './0003-engine-leases.ts';
 import { streamPointJanusUrl } from './0004-stream-point-janus-url.ts';
 import { walkCellsDone } from './0005-walk-cells-done.ts';
+import { listenerPresence } from './0006-listener-presence.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -17,4 +18,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0003-engine-leases', statements: engineLeases },
   { name: '0004-stream-point-janus-url', statements: streamPointJanusUrl },
   { name: '0005-walk-cells-done', statements: walkCellsDone },
+  { name: '0006-listener-presence', statements: listenerPresence },
 ];

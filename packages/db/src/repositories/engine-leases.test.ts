@@ -4,6 +4,7 @@ import {
   acquireEngineLease,
   getEngineLease,
   loadWalkPosition,
+  releaseAllEngineLeases,
   releaseBackendLeases,
   releaseOrphanedStreams,
   renewEngineLease,
@@ -93,5 +94,24 @@ describeEachEngine('engine leases', (getDb, engine) => {
       10_000,
     );
     expect((await getStream(db, stream.uuid)).active).toBe(false);
+  });
+
+  it('a single backend starting after a crash hands over every lease at once', async () => {
+    const streams = [await newStream(47011), await newStream(47012)];
+    for (const [i, stream] of streams.entries())
+      await acquireEngineLease(getDb(), {
+        streamUuid: stream.uuid,
+        backendId: `crashed-${i}`,
+        ttlMs: 60_000,
+      });
+    expect(await releaseAllEngineLeases(getDb())).toBeGreaterThanOrEqual(2);
+    for (const stream of streams)
+      expect(
+        await acquireEngineLease(getDb(), {
+          streamUuid: stream.uuid,
+          backendId: 'restarted',
+          ttlMs: 60_000,
+        }),
+      ).toBe(true);
   });
 });

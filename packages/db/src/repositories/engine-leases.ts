@@ -116,6 +116,21 @@ export async function releaseBackendLeases(handle: DbHandle, backendId: string):
   });
 }
 
+/**
+ * Hands over every lease in the database (a single backend starting after a crash: no other
+ * backend runs engines, so returning listeners may resume at once). Returns how many.
+ */
+export async function releaseAllEngineLeases(handle: DbHandle): Promise<number> {
+  return withDatabaseErrors(async () => {
+    const result = await handle.db
+      .updateTable('engineLease')
+      .set({ expiresAt: sql<Date>`least(expires_at, now())` })
+      .where('expiresAt', '>', sql<Date>`now()`)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  });
+}
+
 /** The lease of a stream (also an expired one), or undefined. */
 export async function getEngineLease(
   handle: DbHandle,

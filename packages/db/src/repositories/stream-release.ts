@@ -21,23 +21,6 @@ export async function releaseStream(handle: DbHandle, uuid: string): Promise<Str
 }
 
 /**
- * Releases every active stream and forgets all listeners. For a single backend at start-up (its
- * listeners are gone after a restart); do not call it when several backends share the database.
- * Returns the number of streams released.
- */
-export async function releaseAllStreams(handle: DbHandle): Promise<number> {
-  return withTransaction(handle, async (tx) => {
-    await tx.db.deleteFrom('streamListener').execute();
-    const result = await tx.db
-      .updateTable('stream')
-      .set({ active: false, endedDate: new Date() })
-      .where('active', '=', true)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  });
-}
-
-/**
  * Releases every active stream whose stream point has gone silent (no beacon within the window):
  * its audio is gone, so its listeners are dropped and the stream ends. Safe with several backends;
  * run it periodically. Returns the released streams.
