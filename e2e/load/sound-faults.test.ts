@@ -183,6 +183,7 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
       );
       expect(mounts.map((m) => m.id).sort()).toEqual([loadRoom, pageRoom].sort());
       const heard = await page.waitHearing(45_000);
+      const hearingAgainMs = Date.now() - restart.killedAt;
       // A new peer connection: the page rebuilt its Janus session and watched again.
       expect(heard.connections).toBeGreaterThan(before.connections);
       const dialogs = load!.recorder.figures().dialogs;
@@ -194,7 +195,7 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
       expect(page.errors.filter((error) => error.startsWith('pageerror'))).toEqual([]);
       figures.janus = {
         restartMs: restart.restartMs,
-        hearingAgainMs: Date.now() - restart.killedAt,
+        hearingAgainMs,
         connections: heard.connections,
       };
       console.log(`${TAG} janus ${JSON.stringify(figures.janus)}`);
