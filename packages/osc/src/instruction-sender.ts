@@ -52,12 +52,24 @@ export interface InstructionSenderOptions {
    * lost (e.g. Redis down between backends); default 2000 ms. Acks normally arrive by the bus.
    */
   ledgerPollMs?: number;
+  /**
+   * Without a RECEIVED ack within this time the datagram is sent again (sclang may have been
+   * restarting: an instruction sent then is lost); default 5000 ms. Our SuperCollider class runs an
+   * instruction id once, so a re-send never runs code twice.
+   */
+  receiptTimeoutMs?: number;
+  /** Re-sends before the instruction fails as not received (INSTRUCTION_FAILED); default 2. */
+  maxResends?: number;
 }
 
 interface Waiter {
   resolve(result: InstructionResult): void;
   reject(error: GencasterError): void;
   timer: NodeJS.Timeout;
+  /** Re-sends the datagram until sclang confirms receipt; cleared on RECEIVED or settle. */
+  receipt: NodeJS.Timeout | undefined;
+  /** sclang confirmed receipt (RECEIVED or a later state). */
+  received: boolean;
 }
 
 /**
@@ -75,6 +87,8 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
   const { server, ledger, ackBus } = options;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 300_000;
   const ledgerPollMs = options.ledgerPollMs ?? 2000;
+  const receiptTimeoutMs = options.receiptTimeoutMs ?? 5000;
+  const maxResends = options.maxResends ?? 2;
   const waiters = new Map<string, Waiter>();
   let poll: NodeJS.Timeout | undefined;
   let polling = false;
@@ -84,6 +98,7 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
     if (waiter) {
       waiters.delete(uuid);
       clearTimeout(waiter.timer);
+      clearTimeout(waiter.receipt);
     }
     if (waiters.size === 0 && poll) {
       clearInterval(poll);
@@ -121,6 +136,11 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
   }
 
   function onAck(ack: InstructionAck): void {
+    const waiter = waiters.get(ack.uuid);
+    if (waiter && ack.state !== 'UNACKNOWLEDGED' && ack.state !== 'SENT') {
+      clearTimeout(waiter.receipt); // sclang has it: no more re-sends
+      waiter.received = true;
+    }
     if (ack.state === 'FINISHED' || ack.state === 'SUCCESS') {
       settle(ack.uuid)?.resolve({ state: ack.state, returnValue: ack.returnValue });
     } else if (ack.state === 'FAILURE') {
@@ -157,17 +177,43 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
               ),
           );
         }, timeoutMs);
-        waiters.set(uuid, { resolve, reject, timer });
+        waiters.set(uuid, { resolve, reject, timer, receipt: undefined, received: false });
         ensurePolling();
       });
-      try {
-        // SENT before the datagram leaves, so that a fast RECEIVED ack finds a legal predecessor
-        await ledger.markSent(uuid);
-        await server.send(request.host, request.port, '/instruction', [
+      const datagram = () =>
+        server.send(request.host, request.port, '/instruction', [
           uuid,
           sclangText(request.code),
           request.manualFinish ?? false,
         ]);
+      const awaitReceipt = (resends: number) => {
+        const waiter = waiters.get(uuid);
+        if (!waiter || waiter.received) return;
+        waiter.receipt = setTimeout(() => {
+          if (waiters.get(uuid) !== waiter) return;
+          if (resends < maxResends) {
+            datagram().catch(() => undefined); // the deadline or the next attempt decides
+            awaitReceipt(resends + 1);
+            return;
+          }
+          settle(uuid);
+          const error = new GencasterError(
+            'INSTRUCTION_FAILED',
+            `the stream point did not confirm instruction ${uuid} after ${resends + 1} sends (sclang restarting or unreachable)`,
+            { details: { uuid, sends: resends + 1 } },
+          );
+          ledger.applyAck(uuid, 'FAILURE', error.message).then(
+            () => waiter.reject(error),
+            () => waiter.reject(error),
+          );
+        }, receiptTimeoutMs);
+        waiter.receipt.unref();
+      };
+      try {
+        // SENT before the datagram leaves, so that a fast RECEIVED ack finds a legal predecessor
+        await ledger.markSent(uuid);
+        await datagram();
+        awaitReceipt(0);
       } catch (error) {
         const waiter = settle(uuid);
         const normalised = toGencasterError(error, `cannot send instruction ${uuid}`);

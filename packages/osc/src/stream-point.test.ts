@@ -249,6 +249,19 @@ describe.skipIf(unavailable !== undefined)(
       expect(existsSync(marker)).toBe(false);
     });
 
+    it('runs a re-sent instruction id once (the second datagram is only acknowledged)', async () => {
+      await run('~resent = 0').result;
+      const { uuid, result } = run('~resent = ~resent + 1');
+      await server.send('127.0.0.1', point.langPort, '/instruction', [
+        uuid,
+        '~resent = ~resent + 1',
+        false,
+      ]);
+      await expect(result).resolves.toMatchObject({ returnValue: '1' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(run('~resent').result).resolves.toMatchObject({ returnValue: '1' });
+    });
+
     it('executes an instruction exactly once after CmdPeriod', async () => {
       await run('CmdPeriod.run; ~count = 0').result;
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -16,6 +16,7 @@ GencasterServer {
 	var <>janusHttpUrl;
 	var <backend, <signer, <server, <beacon, <environment, <variables;
 	var <playbacks, nextPlaybackId = 0, <running, receivers, forwardingError = false;
+	var seenInstructions, seenOrder;
 
 	*new { |name, synthPort, jackServer, janusOutPort, janusInPort, janusOutRoom, janusInRoom,
 		janusPublicIp, useInput, backendHost, backendPort, secret, bindAddress, verbosity|
@@ -86,6 +87,8 @@ GencasterServer {
 		variables = Dictionary.new;
 		playbacks = IdentityDictionary.new;
 		running = Dictionary.new;
+		seenInstructions = Set.new;
+		seenOrder = List.new;
 		receivers = List.new;
 		environment = (gencaster: this, variables: variables);
 		default = this;
@@ -179,6 +182,11 @@ GencasterServer {
 	runInstruction { |uuid, code, manualFinish = false|
 		var routine;
 		this.sendAck(uuid, "RECEIVED");
+		// The backend re-sends an instruction whose receipt it did not hear: run each id once.
+		if(seenInstructions.includes(uuid)) { ^this };
+		seenInstructions.add(uuid);
+		seenOrder.add(uuid);
+		if(seenOrder.size > 1000) { seenInstructions.remove(seenOrder.removeAt(0)) };
 		routine = Routine({
 			var function = code.compile, result, error;
 			if(function.isNil) {
