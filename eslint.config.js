@@ -51,6 +51,7 @@ export default tseslint.config(
       '**/dist/**',
       'apps/listener/**',
       'apps/editor/**',
+      'shared-web/**',
       '**/*.js',
       '**/*.mjs',
       '.data/**',

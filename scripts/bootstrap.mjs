@@ -141,7 +141,11 @@ function ensureWebBuilds() {
     const dir = join(root, 'apps', app);
     if (!existsSync(join(dir, 'index.html'))) continue;
     const stamp = String(
-      Math.max(newestSourceTime(dir), newestSourceTime(join(root, 'packages', 'api'))),
+      Math.max(
+        newestSourceTime(dir),
+        newestSourceTime(join(root, 'packages', 'api')),
+        newestSourceTime(join(root, 'shared-web')),
+      ),
     );
     if (existsSync(join(dir, 'dist', 'index.html')) && stampMatches(`web-${app}`, stamp)) {
       step(`web app ${app}: build up to date`);

@@ -1,12 +1,12 @@
 import type Janus from 'janus-gateway';
 import type { JanusJS } from 'janus-gateway';
 import {
-  attachStreaming,
-  closeJanus,
-  janusServerFor,
-  openJanus,
-  sendJanus,
-} from './janus-connection.ts';
+  attachPlugin,
+  destroyJanusSession,
+  openJanusSession,
+  sendMessage,
+} from '../../../../shared-web/janus-session.ts';
+import { janusServerFor } from './janus-connection.ts';
 import { stereoOpus } from './stereo-opus.ts';
 
 /** What the editor's player is doing, shown next to the play controls. */
@@ -38,9 +38,9 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
 
   const stop = () => {
     generation += 1;
-    if (handle) void sendJanus(handle, { request: 'stop' }).catch(() => undefined);
+    if (handle) void sendMessage(handle, { request: 'stop' }).catch(() => undefined);
     handle = undefined;
-    closeJanus(janus);
+    destroyJanusSession(janus);
     janus = undefined;
     options.onStream(null);
     options.onState('idle');
@@ -59,10 +59,10 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
       options.onState('connecting');
       try {
         const server = await janusServerFor(pointUuid);
-        const session = await openJanus(server, (reason) => fail(current, reason));
-        if (current !== generation) return closeJanus(session);
+        const session = await openJanusSession(server, (reason) => fail(current, reason));
+        if (current !== generation) return destroyJanusSession(session);
         janus = session;
-        const attached = await attachStreaming(session, {
+        const attached = await attachPlugin(session, 'janus.plugin.streaming', {
           onmessage: (message, jsep) => {
             if (current !== generation) return;
             if (typeof message.error === 'string') return fail(current, message.error);
@@ -74,7 +74,7 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
                 if (local.sdp) local.sdp = stereoOpus(local.sdp);
               },
               success: (answer: JanusJS.JSEP) => {
-                sendJanus(attached, { request: 'start' }, answer).catch((error: Error) =>
+                sendMessage(attached, { request: 'start' }, answer).catch((error: Error) =>
                   fail(current, error.message),
                 );
               },
@@ -92,7 +92,7 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
         });
         if (current !== generation) return;
         handle = attached;
-        await sendJanus(attached, { request: 'watch', id: mountpointId });
+        await sendMessage(attached, { request: 'watch', id: mountpointId });
       } catch (error) {
         fail(current, error instanceof Error ? error.message : String(error));
       }

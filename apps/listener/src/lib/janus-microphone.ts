@@ -6,7 +6,7 @@ import {
   openJanusSession,
   sendMessage,
   type JanusServerOptions,
-} from './janus-session.ts';
+} from '../../../../shared-web/janus-session.ts';
 import { withStereoOpus } from './sdp-stereo.ts';
 
 /** State of the listener's microphone. */

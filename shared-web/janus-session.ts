@@ -1,3 +1,6 @@
+// The Janus client code shared by the listener page and the editor (both Vite apps import this
+// file directly; each app typechecks it with its own DOM settings): one janus.js initialisation,
+// sessions that report their loss once, plugin attach and request helpers with time limits.
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
 
