@@ -82,6 +82,17 @@ export async function expectLoadPointRecovered(
     30_000,
   );
   const finishedAgainMs = Date.now() - restart.killedAt;
+  const stranded = await strandedInstructions(database, point.uuid, restart.killedAt, whole);
+  // An instruction sent into the crash is sent again or fails as not received (5 s per send, 3
+  // sends): none may still wait for its receipt, as it did for the 300 s deadline before.
+  await waitUntil(
+    `${name}: every instruction sent into the fault was received or failed`,
+    async () => {
+      const left = await strandedInstructions(database, point.uuid, restart.killedAt, whole);
+      return left.some((row) => row.state === 'SENT') ? undefined : true;
+    },
+    40_000,
+  );
   // The other point was not touched: its listener's RTP kept arriving and it heard the tone (low
   // samples are allowed for Chromium's own playout glitches on a loaded machine, but a stopped
   // stream shows as a gap in the packets).
@@ -97,6 +108,6 @@ export async function expectLoadPointRecovered(
     instructionsSinceRecovery: states,
     bystanderHearingShare: Number(heard.hearingShare.toFixed(2)),
     bystanderMaxPacketGapMs: heard.maxPacketGapMs,
-    stranded: await strandedInstructions(database, point.uuid, restart.killedAt, whole),
+    stranded,
   };
 }
