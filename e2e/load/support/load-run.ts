@@ -1,5 +1,10 @@
 import type { Database } from '@gencaster/db';
-import { sql } from 'kysely';
+import {
+  lostWriteCount,
+  noInvariantSamples,
+  sampleInvariants,
+  type InvariantFigures,
+} from './load-checks.ts';
 import { createLoadRecorder, type ListenerFigures } from './load-recorder.ts';
 import { runSimulatedListener, type ListenerBehaviour } from './simulated-listener.ts';
 
@@ -20,17 +25,6 @@ export interface ListenerLoadOptions {
   /** Resident memory of the backends in MiB, sampled while running. */
   backendRssMiB?: () => Array<number | null>;
   seed?: number;
-}
-
-/** Database invariants, checked every second during the run and once at the end. */
-export interface InvariantFigures {
-  samples: number;
-  /** Samples in which some point had two active streams. */
-  pointsWithTwoActiveStreams: number;
-  /** Samples in which some listener id was counted on two streams. */
-  listenersOnTwoStreams: number;
-  /** Samples in which some stream's num_listeners differed from its stream_listener rows. */
-  countMismatches: number;
 }
 
 /** Everything a run measured. */
@@ -63,20 +57,6 @@ function prng(seed: number): () => number {
   };
 }
 
-async function checkInvariants(database: Database) {
-  const row = await sql<{ doubles: number; multi: number; mismatches: number }>`
-    select
-      (select count(*) from (select stream_point_uuid from stream where active
-         group by stream_point_uuid having count(*) > 1) d)::int as doubles,
-      (select count(*) from (select listener_id from stream_listener
-         group by listener_id having count(*) > 1) m)::int as multi,
-      (select count(*) from stream s where s.num_listeners <>
-         (select count(*) from stream_listener l where l.stream_uuid = s.uuid))::int as mismatches`.execute(
-    database.db,
-  );
-  return row.rows[0]!;
-}
-
 /**
  * Runs `listeners` simulated listeners for `durationMs` against the backends, samples the database
  * invariants every second, then compares what the listeners hold with what the database counts,
@@ -87,22 +67,13 @@ export async function runListenerLoad(o: ListenerLoadOptions): Promise<ListenerL
   const random = prng(o.seed ?? 20261126);
   const started = Date.now();
   const deadline = started + o.durationMs;
-  const invariants: InvariantFigures = {
-    samples: 0,
-    pointsWithTwoActiveStreams: 0,
-    listenersOnTwoStreams: 0,
-    countMismatches: 0,
-  };
+  const invariants = noInvariantSamples();
   const peak = o.backends.map(() => 0);
   let sampling = true;
   const sampler = (async () => {
     let tick = 0;
     while (sampling) {
-      const result = await checkInvariants(o.database);
-      invariants.samples++;
-      if (result.doubles > 0) invariants.pointsWithTwoActiveStreams++;
-      if (result.multi > 0) invariants.listenersOnTwoStreams++;
-      if (result.mismatches > 0) invariants.countMismatches++;
+      await sampleInvariants(o.database, invariants);
       o.backendRssMiB?.().forEach((rss, i) => (peak[i] = Math.max(peak[i] ?? 0, rss ?? 0)));
       if (++tick % 10 === 0) {
         const f = recorder.figures();
@@ -153,11 +124,7 @@ export async function runListenerLoad(o: ListenerLoadOptions): Promise<ListenerL
         .executeTakeFirstOrThrow()
     ).n,
   );
-  const end = await checkInvariants(o.database);
-  invariants.samples++;
-  if (end.doubles > 0) invariants.pointsWithTwoActiveStreams++;
-  if (end.multi > 0) invariants.listenersOnTwoStreams++;
-  if (end.mismatches > 0) invariants.countMismatches++;
+  await sampleInvariants(o.database, invariants);
 
   // Everyone leaves; the database must drain to zero.
   await Promise.all(open.map((entry) => entry.leave()));
@@ -179,24 +146,7 @@ export async function runListenerLoad(o: ListenerLoadOptions): Promise<ListenerL
   }
 
   // Every acknowledged write must be stored.
-  const writes = recorder.writes();
-  const stored = new Map<string, string>();
-  for (let i = 0; i < writes.length; i += 5000) {
-    const chunk = writes.slice(i, i + 5000);
-    const rows = await o.database.db
-      .selectFrom('streamVariable')
-      .select(['streamUuid', 'key', 'value'])
-      .where(
-        'key',
-        'in',
-        chunk.map((write) => write.key),
-      )
-      .execute();
-    for (const row of rows) stored.set(`${row.streamUuid}/${row.key}`, row.value);
-  }
-  const lostWrites = writes.filter(
-    (write) => stored.get(`${write.streamUuid}/${write.key}`) !== write.value,
-  ).length;
+  const lostWrites = await lostWriteCount(o.database, recorder.writes());
 
   return {
     listeners: recorder.figures(),

@@ -1,5 +1,10 @@
 import type { Database } from '@gencaster/db';
-import { sql } from 'kysely';
+import {
+  lostWriteCount,
+  noInvariantSamples,
+  sampleInvariants,
+  type InvariantFigures,
+} from './load-checks.ts';
 import { createLoadRecorder, type ListenerFigures, type LoadRecorder } from './load-recorder.ts';
 import { runSimulatedListener, type ListenerBehaviour } from './simulated-listener.ts';
 
@@ -16,12 +21,7 @@ export interface BackgroundLoadOptions {
 }
 
 /** Samples (once a second) in which a database invariant was broken; all must stay 0. */
-export interface InvariantBreaches {
-  samples: number;
-  pointsWithTwoActiveStreams: number;
-  listenersOnTwoStreams: number;
-  countMismatches: number;
-}
+export type InvariantBreaches = InvariantFigures;
 
 /** What the load saw once stopped. */
 export interface BackgroundLoadReport {
@@ -45,20 +45,6 @@ export interface BackgroundLoad {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function breaches(database: Database) {
-  const { rows } = await sql<{ doubles: number; multi: number; mismatches: number }>`
-    select
-      (select count(*) from (select stream_point_uuid from stream where active
-         group by stream_point_uuid having count(*) > 1) d)::int as doubles,
-      (select count(*) from (select listener_id from stream_listener
-         group by listener_id having count(*) > 1) m)::int as multi,
-      (select count(*) from stream s where s.num_listeners <>
-         (select count(*) from stream_listener l where l.stream_uuid = s.uuid))::int as mismatches`.execute(
-    database.db,
-  );
-  return rows[0]!;
-}
 
 /** Active streams, or listener rows, of one graph. */
 async function count(database: Database, graphUuid: string, what: 'active' | 'rows') {
@@ -88,19 +74,8 @@ async function count(database: Database, graphUuid: string, what: 'active' | 'ro
  */
 export function startBackgroundLoad(o: BackgroundLoadOptions): BackgroundLoad {
   const recorder = createLoadRecorder();
-  const invariants: InvariantBreaches = {
-    samples: 0,
-    pointsWithTwoActiveStreams: 0,
-    listenersOnTwoStreams: 0,
-    countMismatches: 0,
-  };
-  const sample = async () => {
-    const found = await breaches(o.database);
-    invariants.samples++;
-    if (found.doubles > 0) invariants.pointsWithTwoActiveStreams++;
-    if (found.multi > 0) invariants.listenersOnTwoStreams++;
-    if (found.mismatches > 0) invariants.countMismatches++;
-  };
+  const invariants = noInvariantSamples();
+  const sample = () => sampleInvariants(o.database, invariants);
   let stopAt = Number.POSITIVE_INFINITY;
   const sampler = (async () => {
     while (Date.now() < stopAt) {
@@ -163,20 +138,7 @@ export function startBackgroundLoad(o: BackgroundLoadOptions): BackgroundLoad {
         await sleep(500);
       }
 
-      const writes = recorder.writes();
-      const stored = new Map<string, string>();
-      for (let i = 0; i < writes.length; i += 2000) {
-        const keys = writes.slice(i, i + 2000).map((write) => write.key);
-        const rows = await o.database.db
-          .selectFrom('streamVariable')
-          .select(['streamUuid', 'key', 'value'])
-          .where('key', 'in', keys)
-          .execute();
-        for (const row of rows) stored.set(`${row.streamUuid}/${row.key}`, row.value);
-      }
-      const lostWrites = writes.filter(
-        (write) => stored.get(`${write.streamUuid}/${write.key}`) !== write.value,
-      ).length;
+      const lostWrites = await lostWriteCount(o.database, recorder.writes());
       return {
         listeners: recorder.figures(),
         invariants: { ...invariants },
