@@ -19,6 +19,7 @@ import { clickGaps, hostNow, matchClicks, measureClockOffset } from './click-tim
 import { startIcecastBaseline } from './icecast-baseline.ts';
 import { startLatencyPage } from './latency-page.ts';
 import { oscMessage } from './osc-bytes.ts';
+import { headlessChromiumFlags, webRtcChromiumFlags } from '../../e2e/support/chromium-flags.ts';
 
 /** One sender configuration and the jitter buffer targets measured with it. */
 export interface SenderVariant {
@@ -208,15 +209,8 @@ export async function measureLatencies(variants: SenderVariant[]): Promise<Laten
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
+      ...headlessChromiumFlags,
+      ...webRtcChromiumFlags,
       '--autoplay-policy=no-user-gesture-required',
     ],
   });

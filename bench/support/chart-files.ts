@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { ChartSpec } from './chart-spec.ts';
 import { chartSvg } from './chart-svg.ts';
+import { headlessChromiumFlags } from '../../e2e/support/chromium-flags.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -27,15 +28,7 @@ export async function writeCharts(
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...headlessChromiumFlags],
       viewport: { width: 760, height: 420 },
     });
     try {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { headlessChromiumFlags } from './chromium-flags.ts';
 
 /** Debian's Chromium; the browser tests skip with a printed reason when it is missing. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -34,16 +35,7 @@ export async function openEditorBrowser(): Promise<EditorBrowser> {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1440, height: 900 },
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: [...headlessChromiumFlags],
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { headlessChromiumFlags, webRtcChromiumFlags } from './chromium-flags.ts';
 
 /** Debian's Chromium. */
 export const chromiumPath = '/usr/bin/chromium';
@@ -24,17 +25,7 @@ export interface TestBrowserOptions {
 /** Launches headless Chromium with the project's flags and a temporary user data dir. */
 export async function launchTestBrowser(options: TestBrowserOptions = {}): Promise<TestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'listener-chromium-'));
-  const args = [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-features=WebRtcHideLocalIpsWithMdns',
-  ];
+  const args = [...headlessChromiumFlags, ...webRtcChromiumFlags];
   if (options.fakeMicrophone)
     args.push('--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream');
   const permissions: string[] = [];
