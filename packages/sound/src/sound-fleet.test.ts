@@ -195,6 +195,15 @@ describe.skipIf(missing.binaries.length > 0)(
     });
 
     it('a killed jackd is restarted, its dependants re-linked, and audio returns', async () => {
+      // A retry after a slow first attempt starts from a point that is whole again.
+      await waitUntil(
+        'point 1 running before the kill',
+        () => proc(1, 'jackd').state === 'running' && proc(1, 'sclang').state === 'running',
+        { timeoutMs: 60_000 },
+      );
+      const jackdRestarts = proc(1, 'jackd').restarts;
+      const gstRestarts = proc(1, 'gst-out').restarts;
+      const sclangRestarts = proc(1, 'sclang').restarts;
       const before = {
         jackd: proc(1, 'jackd').pid!,
         gst: proc(1, 'gst-out').pid!,
@@ -204,11 +213,15 @@ describe.skipIf(missing.binaries.length > 0)(
       const otherJackd = proc(2, 'jackd').pid;
       const killedAt = Date.now();
       process.kill(before.jackd, 'SIGKILL');
+      // Restart attempts back off up to 8 s each when jackd cannot start at once (a loaded host).
       await waitUntil(
         'jackd of point 1 restarted',
-        () => proc(1, 'jackd').restarts === 1 && proc(1, 'jackd').state === 'running',
-        { timeoutMs: 20_000 },
-      );
+        () => proc(1, 'jackd').restarts > jackdRestarts && proc(1, 'jackd').state === 'running',
+        { timeoutMs: 40_000 },
+      ).catch((error: unknown) => {
+        const jackdLog = logLines.filter((line) => line.includes('point-1/jackd')).slice(-15);
+        throw new Error(`${String(error)}\npoint-1/jackd log:\n${jackdLog.join('\n')}`);
+      });
       await waitUntil(
         'sclang of point 1 restarted and linked',
         () => proc(1, 'sclang').state === 'running' && proc(1, 'sclang').pid !== before.sclang,
@@ -233,8 +246,8 @@ describe.skipIf(missing.binaries.length > 0)(
       );
       expect(proc(1, 'jackd').pid).not.toBe(before.jackd);
       expect(proc(1, 'gst-out').pid).not.toBe(before.gst);
-      expect(proc(1, 'gst-out').restarts).toBe(1);
-      expect(proc(1, 'sclang').restarts).toBe(1);
+      expect(proc(1, 'gst-out').restarts).toBe(gstRestarts + 1);
+      expect(proc(1, 'sclang').restarts).toBe(sclangRestarts + 1);
       expect(isPidAlive(before.jackd)).toBe(false);
       expect(before.scsynth === null || !isPidAlive(before.scsynth)).toBe(true);
       expect(proc(2, 'jackd').pid).toBe(otherJackd);
