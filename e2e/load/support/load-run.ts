@@ -6,7 +6,7 @@ import {
   type InvariantFigures,
 } from './load-checks.ts';
 import { createLoadRecorder, type ListenerFigures } from './load-recorder.ts';
-import { runSimulatedListener, type ListenerBehaviour } from './simulated-listener.ts';
+import { startSimulatedListeners, type ListenerBehaviour } from './simulated-listener.ts';
 
 /** Options of {@link runListenerLoad}. */
 export interface ListenerLoadOptions {
@@ -85,19 +85,12 @@ export async function runListenerLoad(o: ListenerLoadOptions): Promise<ListenerL
     }
   })();
 
-  const ramp = o.rampMs ?? 5000;
-  const runs = Array.from({ length: o.listeners }, async (_, id) => {
-    await new Promise((resolve) => setTimeout(resolve, (id / o.listeners) * ramp));
-    const url = o.backends[id % o.backends.length]!;
-    return runSimulatedListener({
-      id,
-      wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
-      graphUuid: o.graphUuid,
-      behaviour: o.behaviour,
-      recorder,
-      deadline,
-      random,
-    });
+  const runs = startSimulatedListeners({
+    ...o,
+    recorder,
+    rampMs: o.rampMs ?? 5000,
+    deadline: () => deadline,
+    random,
   });
   const open = (await Promise.all(runs)).filter((entry) => entry !== undefined);
   sampling = false;

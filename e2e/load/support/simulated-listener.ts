@@ -289,3 +289,37 @@ function describeError(error: unknown): string {
   }
   return JSON.stringify(error) ?? 'unknown error';
 }
+
+/** Options of {@link startSimulatedListeners}. */
+export interface SimulatedListenersOptions {
+  /** Backend base URLs; listener i uses backend i mod n. */
+  backends: readonly string[];
+  graphUuid: string;
+  listeners: number;
+  behaviour: ListenerBehaviour;
+  recorder: LoadRecorder;
+  /** Listener starts are spread over this time. */
+  rampMs: number;
+  /** When the run ends; read on every loop turn, so it may move. */
+  deadline: () => number;
+  random: () => number;
+}
+
+/** Starts `listeners` simulated listeners; each promise gives its session still open at the end. */
+export function startSimulatedListeners(o: SimulatedListenersOptions) {
+  return Array.from({ length: o.listeners }, async (_, id) => {
+    await sleep((id / o.listeners) * o.rampMs);
+    const url = o.backends[id % o.backends.length]!;
+    return runSimulatedListener({
+      id,
+      wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+      graphUuid: o.graphUuid,
+      behaviour: o.behaviour,
+      recorder: o.recorder,
+      get deadline() {
+        return o.deadline();
+      },
+      random: o.random,
+    });
+  });
+}

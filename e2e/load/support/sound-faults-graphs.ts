@@ -1,11 +1,5 @@
-import {
-  createEdge,
-  createGraph,
-  createScriptCells,
-  getDefaultDoor,
-  getEntryNode,
-  type Database,
-} from '@gencaster/db';
+import type { Database } from '@gencaster/db';
+import { createLoopGraph, dialogRoundCell } from './load-graph.ts';
 
 /** Return value sclang acknowledges for the load graph's SuperCollider cell. */
 export const BLIP_RETURN = 'fault-blip';
@@ -13,50 +7,19 @@ export const BLIP_RETURN = 'fault-blip';
 /** Frequency of the tone the browser listener's graph plays. */
 export const TONE_HZ = 440;
 
-async function loopEntryNode(database: Database, graphUuid: string, cells: string[][]) {
-  const entry = await getEntryNode(database, graphUuid);
-  await createScriptCells(
-    database,
-    cells.map(([cellType, cellCode], cellOrder) => ({
-      nodeUuid: entry.uuid,
-      cellType: cellType as 'supercollider' | 'javascript',
-      cellOrder,
-      cellCode: cellCode!,
-    })),
-  );
-  await createEdge(database, {
-    outNodeDoorUuid: (await getDefaultDoor(database, entry.uuid, 'output')).uuid,
-    inNodeDoorUuid: (await getDefaultDoor(database, entry.uuid, 'input')).uuid,
-  });
-}
-
 /**
  * The load graph (one listener per stream): every round sends a short SuperCollider blip to the
  * stream point (an instruction the engine waits FINISHED for), then asks a dialog with a fresh
  * input key and waits for the answer, and loops. So every session keeps instructing its point.
  */
-export async function createSoundLoopGraph(database: Database, slug: string): Promise<string> {
-  const graph = await createGraph(database, {
-    name: slug,
-    slugName: slug,
-    streamAssignmentPolicy: 'one_user_one_stream',
-  });
-  await loopEntryNode(database, graph.uuid, [
+export function createSoundLoopGraph(database: Database, slug: string): Promise<string> {
+  return createLoopGraph(database, slug, [
     [
       'supercollider',
       `{ SinOsc.ar(660, 0, 0.1) ! 2 * Line.kr(1, 0, 0.3, doneAction: 2) }.play; "${BLIP_RETURN}"`,
     ],
-    [
-      'javascript',
-      [
-        'const round = Number(vars.round ?? 0) + 1;',
-        'vars.round = String(round);',
-        "yield Dialog({ title: 'Round ' + round, content: [Input({ key: 'answer' + round, label: 'Answer' })], buttons: [Button.ok()] });",
-        "await waitForVariable('answer' + round, 120);",
-      ].join('\n'),
-    ],
+    dialogRoundCell(120),
   ]);
-  return graph.uuid;
 }
 
 /** Seconds between two instructions of the browser listener's graph. */
@@ -67,13 +30,8 @@ export const TONE_RENEW_S = 10;
  * seconds an instruction starts the tone unless this sclang already did (so the level never
  * dips): after a crash of the point, a renewal is how the story goes on and must be heard again.
  */
-export async function createToneGraph(database: Database, slug: string): Promise<string> {
-  const graph = await createGraph(database, {
-    name: slug,
-    slugName: slug,
-    streamAssignmentPolicy: 'one_user_one_stream',
-  });
-  await loopEntryNode(database, graph.uuid, [
+export function createToneGraph(database: Database, slug: string): Promise<string> {
+  return createLoopGraph(database, slug, [
     [
       'supercollider',
       // Started once per sclang, and only on a booted scsynth (a renewal that comes while a
@@ -82,5 +40,4 @@ export async function createToneGraph(database: Database, slug: string): Promise
     ],
     ['javascript', `await sleep(${TONE_RENEW_S});`],
   ]);
-  return graph.uuid;
 }

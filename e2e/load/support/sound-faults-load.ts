@@ -6,7 +6,7 @@ import {
   type InvariantFigures,
 } from './load-checks.ts';
 import { createLoadRecorder, type ListenerFigures, type LoadRecorder } from './load-recorder.ts';
-import { runSimulatedListener, type ListenerBehaviour } from './simulated-listener.ts';
+import { startSimulatedListeners, type ListenerBehaviour } from './simulated-listener.ts';
 
 /** Options of {@link startBackgroundLoad}. */
 export interface BackgroundLoadOptions {
@@ -85,22 +85,13 @@ export function startBackgroundLoad(o: BackgroundLoadOptions): BackgroundLoad {
       await sleep(1000);
     }
   })();
-  const ramp = o.rampMs ?? 3000;
-  const runs = Array.from({ length: o.listeners }, async (_, id) => {
-    await sleep((id / o.listeners) * ramp);
-    const url = o.backends[id % o.backends.length]!;
-    return runSimulatedListener({
-      id,
-      wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
-      graphUuid: o.graphUuid,
-      behaviour: o.behaviour,
-      recorder,
-      // Read on every loop turn: the run lasts until stop() moves the deadline to now.
-      get deadline() {
-        return stopAt;
-      },
-      random: Math.random,
-    });
+  // The run lasts until stop() moves the deadline to now.
+  const runs = startSimulatedListeners({
+    ...o,
+    recorder,
+    rampMs: o.rampMs ?? 3000,
+    deadline: () => stopAt,
+    random: Math.random,
   });
 
   return {
