@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPidAlive } from './process-tools.ts';
+import type { JanusMountHealth } from './janus-service.ts';
 import type { PointProcessStatus, StreamPointStatus } from './stream-point.ts';
 
 /** A stream point in the fleet status, with the age of the last RTP packet Janus received. */
@@ -22,6 +23,8 @@ export interface FleetStatus {
     httpPort: number;
     rtpPortRange: { min: number; max: number };
     process: PointProcessStatus;
+    /** The periodic mountpoint/room check (missing ones are re-created); absent in old files. */
+    mounts?: JanusMountHealth;
   };
   points: FleetPointStatus[];
   /** Set by {@link readFleetStatus}: the launcher is gone or stopped writing. */
@@ -62,6 +65,17 @@ export function formatFleetStatus(status: FleetStatus): string {
   lines.push(
     `janus ${status.janus.url}  rtp ${status.janus.rtpPortRange.min}-${status.janus.rtpPortRange.max}`,
   );
+  const mounts = status.janus.mounts;
+  if (mounts) {
+    const state = mounts.error
+      ? `CHECK FAILED: ${mounts.error}`
+      : mounts.missing.length > 0
+        ? `MISSING ${mounts.missing.join(',')} (re-created)`
+        : 'all present';
+    lines.push(
+      `mountpoints ${state}  re-created ${mounts.recreated}  checked ${mounts.checkedAt ?? '-'}`,
+    );
+  }
   const header = ['process', 'pid', 'state', 'uptime', 'restarts', 'cpu'];
   const rows: string[][] = [processRow(status.janus.process)];
   const blocks: Array<{ title: string; rows: string[][] }> = [{ title: '', rows }];

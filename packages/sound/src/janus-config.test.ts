@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findJanusLibDir, writeJanusConfig } from './janus-config.ts';
-import { loadOrCreateJanusSecrets, readJanusSecrets } from './janus-secrets.ts';
+import {
+  janusMountCredentials,
+  loadOrCreateJanusSecrets,
+  readJanusSecrets,
+} from './janus-secrets.ts';
 
 describe('janus secrets and config', () => {
   const dirs: string[] = [];
@@ -18,12 +22,20 @@ describe('janus secrets and config', () => {
     const data = dir();
     const first = loadOrCreateJanusSecrets(data);
     expect(first.apiSecret).toMatch(/^[0-9a-f]{48}$/);
-    expect(new Set(Object.values(first)).size).toBe(3);
+    expect(new Set(Object.values(first)).size).toBe(4);
     expect(statSync(join(data, 'janus-secrets.json')).mode & 0o777).toBe(0o600);
     expect(loadOrCreateJanusSecrets(data)).toEqual(first);
     const changed = loadOrCreateJanusSecrets(data, { apiSecret: 'given' });
     expect(readJanusSecrets(data)).toEqual({ ...first, apiSecret: 'given' });
     expect(changed.adminSecret).toBe(first.adminSecret);
+  });
+
+  it('derives a distinct secret and pin per room from the mount key', () => {
+    const one = janusMountCredentials('key', 1);
+    expect(one).toEqual(janusMountCredentials('key', 1));
+    expect(one.pin).not.toBe(one.secret);
+    expect(janusMountCredentials('key', 2).pin).not.toBe(one.pin);
+    expect(janusMountCredentials('other', 1).pin).not.toBe(one.pin);
   });
 
   it.skipIf(findJanusLibDir() === null)(
@@ -44,6 +56,7 @@ describe('janus secrets and config', () => {
       expect(main).toMatch(/disable = ".*libjanus_videoroom\.so.*"/);
       expect(main).not.toMatch(/disable = "[^"]*libjanus_(streaming|audiobridge|http)\.so/);
       expect(main).not.toContain('nat_1_1_mapping'); // loopback public IP: no mapping
+      expect(main).toContain(`protected_folders = ["/", ${JSON.stringify(conf)}]`);
       const http = readFileSync(join(conf, 'janus.transport.http.jcfg'), 'utf8');
       expect(http).toContain('ip = "127.0.0.1"');
       expect(http).toContain('port = 18088');
@@ -52,6 +65,9 @@ describe('janus secrets and config', () => {
         expect(text).toContain('admin_key = "k"');
         expect(text).not.toContain('admin_key = ""');
       }
+      const bridge = readFileSync(join(conf, 'janus.plugin.audiobridge.jcfg'), 'utf8');
+      expect(bridge).toContain('lock_rtp_forward = true');
+      expect(bridge).toContain('lock_play_file = true');
     },
   );
 });

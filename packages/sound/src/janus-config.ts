@@ -19,6 +19,11 @@ export interface JanusConfigOptions {
   publicIp?: string | undefined;
   /** `ice_enforce_list`: gather ICE candidates only on these interfaces/addresses (default: all). */
   iceInterfaces?: readonly string[] | undefined;
+  /**
+   * Folders Janus must never record into or play files from (`protected_folders`); `/` is always
+   * included, so no plugin request can name a path at all (recordings and `play_file` are off).
+   */
+  protectedFolders?: readonly string[] | undefined;
 }
 
 const KEEP = new Set(['libjanus_streaming.so', 'libjanus_audiobridge.so', 'libjanus_http.so']);
@@ -41,6 +46,8 @@ export function findJanusLibDir(): string | null {
  * the streaming + audiobridge plugins are loaded (every other module found on disk is disabled),
  * no static mountpoints or rooms (they are created at run time), secrets from the data dir.
  * `admin_key` must never be empty: `admin_key = ""` makes every streaming `create` fail (453).
+ * Hardening: `protected_folders` covers `/` (and the given folders), audiobridge has
+ * `lock_rtp_forward` and `lock_play_file` (both then need the admin key).
  * Returns the path of janus.jcfg.
  */
 export function writeJanusConfig(o: JanusConfigOptions): string {
@@ -57,6 +64,7 @@ export function writeJanusConfig(o: JanusConfigOptions): string {
   const enforce = o.iceInterfaces?.length
     ? `  ice_enforce_list = ${q(o.iceInterfaces.join(','))}\n`
     : '';
+  const folders = [...new Set(['/', o.dir, ...(o.protectedFolders ?? [])])];
   const main = `general: {
   configs_folder = ${q(o.dir)}
   plugins_folder = ${q(join(libDir, 'plugins'))}
@@ -66,6 +74,7 @@ export function writeJanusConfig(o: JanusConfigOptions): string {
   debug_level = 4
   api_secret = ${q(o.apiSecret)}
   admin_secret = ${q(o.adminSecret)}
+  protected_folders = [${folders.map(q).join(', ')}]
 }
 certificates: {
 }
@@ -100,13 +109,17 @@ admin: {
   admin_http = false
 }
 `;
-  const plugin = `general: {
+  const plugin = (extra = ''): string => `general: {
   admin_key = ${q(o.pluginAdminKey)}
-}
+${extra}}
 `;
   writeFileSync(join(o.dir, 'janus.jcfg'), main, { mode: 0o600 });
   writeFileSync(join(o.dir, 'janus.transport.http.jcfg'), http, { mode: 0o600 });
-  writeFileSync(join(o.dir, 'janus.plugin.streaming.jcfg'), plugin, { mode: 0o600 });
-  writeFileSync(join(o.dir, 'janus.plugin.audiobridge.jcfg'), plugin, { mode: 0o600 });
+  writeFileSync(join(o.dir, 'janus.plugin.streaming.jcfg'), plugin(), { mode: 0o600 });
+  writeFileSync(
+    join(o.dir, 'janus.plugin.audiobridge.jcfg'),
+    plugin('  lock_rtp_forward = true\n  lock_play_file = true\n'),
+    { mode: 0o600 },
+  );
   return join(o.dir, 'janus.jcfg');
 }

@@ -1,6 +1,6 @@
-import { janusInfo, withJanusPlugin } from './janus-api.ts';
+import { janusInfo, withJanusPlugin, type JanusPluginHandle } from './janus-api.ts';
 import { writeJanusConfig } from './janus-config.ts';
-import type { JanusSecrets } from './janus-secrets.ts';
+import { janusMountCredentials, type JanusSecrets } from './janus-secrets.ts';
 import { waitUntil } from './process-tools.ts';
 import type { SoundLogger } from './sound-logger.ts';
 import { createSupervisedProcess, type SupervisedProcess } from './supervised-process.ts';
@@ -23,6 +23,18 @@ export interface JanusMountpointInfo {
   ageMs: number | null;
 }
 
+/** What the periodic mount check found: shown in the fleet status and `gencaster sound status`. */
+export interface JanusMountHealth {
+  /** ISO time of the last completed check, null before the first. */
+  checkedAt: string | null;
+  /** Mountpoint/room numbers missing at the last check (re-created unless the re-create failed). */
+  missing: number[];
+  /** Mountpoints and rooms re-created since the launcher started (after Janus restarts too). */
+  recreated: number;
+  /** Error of the last check, if it failed. */
+  error: string | null;
+}
+
 /** Options of {@link createJanusService}. */
 export interface JanusServiceOptions {
   configDir: string;
@@ -36,6 +48,8 @@ export interface JanusServiceOptions {
   allowRtpParticipants?: boolean;
   /** `nat.ice_enforce_list`: the only interfaces/addresses ICE candidates are gathered on. */
   iceInterfaces?: readonly string[];
+  /** How often the mountpoints and rooms are checked and re-created when missing (default 5000). */
+  checkIntervalMs?: number;
   logger: SoundLogger;
 }
 
@@ -46,6 +60,13 @@ export interface JanusService {
   readonly process: SupervisedProcess;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Checks that every mountpoint and room exists and re-creates the missing ones (someone destroyed
+   * them, or Janus lost them); also run every `checkIntervalMs` while Janus runs.
+   */
+  ensureMounts(): Promise<JanusMountHealth>;
+  /** Result of the last mount check. */
+  mountHealth(): JanusMountHealth;
   /** Every mountpoint Janus has (private ones included), with `age_ms`. */
   listMountpoints(): Promise<JanusMountpointInfo[]>;
   /** Milliseconds since the mountpoint last received RTP (`age_ms`), null if unknown. */
@@ -76,63 +97,120 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
     iceInterfaces: o.iceInterfaces,
   });
   const adminKey = o.secrets.pluginAdminKey;
+  const mountKey = o.secrets.mountKey;
   const apiSecret = o.secrets.apiSecret;
 
-  const createMounts = async (): Promise<void> => {
-    await withJanusPlugin(url, STREAMING, apiSecret, async (h) => {
-      for (const m of o.mounts) {
-        await h.request({
-          request: 'create',
-          admin_key: adminKey,
-          type: 'rtp',
-          id: m.room,
-          description: `gencaster stream point ${m.room}`,
-          is_private: true,
-          permanent: false,
-          media: [
-            {
-              type: 'audio',
-              mid: 'a',
-              label: 'sc',
-              port: m.rtpOut,
-              pt: 111,
-              codec: 'opus',
-              fmtp: 'stereo=1;sprop-stereo=1',
-              iface: '127.0.0.1',
-            },
-          ],
-        });
-      }
-    });
-    const withInput = o.mounts.filter((m) => m.rtpIn > 0);
-    if (withInput.length === 0) return;
-    await withJanusPlugin(url, AUDIOBRIDGE, apiSecret, async (h) => {
-      for (const m of withInput) {
-        await h.request({
-          request: 'create',
-          admin_key: adminKey,
-          room: m.room,
-          is_private: true,
-          sampling_rate: 48000,
-          permanent: false,
-          allow_rtp_participants: o.allowRtpParticipants ?? false,
-        });
-        await h.request({
-          request: 'rtp_forward',
-          admin_key: adminKey,
-          room: m.room,
-          host: '127.0.0.1',
-          port: m.rtpIn,
+  const createMountpoint = (h: JanusPluginHandle, m: JanusMount) =>
+    h.request({
+      request: 'create',
+      admin_key: adminKey,
+      type: 'rtp',
+      id: m.room,
+      description: `gencaster stream point ${m.room}`,
+      is_private: true,
+      permanent: false,
+      ...janusMountCredentials(mountKey, m.room),
+      media: [
+        {
+          type: 'audio',
+          mid: 'a',
+          label: 'sc',
+          port: m.rtpOut,
+          pt: 111,
           codec: 'opus',
-          ptype: 100,
-          always_on: true,
-        });
-      }
+          fmtp: 'stereo=1;sprop-stereo=1',
+          iface: '127.0.0.1',
+        },
+      ],
     });
-    o.logger.info(
-      { child: 'janus', rooms: o.mounts.map((m) => m.room) },
-      'janus mountpoints created',
-    );
+  const createRoom = async (h: JanusPluginHandle, m: JanusMount) => {
+    const { secret, pin } = janusMountCredentials(mountKey, m.room);
+    await h.request({
+      request: 'create',
+      admin_key: adminKey,
+      room: m.room,
+      is_private: true,
+      secret,
+      pin,
+      sampling_rate: 48000,
+      permanent: false,
+      allow_rtp_participants: o.allowRtpParticipants ?? false,
+    });
+    await h.request({
+      request: 'rtp_forward',
+      admin_key: adminKey,
+      secret,
+      room: m.room,
+      host: '127.0.0.1',
+      port: m.rtpIn,
+      codec: 'opus',
+      ptype: 100,
+      always_on: true,
+    });
+  };
+
+  let firstCheckDone = false;
+  let health: JanusMountHealth = { checkedAt: null, missing: [], recreated: 0, error: null };
+  let checking: Promise<JanusMountHealth> | undefined;
+  /** Creates the mountpoints and rooms Janus does not have (all of them after a (re)start). */
+  const ensureMounts = (): Promise<JanusMountHealth> =>
+    (checking ??= (async () => {
+      const count = firstCheckDone;
+      const missing: number[] = [];
+      let created = 0;
+      try {
+        await withJanusPlugin(url, STREAMING, apiSecret, async (h) => {
+          const listed = await h.request({ request: 'list', admin_key: adminKey });
+          const have = new Set(((listed.list ?? []) as Array<{ id: number }>).map((e) => e.id));
+          for (const m of o.mounts.filter((mount) => !have.has(mount.room))) {
+            missing.push(m.room);
+            await createMountpoint(h, m);
+            created += 1;
+          }
+        });
+        const withInput = o.mounts.filter((m) => m.rtpIn > 0);
+        if (withInput.length > 0) {
+          await withJanusPlugin(url, AUDIOBRIDGE, apiSecret, async (h) => {
+            const listed = await h.request({ request: 'list', admin_key: adminKey });
+            const have = new Set(
+              ((listed.list ?? []) as Array<{ room: number }>).map((e) => e.room),
+            );
+            for (const m of withInput.filter((mount) => !have.has(mount.room))) {
+              if (!missing.includes(m.room)) missing.push(m.room);
+              await createRoom(h, m);
+              created += 1;
+            }
+          });
+        }
+        health = {
+          checkedAt: new Date().toISOString(),
+          missing,
+          recreated: health.recreated + (count ? created : 0),
+          error: null,
+        };
+        if (created > 0)
+          o.logger.info(
+            { child: 'janus', rooms: missing, recreated: count },
+            'janus mountpoints/rooms created',
+          );
+      } catch (error) {
+        health = {
+          ...health,
+          checkedAt: new Date().toISOString(),
+          missing,
+          error: error instanceof Error ? error.message : String(error),
+        };
+        o.logger.warn({ child: 'janus', err: health.error }, 'janus mount check failed');
+      }
+      return health;
+    })().finally(() => {
+      checking = undefined;
+    }));
+
+  const createMounts = async (): Promise<void> => {
+    const result = await ensureMounts();
+    if (result.error !== null) throw new Error(`creating Janus mountpoints: ${result.error}`);
+    firstCheckDone = true;
   };
 
   const listMountpoints = (): Promise<JanusMountpointInfo[]> =>
@@ -162,11 +240,23 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
     onReady: createMounts,
   });
 
+  let timer: NodeJS.Timeout | undefined;
   return {
     url,
     process: proc,
-    start: () => proc.start(),
-    stop: () => proc.stop(),
+    async start() {
+      await proc.start();
+      timer = setInterval(() => {
+        if (proc.status().state === 'running' && firstCheckDone) void ensureMounts();
+      }, o.checkIntervalMs ?? 5000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await proc.stop();
+    },
+    ensureMounts,
+    mountHealth: () => health,
     listMountpoints,
     async mountpointAges() {
       const listed = await listMountpoints();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withJanusPlugin } from './janus-api.ts';
-import { readJanusSecrets } from './janus-secrets.ts';
+import { janusMountCredentials, readJanusSecrets } from './janus-secrets.ts';
 import { isJackConnected } from './jack-tools.ts';
 import { createPortAllocator } from './port-allocator.ts';
 import { isPidAlive, waitUntil } from './process-tools.ts';
@@ -68,6 +68,7 @@ describe.skipIf(missing.binaries.length > 0)(
             request: 'listforwarders',
             room: 7,
             admin_key: secrets.pluginAdminKey,
+            secret: janusMountCredentials(secrets.mountKey, 7).secret,
           });
           expect(forwarders.rtp_forwarders).toEqual([
             expect.objectContaining({ port: point.ports.rtpIn }),
@@ -76,7 +77,7 @@ describe.skipIf(missing.binaries.length > 0)(
       );
       await waitUntil(
         'gst-in linked into scsynth',
-        () => isJackConnected(point.jackServer, 'gst-in-1:out_sink_1', `${point.scName}:in_1`),
+        () => isJackConnected({ server: point.jackServer, user: fleet!.user }, 'gst-in-1:out_sink_1', `${point.scName}:in_1`),
         { timeoutMs: 10_000 },
       );
       const beacon = await waitUntil(
@@ -102,6 +103,7 @@ describe.skipIf(missing.binaries.length > 0)(
         7,
         660,
         await ports.allocate('udp'),
+        janusMountCredentials(readJanusSecrets(runDir).mountKey, 7).pin,
       );
       await backend.sendInstruction(
         point.ports.lang,

@@ -158,6 +158,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
               lastExit: null,
               cpuPercent: null,
             },
+        ...(janus ? { mounts: janus.mountHealth() } : {}),
       },
       points: points.map((point): FleetPointStatus => ({
         ...point.status(),

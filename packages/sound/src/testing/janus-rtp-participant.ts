@@ -17,6 +17,8 @@ export async function joinWithSine(
   frequency: number,
   /** Local UDP port the sender sends from; Janus only accepts the participant's RTP from there. */
   localPort: number,
+  /** The room's pin (rooms of the fleet have one: `janusMountCredentials(mountKey, room).pin`). */
+  pin?: string,
 ): Promise<RtpParticipant> {
   const session = await janusPost(url, { janus: 'create' }, apiSecret);
   const sessionUrl = `${url}/${session.data?.id}`;
@@ -33,6 +35,7 @@ export async function joinWithSine(
         request: 'join',
         room,
         display: 'test-mic',
+        ...(pin ? { pin } : {}),
         rtp: { ip: '127.0.0.1', port: localPort, payload_type: 111 },
       },
     },
