@@ -18,7 +18,12 @@ export {
   type CallbackAction,
 } from './dialog.ts';
 export type * from './sandbox/sandbox-types.ts';
-export { createScriptSandbox, type ScriptSandboxOptions } from './sandbox/create-script-sandbox.ts';
+export {
+  createScriptSandbox,
+  inspectSandboxConfinement,
+  type SandboxConfinement,
+  type ScriptSandboxOptions,
+} from './sandbox/create-script-sandbox.ts';
 export {
   markdownToSsml,
   defaultVoices,

@@ -1,4 +1,5 @@
-// The ScriptSandbox used in production: QuickJS workers for JavaScript, Pyodide workers for Python.
+// The in-process ScriptSandbox: QuickJS workers for JavaScript, Pyodide workers for Python. It runs
+// inside the boxed sandbox host process (sandbox-host.ts), never in the backend itself.
 import type {
   SandboxLimits,
   ScriptLanguage,
@@ -10,8 +11,8 @@ import type {
 } from './sandbox-types.ts';
 import { createWorkerPool, type WorkerPool } from './worker-pool.ts';
 
-/** Options of {@link createScriptSandbox}; every field has a default. */
-export interface ScriptSandboxOptions {
+/** Options of {@link createLocalSandbox}; every field has a default. */
+export interface LocalSandboxOptions {
   /** Default limits of a run (CPU 1 s, wall 15 min, 32 MiB for JavaScript). */
   limits?: Partial<SandboxLimits>;
   /** Worker threads for JavaScript (default 2). */
@@ -20,6 +21,8 @@ export interface ScriptSandboxOptions {
   pythonWorkers?: number;
   /** A Python worker whose WASM heap grows beyond this is replaced after its runs (default 512 MiB). */
   pythonHeapCapBytes?: number;
+  /** Worker entry files (default: the TypeScript siblings; the host passes its bundled ones). */
+  entries?: { javascript: URL; python: URL };
 }
 
 const defaults: SandboxLimits = {
@@ -29,16 +32,16 @@ const defaults: SandboxLimits = {
 };
 
 /**
- * Creates the sandbox. Runs never execute in the caller's realm: JavaScript runs in QuickJS (WASM)
+ * Creates the in-process sandbox. Runs never execute in the caller's realm: JavaScript runs in QuickJS (WASM)
  * and Python in Pyodide (WASM), both inside worker threads with an empty environment and heap
  * limits, so a runaway loop, a memory hog or a crashing VM only costs that run (and at worst a
  * worker, which is replaced).
  *
  * @example
- * await using sandbox = createScriptSandbox();
+ * await using sandbox = createLocalSandbox();
  * const result = await sandbox.run({ language: 'javascript', mode: 'condition', code: "vars.a === '1'", variables: { a: '1' }, capabilities });
  */
-export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptSandbox {
+export function createLocalSandbox(options: LocalSandboxOptions = {}): ScriptSandbox {
   const limits: SandboxLimits = { ...defaults, ...options.limits };
   const pools = new Map<ScriptLanguage, WorkerPool>();
   const pool = (language: ScriptLanguage): WorkerPool => {
@@ -47,7 +50,7 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
       found =
         language === 'javascript'
           ? createWorkerPool({
-              entry: new URL('./quickjs-worker.ts', import.meta.url),
+              entry: options.entries?.javascript ?? new URL('./quickjs-worker.ts', import.meta.url),
               size: options.javascriptWorkers ?? 2,
               interruptible: false,
               preferFreshWorker: true,
@@ -58,7 +61,7 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
               maxOldGenerationSizeMb: 128,
             })
           : createWorkerPool({
-              entry: new URL('./pyodide-worker.ts', import.meta.url),
+              entry: options.entries?.python ?? new URL('./pyodide-worker.ts', import.meta.url),
               size: options.pythonWorkers ?? 1,
               interruptible: true,
               preferFreshWorker: false,

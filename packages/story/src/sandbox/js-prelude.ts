@@ -1,23 +1,26 @@
-// JavaScript evaluated inside each QuickJS context before a run: the capability API and the
-// dialog factories (inventory §5). It only sees `__host` (one bridge function, removed again here)
-// and `__varsJson`; the QuickJS realm has no fs, network, process or host objects at all.
+// JavaScript evaluated once per pooled QuickJS context: the capability API and the dialog
+// factories (inventory §5), then a lockdown that freezes every shared object so that one run can
+// leave nothing behind for the next run of the same context. The script's completion value is the
+// `drive(kind, fn, varsJson)` function the worker calls per run; it is never reachable from user
+// code (not a global). The only host object is `__host`, taken into a closure and deleted here.
 
-/** Source of the QuickJS prelude; defines globals and `__drive(kind, fn)` for the worker. */
+/** Source of the QuickJS prelude; its completion value is the per-run driver function. */
 export const jsPrelude = String.raw`
 'use strict';
 (() => {
   const host = globalThis.__host;
-  const varsIn = JSON.parse(globalThis.__varsJson);
   delete globalThis.__host;
-  delete globalThis.__varsJson;
-  const vars = { ...varsIn };
+  // Callbacks that could fire during a later run of this context are not offered at all.
+  delete globalThis.FinalizationRegistry;
+  delete globalThis.WeakRef;
+  let run = { vars: {}, varsIn: {} };
   const call = async (method, ...args) => {
     const reply = await host(method, JSON.stringify(args));
     return reply === undefined ? undefined : JSON.parse(reply);
   };
   const pick = (o, camel, snake, fallback) => (o[camel] ?? o[snake] ?? fallback);
-  const ButtonType = Object.freeze({ DEFAULT: 'default', PRIMARY: 'primary', SUCCESS: 'success', WARNING: 'warning', INFO: 'info', DANGER: 'danger' });
-  const CallbackAction = Object.freeze({ ACTIVATE_GPS_STREAMING: 'activate_gps_streaming', SEND_VARIABLES: 'send_variables', SEND_VARIABLE: 'send_variable' });
+  const ButtonType = { DEFAULT: 'default', PRIMARY: 'primary', SUCCESS: 'success', WARNING: 'warning', INFO: 'info', DANGER: 'danger' };
+  const CallbackAction = { ACTIVATE_GPS_STREAMING: 'activate_gps_streaming', SEND_VARIABLES: 'send_variables', SEND_VARIABLE: 'send_variable' };
   function Text(o = {}) { return { type: 'text', text: String(typeof o === 'string' ? o : (o.text ?? '')) }; }
   function Input(o = {}) { return { type: 'input', key: String(o.key ?? 'input'), label: String(o.label ?? 'input'), placeholder: String(o.placeholder ?? 'Please input') }; }
   function Checkbox(o = {}) {
@@ -33,45 +36,99 @@ export const jsPrelude = String.raw`
   Dialog.gps = (o = {}) => Dialog({ title: 'GPS', content: [Checkbox.gps()], buttons: [], ...o });
   const emit = (dialog) => call('emitDialog', dialog);
   const waitForVariable = async (name, timeoutSeconds = 100) => {
+    const mine = run;
     const value = await call('waitForVariable', String(name), Number(timeoutSeconds));
-    vars[name] = value;
-    varsIn[name] = value;
+    mine.vars[name] = value;
+    mine.varsIn[name] = value;
     return value;
   };
   const sleep = (seconds) => call('sleep', Number(seconds));
   const getStreamVariables = () => call('getVariables');
   const log = (message, level = 'info') => { host('log', JSON.stringify([String(level), String(message)])); };
   const show = (args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-  const console = Object.freeze({ log: (...a) => log(show(a)), info: (...a) => log(show(a)), warn: (...a) => log(show(a), 'warning'), error: (...a) => log(show(a), 'error') });
-  const api = { vars, emit, waitForVariable, sleep, getStreamVariables, log, console, Dialog, Text, Input, Checkbox, Button, ButtonType, CallbackAction };
+  const console = { log: (...a) => log(show(a)), info: (...a) => log(show(a)), warn: (...a) => log(show(a), 'warning'), error: (...a) => log(show(a), 'error') };
+  const api = { emit, waitForVariable, sleep, getStreamVariables, log, console, Dialog, Text, Input, Checkbox, Button, ButtonType, CallbackAction };
   for (const [name, value] of Object.entries(api)) Object.defineProperty(globalThis, name, { value, enumerable: false });
+  // The current run's variables; a getter, so the frozen global still follows the run.
+  Object.defineProperty(globalThis, 'vars', { get: () => run.vars, enumerable: false });
   const stringify = (value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
-  const report = (error, value) => {
+  const report = (mine, error, value) => {
     const changed = {};
     const deleted = [];
-    for (const key of Object.keys(vars)) {
-      const text = stringify(vars[key]);
-      if (varsIn[key] !== text) changed[key] = text;
+    for (const key of Object.keys(mine.vars)) {
+      const text = stringify(mine.vars[key]);
+      if (mine.varsIn[key] !== text) changed[key] = text;
     }
-    for (const key of Object.keys(varsIn)) if (!(key in vars)) deleted.push(key);
+    for (const key of Object.keys(mine.varsIn)) if (!(key in mine.vars)) deleted.push(key);
     const failure = error === undefined ? undefined : { message: String(error && error.name ? error.name + ': ' + error.message : error), stack: String((error && error.stack) || '') };
     return JSON.stringify({ changed, deleted, value, error: failure });
   };
-  Object.defineProperty(globalThis, '__drive', {
-    value: async (kind, fn) => {
-      try {
-        if (kind === 'cell') {
-          for await (const item of fn(vars)) if (item) await emit(item);
-          return report(undefined, null);
-        }
-        const value = await fn(vars);
-        if (kind === 'condition') return report(undefined, value);
-        return report(undefined, value === undefined || value === null ? '' : stringify(value));
-      } catch (error) {
-        return report(error, null);
+  const drive = async (kind, fn, varsJson) => {
+    const varsIn = JSON.parse(varsJson);
+    const mine = (run = { vars: { ...varsIn }, varsIn });
+    try {
+      if (kind === 'cell') {
+        for await (const item of fn(mine.vars)) if (item) await emit(item);
+        return report(mine, undefined, null);
       }
-    },
-  });
+      const value = await fn(mine.vars);
+      if (kind === 'condition') return report(mine, undefined, value);
+      return report(mine, undefined, value === undefined || value === null ? '' : stringify(value));
+    } catch (error) {
+      return report(mine, error, null);
+    }
+  };
+
+  // Lockdown. Data properties that ordinary code assigns on its own objects (this.name = … in an
+  // Error subclass, obj.toString = …) become accessors, so freezing the prototype does not turn
+  // those assignments into errors ("override mistake"); the shared prototype itself stays fixed.
+  const overridable = (proto, key) => {
+    const found = Object.getOwnPropertyDescriptor(proto, key);
+    if (!found || !('value' in found) || !found.configurable) return;
+    const value = found.value;
+    Object.defineProperty(proto, key, {
+      get() { return value; },
+      set(next) {
+        if (this === proto) throw new TypeError('shared ' + String(key) + ' cannot be replaced');
+        Object.defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true });
+      },
+      enumerable: found.enumerable,
+      configurable: false,
+    });
+  };
+  for (const key of ['toString', 'valueOf', 'toLocaleString', 'constructor']) overridable(Object.prototype, key);
+  for (const E of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, globalThis.AggregateError, globalThis.InternalError]) {
+    if (!E) continue;
+    for (const key of ['name', 'message', 'constructor']) overridable(E.prototype, key);
+  }
+  const hidden = [
+    Object.getPrototypeOf(function* () {}),
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(async function* () {}),
+    Object.getPrototypeOf([][Symbol.iterator]()),
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(''[Symbol.iterator]()),
+    Object.getPrototypeOf(/a/[Symbol.matchAll]('')),
+    Object.getPrototypeOf(Int8Array),
+    Object.getOwnPropertyDescriptor(Function.prototype, 'caller')?.get,
+  ];
+  const seen = new Set();
+  const stack = [globalThis, ...hidden];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if ((typeof item !== 'object' && typeof item !== 'function') || item === null || seen.has(item)) continue;
+    seen.add(item);
+    Object.freeze(item);
+    stack.push(Object.getPrototypeOf(item));
+    for (const key of Reflect.ownKeys(item)) {
+      const found = Object.getOwnPropertyDescriptor(item, key);
+      if (!found) continue;
+      if ('value' in found) stack.push(found.value);
+      else stack.push(found.get, found.set);
+    }
+  }
+  return drive;
 })();
 `;
 

@@ -1,7 +1,9 @@
 // Worker-thread entry for Python runs: one Pyodide interpreter (loaded offline from npm) per
 // worker; runs are asyncio tasks, so waiting runs cost no CPU. A stalled run is stopped by the
 // pool through Pyodide's interrupt buffer (KeyboardInterrupt) or, failing that, by termination.
+import { constants as fsConstants } from 'node:fs';
 import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadPyodide } from 'pyodide';
@@ -20,10 +22,15 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 const waiting = new Map<string, Map<number, Waiting>>();
+/** Per-run capability tokens (random, never the run id) → run id. Unknown tokens are refused. */
+const runOfToken = new Map<string, string>();
+const tokenOfRun = new Map<string, string>();
 let nextCallId = 1;
 
-/** The one JS function Python can reach: forwards a capability call to the host. */
-function call(runId: string, method: HostMethod, argsJson: string): Promise<string | undefined> {
+/** The one JS function Python can reach: forwards a capability call of the run holding `token`. */
+function call(token: string, method: HostMethod, argsJson: string): Promise<string | undefined> {
+  const runId = runOfToken.get(token);
+  if (runId === undefined) return Promise.reject(new Error('not a running script'));
   const args = JSON.parse(argsJson) as unknown[];
   const callId = nextCallId++;
   if (method === 'log') {
@@ -45,6 +52,14 @@ jsGlobals.setTimeout = setTimeout;
 jsGlobals.clearTimeout = clearTimeout;
 const discard = (): void => undefined;
 const indexURL = `${dirname(createRequire(import.meta.url).resolve('pyodide'))}/`;
+// Emscripten's NODEFS reads fs flag constants through process.binding, which Node's permission
+// model (the sandbox host runs under it) denies; hand it just those constants.
+Object.defineProperty(process, 'binding', {
+  value: (name: string) => {
+    if (name === 'constants') return { fs: fsConstants };
+    throw new Error('process.binding is not available in the sandbox');
+  },
+});
 const pyodide = await loadPyodide({
   indexURL,
   jsglobals: jsGlobals,
@@ -52,7 +67,8 @@ const pyodide = await loadPyodide({
   stderr: discard,
 });
 const module = (pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module;
-pyodide.registerJsModule('_gencaster_host', { call });
+const heap = (): number => module.HEAPU8.buffer.byteLength;
+pyodide.registerJsModule('_gencaster_host', { call, heap });
 await pyodide.runPythonAsync(pythonPrelude);
 pyodide.unregisterJsModule('_gencaster_host');
 pyodide.unregisterJsModule('pyodide_js');
@@ -65,6 +81,7 @@ const run = globals.get('_gencaster_run') as (
   varsJson: string,
   cpuMs: number,
   maxSteps: number,
+  memoryBytes: number,
 ) => Promise<string>;
 const cancel = globals.get('_gencaster_cancel') as (runId: string) => void;
 const check = globals.get('_gencaster_check') as (mode: string, code: string) => string;
@@ -73,10 +90,19 @@ hardenRealm(pyodide as unknown as Record<string, unknown>);
 port.on('message', (message: ToWorker) => {
   switch (message.kind) {
     case 'run': {
-      const { runId, mode, code, variables, cpuTimeMs } = message;
-      run(runId, mode, code, JSON.stringify(variables), cpuTimeMs, callBudget.busyResumptions).then(
+      const { runId, mode, code, variables, cpuTimeMs, memoryBytes } = message;
+      const token = randomUUID();
+      runOfToken.set(token, runId);
+      tokenOfRun.set(runId, token);
+      const forget = (): void => {
+        waiting.delete(runId);
+        runOfToken.delete(token);
+        tokenOfRun.delete(runId);
+      };
+      const vars = JSON.stringify(variables);
+      run(token, mode, code, vars, cpuTimeMs, callBudget.busyResumptions, memoryBytes).then(
         (json) => {
-          waiting.delete(runId);
+          forget();
           type Done = Extract<FromWorker, { kind: 'done' }>;
           const report = JSON.parse(json) as Omit<Done, 'kind' | 'runId' | 'ok' | 'error'> & {
             error: Done['error'] | null;
@@ -93,7 +119,7 @@ port.on('message', (message: ToWorker) => {
           });
         },
         (error: unknown) => {
-          waiting.delete(runId);
+          forget();
           post({
             kind: 'done',
             runId,
@@ -125,9 +151,11 @@ port.on('message', (message: ToWorker) => {
       else pending.reject(new Error(message.error ?? 'host call failed'));
       return;
     }
-    case 'cancel':
-      cancel(message.runId);
+    case 'cancel': {
+      const token = tokenOfRun.get(message.runId);
+      if (token !== undefined) cancel(token);
       return;
+    }
   }
 });
 

@@ -1,12 +1,18 @@
 // Python evaluated once per Pyodide worker: the original Gencaster cell API (inventory §3.4, §3.6,
-// §5) plus `_gencaster_run`/`_gencaster_check` entry points the worker calls.
+// §5) plus `_gencaster_run`/`_gencaster_check` entry points the worker calls. The language policy
+// (python-policy.ts) runs first: every run's code is checked and rewritten by it, each run gets a
+// fresh namespace, builtins and random generator, stdlib modules are shared read-only facades, and
+// host calls carry a per-run token that user code cannot read.
+import { pythonPolicy } from './python-policy.ts';
 
-/** Source of the Python prelude. Expects the JS module `_gencaster_host` to be registered. */
-export const pythonPrelude = String.raw`
-import ast, asyncio, builtins, datetime as _datetime, inspect, json, random, sys, time, traceback
+/** Source of the Python prelude. Expects the JS module `_gencaster_host` (call, heap) to be registered. */
+export const pythonPrelude = pythonPolicy + String.raw`
+import ast, asyncio, builtins, datetime as _datetime, inspect, json, random as _random, sys, time, traceback
+import types as _types
 from enum import Enum
 import _gencaster_host
 _host_call = _gencaster_host.call
+_heap_bytes = _gencaster_host.heap
 _tasks = {}
 
 class ButtonType(str, Enum):
@@ -76,20 +82,71 @@ class Dialog:
                 'buttons': [part(b) for b in self.buttons]}
 
 ScriptCellTimeout = TimeoutError
-_ALLOWED_MODULES = {'asyncio', 'math', 'random', 'json', 're', 'datetime', 'time', 'itertools', 'functools',
-                    'collections', 'string', 'statistics', 'decimal', 'fractions', 'typing', 'enum', 'dataclasses'}
+_API_CLASSES = {Text, Input, Checkbox, Button, Dialog}
 _BLOCKED_BUILTINS = {'open', 'exec', 'eval', 'compile', 'breakpoint', 'input', 'help', 'exit', 'quit', 'globals',
-                     'vars', 'memoryview', '__loader__', '__spec__'}
-_real_import = builtins.__import__
+                     'locals', 'vars', 'dir', 'memoryview', 'BaseException', 'KeyboardInterrupt', 'SystemExit',
+                     'GeneratorExit', 'BaseExceptionGroup', 'copyright', 'credits', 'license', 'setattr', 'delattr'}
+_BASE_BUILTINS = {k: v for k, v in builtins.__dict__.items() if k not in _BLOCKED_BUILTINS and not k.startswith('_')}
+_BASE_BUILTINS.update(getattr=_safe_getattr, hasattr=_safe_hasattr, range=_safe_range, iter=_safe_iter, pow=_pow_guard)
 
-def _safe_import(name, globals=None, locals=None, fromlist=(), level=0):
-    if level != 0 or name.split('.')[0] not in _ALLOWED_MODULES:
-        raise ImportError(f"module '{name}' is not available in Gencaster scripts")
-    return _real_import(name, globals, locals, fromlist, level)
+def _facade(module, names):
+    return _types.SimpleNamespace(**{name: getattr(module, name) for name in names if hasattr(module, name)})
 
-async def _call(run_id, method, *args):
+def _capped(fn, limit):
+    def wrapper(*args):
+        if any(isinstance(a, int) and a > limit for a in args):
+            raise ValueError(f'{fn.__name__}() of a number above {limit}')
+        return fn(*args)
+    return wrapper
+
+def _module_facades():
+    import collections, dataclasses, decimal, fractions, functools, itertools, math, re, statistics, string, typing
+    import enum as _enum_module
+    facades = {
+        'math': _facade(math, [n for n in dir(math) if not n.startswith('_')]),
+        'json': _facade(json, ['dumps', 'loads', 'JSONDecodeError']),
+        're': _facade(re, ['compile', 'match', 'fullmatch', 'search', 'sub', 'subn', 'split', 'findall', 'finditer',
+                           'escape', 'IGNORECASE', 'I', 'MULTILINE', 'M', 'DOTALL', 'S', 'VERBOSE', 'X', 'ASCII', 'A',
+                           'error', 'Pattern', 'Match']),
+        'datetime': _facade(_datetime, ['date', 'time', 'datetime', 'timedelta', 'timezone', 'MINYEAR', 'MAXYEAR']),
+        'time': _facade(time, ['time', 'time_ns', 'monotonic', 'perf_counter', 'strftime', 'gmtime', 'localtime', 'mktime']),
+        'itertools': _facade(itertools, ['accumulate', 'batched', 'chain', 'combinations', 'combinations_with_replacement',
+                                         'compress', 'dropwhile', 'filterfalse', 'groupby', 'islice', 'pairwise',
+                                         'permutations', 'product', 'starmap', 'takewhile', 'tee', 'zip_longest']),
+        'functools': _facade(functools, ['reduce', 'partial', 'lru_cache', 'cache', 'wraps', 'cmp_to_key', 'total_ordering']),
+        'collections': _facade(collections, ['Counter', 'OrderedDict', 'defaultdict', 'deque', 'namedtuple', 'ChainMap']),
+        'statistics': _facade(statistics, ['mean', 'fmean', 'geometric_mean', 'harmonic_mean', 'median', 'median_low',
+                                           'median_high', 'mode', 'multimode', 'quantiles', 'stdev', 'pstdev',
+                                           'variance', 'pvariance']),
+        'decimal': _facade(decimal, ['Decimal', 'InvalidOperation', 'ROUND_HALF_UP', 'ROUND_HALF_EVEN', 'ROUND_DOWN',
+                                     'ROUND_UP', 'ROUND_FLOOR', 'ROUND_CEILING']),
+        'fractions': _facade(fractions, ['Fraction']),
+        'string': _facade(string, ['ascii_letters', 'ascii_lowercase', 'ascii_uppercase', 'digits', 'hexdigits',
+                                   'octdigits', 'punctuation', 'printable', 'whitespace', 'capwords', 'Template']),
+        'enum': _facade(_enum_module, ['Enum', 'IntEnum', 'StrEnum', 'Flag', 'IntFlag', 'auto', 'unique']),
+        'dataclasses': _facade(dataclasses, ['dataclass', 'field', 'fields', 'asdict', 'astuple', 'replace', 'is_dataclass']),
+        'typing': _facade(typing, ['Any', 'Optional', 'Union', 'List', 'Dict', 'Tuple', 'Set', 'FrozenSet', 'Callable',
+                                   'Iterable', 'Iterator', 'Sequence', 'Mapping', 'Literal']),
+        'asyncio': _types.SimpleNamespace(sleep=asyncio.sleep, wait_for=asyncio.wait_for, TimeoutError=TimeoutError),
+    }
+    for name in ('factorial', 'comb', 'perm'):
+        setattr(facades['math'], name, _capped(getattr(math, name), 100_000))
+    return facades
+
+_FACADES = _module_facades()
+_RANDOM_NAMES = ['random', 'uniform', 'randint', 'randrange', 'choice', 'choices', 'shuffle', 'sample', 'seed', 'gauss',
+                 'normalvariate', 'lognormvariate', 'triangular', 'betavariate', 'expovariate', 'vonmisesvariate',
+                 'gammavariate', 'paretovariate', 'weibullvariate', 'getrandbits', 'binomialvariate']
+
+def _random_facade():
+    """Each run draws from its own generator: seeding it changes nobody else's numbers."""
+    facade = _facade(_random.Random(), _RANDOM_NAMES)
+    facade.Random = _random.Random
+    return facade
+
+async def _call(token, method, *args):
     try:
-        reply = await _host_call(run_id, method, json.dumps(list(args), default=str))
+        reply = await _host_call(token, method, json.dumps(list(args), default=str))
     except Exception as error:
         message = str(error).split('Error: ')[-1]
         if 'TIMEOUT' in message or 'timed out' in message:
@@ -99,46 +156,124 @@ async def _call(run_id, method, *args):
 
 class _Variables(dict):
     """get_stream_variables(): a dict (snapshot) that can also be awaited for a fresh read."""
-    def __init__(self, run_id, data):
+    def __init__(self, token, data):
         super().__init__(data)
-        self._run_id = run_id
+        self._token = token
     def __await__(self):
-        return _call(self._run_id, 'getVariables').__await__()
+        return _call(self._token, 'getVariables').__await__()
 
-def _namespace(run_id, vars_dict, snapshot):
-    safe = {k: v for k, v in builtins.__dict__.items() if k not in _BLOCKED_BUILTINS}
-    safe['__import__'] = _safe_import
+class _Budget(BaseException):
+    pass
+
+class _Meter:
+    """CPU time, memory growth and busy resumptions (an await back within 10 ms) of one run."""
+    def __init__(self, cpu_ms, max_steps, memory_bytes):
+        self.left, self.steps, self.suspended = cpu_ms / 1000.0, max_steps, None
+        self.memory_limit = max(memory_bytes, 64 * 1024 * 1024)
+        self.ticks, self.slice_start, self.heap_at_slice = 0, None, 0
+    def begin(self):
+        self.slice_start = time.perf_counter()
+        self.heap_at_slice = _heap_bytes()
+    def end(self):
+        if self.slice_start is not None:
+            self.left -= time.perf_counter() - self.slice_start
+            self.slice_start = None
+
+def _make_tick(meter):
+    def tick():
+        meter.ticks += 1
+        if meter.ticks & 63:
+            return
+        start = meter.slice_start
+        if start is not None and meter.left - (time.perf_counter() - start) < 0:
+            raise _RunStopped('timeout', 'script exceeded its CPU time')
+        if _heap_bytes() - meter.heap_at_slice > meter.memory_limit:
+            raise _RunStopped('memory', 'script exceeded its memory limit')
+    return tick
+
+class _Metered:
+    def __init__(self, awaitable, meter):
+        self.inner, self.meter = awaitable, meter
+    def __await__(self):
+        value, error = None, None
+        meter = self.meter
+        while True:
+            if meter.left < 0:
+                raise _Budget('script exceeded its CPU time')
+            now = time.perf_counter()
+            if meter.suspended is not None and now - meter.suspended < 0.01:
+                meter.steps -= 1
+                if meter.steps < 0:
+                    raise _Budget('script keeps resuming without waiting (endless await loop?)')
+            meter.begin()
+            try:
+                yielded = self.inner.throw(error) if error is not None else self.inner.send(value)
+            except StopIteration as stop:
+                meter.suspended = None
+                return stop.value
+            finally:
+                meter.end()
+            if meter.left < 0:
+                raise _Budget('script exceeded its CPU time')
+            meter.suspended = time.perf_counter()
+            try:
+                value, error = (yield yielded), None
+            except BaseException as thrown:
+                value, error = None, thrown
+
+def _namespace(token, vars_dict, snapshot, meter):
+    own_classes = set()
+    set_attr, del_attr, aug_attr = _make_write_guards(own_classes, _API_CLASSES)
+    real_build_class = builtins.__build_class__
+    def build_class(*args, **kwargs):
+        cls = real_build_class(*args, **kwargs)
+        own_classes.add(cls)
+        return cls
+    run_random = _random_facade()
+    def safe_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if name == 'random' and level == 0:
+            return run_random
+        if level != 0 or name not in _FACADES:
+            raise ImportError(f"module '{name}' is not available in Gencaster scripts")
+        return _FACADES[name]
+    safe = dict(_BASE_BUILTINS)
+    safe.update(__import__=safe_import, __build_class__=build_class, setattr=set_attr, delattr=del_attr)
     def log(message, level='info'):
-        _host_call(run_id, 'log', json.dumps([str(level), str(message)]))
+        _host_call(token, 'log', json.dumps([str(level), str(message)]))
     def _print(*args, sep=' ', end='\n', file=None, flush=False):
         log(sep.join(str(a) for a in args))
     safe['print'] = _print
     async def wait_for_stream_variable(name, timeout=100.0, update_speed=None):
-        value = await _call(run_id, 'waitForVariable', str(name), float(timeout))
+        value = await _call(token, 'waitForVariable', str(name), float(timeout))
         vars_dict[name] = value
         snapshot[name] = value
         return value
     async def sleep(seconds):
         await asyncio.sleep(float(seconds))
     async def emit(dialog):
-        await _emit(run_id, dialog)
+        await _emit(token, dialog)
     return {'__builtins__': safe, '__name__': '__cell__', 'vars': vars_dict, 'log': log, 'sleep': sleep, 'emit': emit,
             'wait_for_stream_variable': wait_for_stream_variable,
-            'get_stream_variables': lambda: _Variables(run_id, vars_dict),
-            'asyncio': asyncio, 'random': random, 'time': time, 'datetime': _datetime.datetime,
-            'timedelta': _datetime.timedelta, 'Dialog': Dialog, 'Text': Text, 'Input': Input, 'Checkbox': Checkbox,
-            'Button': Button, 'ButtonType': ButtonType, 'CallbackAction': CallbackAction,
-            'ScriptCellTimeout': ScriptCellTimeout}
+            'get_stream_variables': lambda: _Variables(token, vars_dict),
+            'asyncio': _FACADES['asyncio'], 'random': run_random, 'time': _FACADES['time'],
+            'datetime': _datetime.datetime, 'timedelta': _datetime.timedelta, 'Dialog': Dialog, 'Text': Text,
+            'Input': Input, 'Checkbox': Checkbox, 'Button': Button, 'ButtonType': ButtonType,
+            'CallbackAction': CallbackAction, 'ScriptCellTimeout': ScriptCellTimeout,
+            '__gc_tick__': _make_tick(meter), '__gc_exc__': _exc_guard, '__gc_pow__': _pow_guard,
+            '__gc_lshift__': _lshift_guard, '__gc_setattr__': set_attr, '__gc_delattr__': del_attr,
+            '__gc_augattr__': aug_attr}
 
-async def _emit(run_id, item):
+async def _emit(token, item):
     payload = item._gencaster() if hasattr(item, '_gencaster') else item
-    await _call(run_id, 'emitDialog', payload)
+    await _call(token, 'emitDialog', payload)
 
 def _compile(mode, code):
     if mode != 'cell':
-        return compile(code.strip(), '<cell>', 'eval', flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-    tree = ast.parse(code, '<cell>', 'exec')
-    body = tree.body + [ast.Expr(ast.Yield(ast.Constant(None)))]
+        tree = _policy_tree(ast.parse(code.strip(), '<cell>', 'eval'))
+        return compile(tree, '<cell>', 'eval', flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    tree = _policy_tree(ast.parse(code, '<cell>', 'exec'))
+    body = [ast.Expr(ast.Call(ast.Name('__gc_tick__', ast.Load()), [], []))] + tree.body
+    body.append(ast.Expr(ast.Yield(ast.Constant(None))))
     arguments = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
     function = ast.AsyncFunctionDef(name='__cell__', args=arguments, body=body, decorator_list=[], returns=None, type_params=[])
     module = ast.Module(body=[function], type_ignores=[])
@@ -152,82 +287,55 @@ def _line(error):
 def _plain(value):
     return value if isinstance(value, (bool, int, float, str, type(None))) else repr(value)
 
-class _Budget(Exception):
-    pass
+def _stop_error(error):
+    kind, message = (tuple(error.args) + ('timeout', 'script exceeded its CPU time'))[:2]
+    return {'kind': kind, 'message': message}
 
-class _Meter:
-    '''CPU time and busy resumptions (an await that came back within 10 ms) of one run.'''
-    def __init__(self, cpu_ms, max_steps):
-        self.left, self.steps, self.suspended = cpu_ms / 1000.0, max_steps, None
-
-class _Metered:
-    def __init__(self, awaitable, meter):
-        self.inner, self.meter = awaitable, meter
-    def __await__(self):
-        value, error = None, None
-        meter = self.meter
+async def _evaluate(mode, code, namespace, meter, token):
+    compiled = _compile(mode, code)
+    if mode == 'cell':
+        exec(compiled, namespace)
+        generator = namespace['__cell__']()
         while True:
-            start = time.perf_counter()
-            if meter.suspended is not None and start - meter.suspended < 0.01:
-                meter.steps -= 1
-                if meter.steps < 0:
-                    raise _Budget('script keeps resuming without waiting (endless await loop?)')
             try:
-                yielded = self.inner.throw(error) if error is not None else self.inner.send(value)
-            except StopIteration as stop:
-                meter.suspended = None
-                return stop.value
-            finally:
-                meter.left -= time.perf_counter() - start
-            if meter.left < 0:
-                raise _Budget('script exceeded its CPU time')
-            meter.suspended = time.perf_counter()
-            try:
-                value, error = (yield yielded), None
-            except BaseException as thrown:
-                value, error = None, thrown
-
-async def _gencaster_run(run_id, mode, code, vars_json, cpu_ms=1000, max_steps=2000):
-    meter = _Meter(cpu_ms, max_steps)
-    _tasks[run_id] = asyncio.current_task()
-    vars_dict = json.loads(vars_json)
-    snapshot = dict(vars_dict)
-    error, value = None, None
+                item = await _Metered(generator.__anext__(), meter)
+            except StopAsyncIteration:
+                return None
+            if item:
+                await _emit(token, item)
+    meter.begin()
     try:
-        namespace = _namespace(run_id, vars_dict, snapshot)
-        compiled = _compile(mode, code)
-        if mode == 'cell':
-            exec(compiled, namespace)
-            generator = namespace['__cell__']()
-            while True:
-                try:
-                    item = await _Metered(generator.__anext__(), meter)
-                except StopAsyncIteration:
-                    break
-                if item:
-                    await _emit(run_id, item)
-        else:
-            result = eval(compiled, namespace)
-            if inspect.isawaitable(result):
-                result = await result
-            value = _plain(result) if mode == 'condition' else ('' if result is None else str(result))
-    except _Budget as e:
-        error = {'kind': 'timeout', 'message': str(e)}
-    except KeyboardInterrupt:
-        error = {'kind': 'timeout', 'message': 'script exceeded its CPU time and was interrupted'}
-    except asyncio.CancelledError:
-        error = {'kind': 'cancelled', 'message': 'script cancelled'}
-    except MemoryError:
-        error = {'kind': 'memory', 'message': 'script ran out of memory'}
-    except SyntaxError as e:
-        error = {'kind': 'syntax', 'message': f'SyntaxError: {e.msg}', 'line': e.lineno or 1, 'column': e.offset or 1}
-    except BaseException as e:
-        error = {'kind': 'script', 'message': f'{type(e).__name__}: {e}'[:2000]}
-        line = _line(e)
-        if line is not None:
-            error['line'] = line
+        result = eval(compiled, namespace)
     finally:
-        _tasks.pop(run_id, None)
+        meter.end()
+    if inspect.isawaitable(result):
+        result = await _Metered(result.__await__(), meter)
+    meter.begin()
+    try:
+        return _plain(result) if mode == 'condition' else ('' if result is None else str(result))
+    finally:
+        meter.end()
+
+def _failure(error):
+    if isinstance(error, _RunStopped):
+        return _stop_error(error)
+    if isinstance(error, _Budget):
+        return {'kind': 'timeout', 'message': str(error)}
+    if isinstance(error, KeyboardInterrupt):
+        return {'kind': 'timeout', 'message': 'script exceeded its CPU time and was interrupted'}
+    if isinstance(error, asyncio.CancelledError):
+        return {'kind': 'cancelled', 'message': 'script cancelled'}
+    if isinstance(error, MemoryError):
+        return {'kind': 'memory', 'message': 'script ran out of memory'}
+    if isinstance(error, SyntaxError):
+        return {'kind': 'syntax', 'message': f'SyntaxError: {error.msg}', 'line': error.lineno or 1, 'column': error.offset or 1}
+    found = {'kind': 'script', 'message': f'{type(error).__name__}: {error}'[:2000]}
+    line = _line(error)
+    if line is not None:
+        found['line'] = line
+    return found
+
+def _collect(vars_dict, snapshot):
     changed, deleted = {}, []
     for key, item in list(vars_dict.items()):
         text = item if isinstance(item, str) else str(item)
@@ -236,10 +344,36 @@ async def _gencaster_run(run_id, mode, code, vars_json, cpu_ms=1000, max_steps=2
     for key in snapshot:
         if key not in vars_dict:
             deleted.append(key)
+    return changed, deleted
+
+async def _gencaster_run(token, mode, code, vars_json, cpu_ms=1000, max_steps=2000, memory_bytes=33554432):
+    meter = _Meter(cpu_ms, max_steps, memory_bytes)
+    _tasks[token] = asyncio.current_task()
+    vars_dict = json.loads(vars_json)
+    snapshot = dict(vars_dict)
+    error, value, changed, deleted = None, None, {}, []
+    try:
+        try:
+            namespace = _namespace(token, vars_dict, snapshot, meter)
+            value = await _evaluate(mode, code, namespace, meter, token)
+        except BaseException as e:
+            error = _failure(e)
+        # Values may be user objects whose __str__ runs user code: give it a small budget of its own.
+        meter.left = max(meter.left, 0.2)
+        meter.begin()
+        try:
+            changed, deleted = _collect(vars_dict, snapshot)
+        finally:
+            meter.end()
+    except BaseException as e:
+        changed, deleted = {}, []
+        error = error or {'kind': 'script', 'message': f'variables could not be read back: {type(e).__name__}'}
+    finally:
+        _tasks.pop(token, None)
     return json.dumps({'value': value, 'changed': changed, 'deleted': deleted, 'error': error})
 
-def _gencaster_cancel(run_id):
-    task = _tasks.get(run_id)
+def _gencaster_cancel(token):
+    task = _tasks.get(token)
     if task is not None:
         task.cancel()
 

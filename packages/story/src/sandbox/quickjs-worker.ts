@@ -1,44 +1,69 @@
-// Worker-thread entry for JavaScript runs: one QuickJS runtime per run (own memory limit and
-// interrupt deadline), native QuickJS promises for awaiting host capabilities, so many runs can
-// wait at once in one worker without asyncify's one-suspension limit.
+// Worker-thread entry for JavaScript runs. Each run gets a pre-initialised QuickJS slot (own
+// runtime: own memory limit and interrupt deadline; prelude evaluated and realm frozen ahead of
+// time), so a warm run costs one function call instead of a runtime, a context and a prelude
+// compile. Native QuickJS promises carry the awaits on host capabilities, so many runs can wait
+// at once in one worker.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  getQuickJS,
-  type QuickJSContext,
-  type QuickJSDeferredPromise,
-  type QuickJSRuntime,
-} from 'quickjs-emscripten';
-import { jsPrelude, wrapJs } from './js-prelude.ts';
+import { newQuickJSWASMModuleFromVariant, type QuickJSHandle } from 'quickjs-emscripten-core';
+import releaseVariant from '@jitl/quickjs-wasmfile-release-sync';
+import { wrapJs } from './js-prelude.ts';
 import { jsErrorPosition } from './js-error-position.ts';
-import type { FromWorker, ToWorker, WorkerBoot } from './worker-protocol.ts';
+import { createQuickJsSlot, slotIsClean, type QuickJsSlot, type SlotRun } from './quickjs-slot.ts';
+import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('quickjs-worker must run in a worker thread');
 const boot = workerData as WorkerBoot;
-const quickjs = await getQuickJS();
+const quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant);
 const post = (message: FromWorker): void => port.postMessage(message);
 
-interface Run {
-  runtime: QuickJSRuntime;
-  context: QuickJSContext;
-  usedMs: number;
-  sliceStart: number | undefined;
-  cpuTimeMs: number;
-  timedOut: boolean;
-  memoryBytes: number;
-  heapAtSlice: number;
-  memoryExceeded: boolean;
-  finished: boolean;
-  deferreds: Map<number, QuickJSDeferredPromise>;
-}
+/** Ready slots kept for the next runs, and how many runs one slot may serve before renewal. */
+const spareSlots = 8;
+const usesPerSlot = 1000;
 
-const runs = new Map<string, Run>();
+const active = new Map<string, QuickJsSlot>();
+const spare: QuickJsSlot[] = [];
 let nextCallId = 1;
 let tainted = false;
 const heapBytes = (): number => quickjs.getWasmMemory().buffer.byteLength;
 
-/** Executes `fn` as one CPU slice of `run`, accounting its time for the interrupt handler. */
-function slice<T>(run: Run, fn: () => T): T {
+function onHostCall(slot: QuickJsSlot, method: string, argsJson: string): QuickJSHandle {
+  const run = slot.run;
+  const deferred = slot.context.newPromise();
+  if (!run || run.finished) {
+    const error = slot.context.newError('script run is over');
+    deferred.reject(error);
+    error.dispose();
+    return deferred.handle;
+  }
+  const callId = nextCallId++;
+  run.deferreds.set(callId, deferred);
+  deferred.settled.then(
+    () => pump(slot),
+    () => undefined,
+  );
+  const args = JSON.parse(argsJson) as unknown[];
+  post({ kind: 'call', runId: run.runId, callId, method: method as HostMethod, args });
+  return deferred.handle;
+}
+
+const newSlot = (): QuickJsSlot => createQuickJsSlot({ quickjs, heapBytes, onHostCall });
+
+function takeSlot(): QuickJsSlot {
+  return spare.pop() ?? newSlot();
+}
+
+/** Refills the spare slots while the worker is idle, one per macrotask. */
+function refill(): void {
+  if (spare.length >= spareSlots || tainted) return;
+  setImmediate(() => {
+    if (spare.length < spareSlots) spare.push(newSlot());
+    refill();
+  });
+}
+
+/** Executes `fn` as one CPU slice of the slot's run, accounting its time for the interrupt handler. */
+function slice<T>(run: SlotRun, fn: () => T): T {
   run.sliceStart = Date.now();
   run.heapAtSlice = heapBytes();
   try {
@@ -49,21 +74,22 @@ function slice<T>(run: Run, fn: () => T): T {
   }
 }
 
-function pump(run: Run): void {
-  if (run.finished) return;
-  const result = slice(run, () => run.runtime.executePendingJobs());
+function pump(slot: QuickJsSlot): void {
+  const run = slot.run;
+  if (!run || run.finished) return;
+  const result = slice(run, () => slot.runtime.executePendingJobs());
   if (result.error) {
-    const error: unknown = run.context.dump(result.error);
+    const error: unknown = slot.context.dump(result.error);
     result.error.dispose();
-    finish(run, '', { kind: failureKind(run), message: describe(run, error) });
+    fail(slot, failureKind(run), describe(run, error));
   }
 }
 
-function failureKind(run: Run): 'memory' | 'timeout' | 'script' {
+function failureKind(run: SlotRun): 'memory' | 'timeout' | 'script' {
   return run.memoryExceeded ? 'memory' : run.timedOut ? 'timeout' : 'script';
 }
 
-function describe(run: Run, error: unknown): string {
+function describe(run: SlotRun, error: unknown): string {
   if (run.memoryExceeded)
     return `script exceeded its memory limit of ${Math.round(run.memoryBytes / 1048576)} MiB`;
   if (run.timedOut) return `script exceeded its CPU time of ${run.cpuTimeMs} ms`;
@@ -74,49 +100,53 @@ function describe(run: Run, error: unknown): string {
   return record.message ? `${record.name ?? 'Error'}: ${record.message}` : String(error);
 }
 
-function finish(
-  run: Run,
-  runId: string,
-  failure?: { kind: 'timeout' | 'script' | 'memory' | 'cancelled'; message: string },
-): void {
-  if (run.finished) return;
+/** Ends the slot's run: posts the result, then recycles the slot if it is clean. */
+function finish(slot: QuickJsSlot, done: Omit<Extract<FromWorker, { kind: 'done' }>, 'kind' | 'runId'>): void {
+  const run = slot.run;
+  if (!run || run.finished) return;
   run.finished = true;
-  const id = runId || [...runs.entries()].find(([, value]) => value === run)?.[0] || '';
-  runs.delete(id);
-  if (failure) {
-    const kind = /out of memory/i.test(failure.message) ? 'memory' : failure.kind;
-    post({
-      kind: 'done',
-      runId: id,
-      ok: false,
-      changed: {},
-      deleted: [],
-      error: { kind, message: failure.message },
-    });
-  }
-  dispose(run);
+  active.delete(run.runId);
+  post({ kind: 'done', runId: run.runId, ...done });
+  release(slot);
 }
 
-function dispose(run: Run): void {
+function fail(
+  slot: QuickJsSlot,
+  kind: 'timeout' | 'script' | 'memory' | 'cancelled',
+  message: string,
+): void {
+  finish(slot, {
+    ok: false,
+    changed: {},
+    deleted: [],
+    error: { kind: /out of memory/i.test(message) ? 'memory' : kind, message },
+  });
+}
+
+function release(slot: QuickJsSlot): void {
+  const clean = slotIsClean(slot) && slot.uses < usesPerSlot && spare.length < spareSlots;
+  if (slot.run?.memoryExceeded) tainted = true;
+  if (clean) {
+    slot.run = undefined;
+    spare.push(slot);
+    return;
+  }
   try {
-    for (const deferred of run.deferreds.values()) if (deferred.alive) deferred.dispose();
-    run.context.dispose();
-    run.runtime.dispose();
+    slot.dispose();
   } catch {
     // A runtime that hit its memory limit or an interrupt can fail to free cleanly; this worker
     // then asks to be replaced once its other runs are done.
     tainted = true;
   }
+  refill();
 }
 
 function start(message: Extract<ToWorker, { kind: 'run' }>): void {
-  const runtime = quickjs.newRuntime();
+  const slot = takeSlot();
+  const { context, runtime } = slot;
   runtime.setMemoryLimit(message.memoryBytes);
-  runtime.setMaxStackSize(512 * 1024);
-  const context = runtime.newContext();
-  const run: Run = {
-    runtime,
-    context,
+  const run: SlotRun = {
+    runId: message.runId,
     usedMs: 0,
     sliceStart: undefined,
     cpuTimeMs: message.cpuTimeMs,
@@ -127,127 +157,84 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
     finished: false,
     deferreds: new Map(),
   };
-  runs.set(message.runId, run);
-  // QuickJS does not count ArrayBuffer data against setMemoryLimit, so the handler also stops a
-  // slice that grows the worker's WASM heap by more than the run's memory limit.
-  runtime.setInterruptHandler(() => {
-    if (run.sliceStart !== undefined && run.usedMs + Date.now() - run.sliceStart > run.cpuTimeMs)
-      run.timedOut = true;
-    if (heapBytes() - run.heapAtSlice > run.memoryBytes) run.memoryExceeded = tainted = true;
-    return run.timedOut || run.memoryExceeded;
-  });
-  const bridge = context.newFunction('__host', (methodHandle, argsHandle) => {
-    const method = context.getString(methodHandle) as Extract<
-      FromWorker,
-      { kind: 'call' }
-    >['method'];
-    const args = JSON.parse(context.getString(argsHandle)) as unknown[];
-    const callId = nextCallId++;
-    const deferred = context.newPromise();
-    run.deferreds.set(callId, deferred);
-    deferred.settled.then(
-      () => pump(run),
-      () => undefined,
-    );
-    post({ kind: 'call', runId: message.runId, callId, method, args });
-    return deferred.handle;
-  });
-  context.setProp(context.global, '__host', bridge);
-  bridge.dispose();
-  context.setProp(
-    context.global,
-    '__varsJson',
-    context.newString(JSON.stringify(message.variables)),
-  );
-  const prelude = context.evalCode(jsPrelude, 'prelude.js');
-  if (prelude.error) {
-    finish(run, message.runId, {
-      kind: 'script',
-      message: describe(run, context.dump(prelude.error)),
-    });
-    prelude.error.dispose();
-    return;
-  }
-  prelude.value.dispose();
-  const compiled = slice(run, () =>
-    context.evalCode(wrapJs(message.mode, message.code), 'cell.js'),
-  );
+  slot.run = run;
+  slot.uses += 1;
+  active.set(message.runId, slot);
+  const compiled = slice(run, () => context.evalCode(wrapJs(message.mode, message.code), 'cell.js'));
   if (compiled.error) {
     const error: unknown = context.dump(compiled.error);
     compiled.error.dispose();
     const position = jsErrorPosition(error, message.code, message.mode);
-    post({
-      kind: 'done',
-      runId: message.runId,
+    const kind = run.timedOut || run.memoryExceeded ? failureKind(run) : 'syntax';
+    finish(slot, {
       ok: false,
       changed: {},
       deleted: [],
-      error: { kind: 'syntax', message: describe(run, error), ...position },
+      error: { kind, message: describe(run, error), ...(kind === 'syntax' ? position : {}) },
     });
-    run.finished = true;
-    runs.delete(message.runId);
-    dispose(run);
     return;
   }
-  const drive = context.getProp(context.global, '__drive');
   const kind = context.newString(message.mode);
+  const varsJson = context.newString(JSON.stringify(message.variables));
   const promise = slice(run, () =>
-    context.callFunction(drive, context.undefined, kind, compiled.value),
+    context.callFunction(slot.drive, context.undefined, kind, compiled.value, varsJson),
   );
-  drive.dispose();
   kind.dispose();
+  varsJson.dispose();
   compiled.value.dispose();
   if (promise.error) {
     const error: unknown = context.dump(promise.error);
     promise.error.dispose();
-    finish(run, message.runId, { kind: failureKind(run), message: describe(run, error) });
+    fail(slot, failureKind(run), describe(run, error));
     return;
   }
   context.resolvePromise(promise.value).then(
-    (settled) => {
-      if (run.finished) return;
-      if (settled.error) {
-        const error: unknown = context.dump(settled.error);
-        settled.error.dispose();
-        finish(run, message.runId, { kind: failureKind(run), message: describe(run, error) });
-        return;
-      }
-      const report = JSON.parse(context.getString(settled.value)) as {
-        changed: Record<string, string>;
-        deleted: string[];
-        value: unknown;
-        error?: { message: string; stack: string };
-      };
-      settled.value.dispose();
-      run.finished = true;
-      runs.delete(message.runId);
-      const failure =
-        run.timedOut || run.memoryExceeded
-          ? { kind: failureKind(run), message: describe(run, null) }
-          : report.error
-            ? {
-                kind: /out of memory/i.test(report.error.message)
-                  ? ('memory' as const)
-                  : ('script' as const),
-                message: report.error.message,
-                ...jsErrorPosition(report.error, message.code, message.mode),
-              }
-            : undefined;
-      post({
-        kind: 'done',
-        runId: message.runId,
-        ok: !failure,
-        value: report.value,
-        changed: report.changed,
-        deleted: report.deleted,
-        ...(failure ? { error: failure } : {}),
-      });
-      dispose(run);
-    },
+    (settled) => settle(slot, run, message, settled),
     () => undefined,
   );
   promise.value.dispose();
-  pump(run);
+  pump(slot);
+}
+
+function settle(
+  slot: QuickJsSlot,
+  run: SlotRun,
+  message: Extract<ToWorker, { kind: 'run' }>,
+  settled: ReturnType<QuickJsSlot['context']['evalCode']>,
+): void {
+  if (run.finished || slot.run !== run) return;
+  if (settled.error) {
+    const error: unknown = slot.context.dump(settled.error);
+    settled.error.dispose();
+    fail(slot, failureKind(run), describe(run, error));
+    return;
+  }
+  const report = JSON.parse(slot.context.getString(settled.value)) as {
+    changed: Record<string, string>;
+    deleted: string[];
+    value: unknown;
+    error?: { message: string; stack: string };
+  };
+  settled.value.dispose();
+  const failure =
+    run.timedOut || run.memoryExceeded
+      ? { kind: failureKind(run), message: describe(run, null) }
+      : report.error
+        ? {
+            kind: /out of memory/i.test(report.error.message)
+              ? ('memory' as const)
+              : ('script' as const),
+            message: report.error.message,
+            ...jsErrorPosition(report.error, message.code, message.mode),
+          }
+        : undefined;
+  finish(slot, {
+    ok: !failure,
+    value: report.value,
+    changed: report.changed,
+    deleted: report.deleted,
+    ...(failure ? { error: failure } : {}),
+  });
 }
 
 function check(message: Extract<ToWorker, { kind: 'check' }>): void {
@@ -284,24 +271,26 @@ port.on('message', (message: ToWorker) => {
       check(message);
       return;
     case 'reply': {
-      const run = runs.get(message.runId);
+      const slot = active.get(message.runId);
+      const run = slot?.run;
       const deferred = run?.deferreds.get(message.callId);
-      if (!run || !deferred || run.finished) return;
+      if (!slot || !run || !deferred || run.finished) return;
       run.deferreds.delete(message.callId);
       if (message.ok) {
-        const value = run.context.newString(JSON.stringify(message.value ?? null));
+        const value = slot.context.newString(JSON.stringify(message.value ?? null));
         deferred.resolve(value);
         value.dispose();
       } else {
-        const error = run.context.newError(message.error ?? 'host call failed');
+        const error = slot.context.newError(message.error ?? 'host call failed');
         deferred.reject(error);
         error.dispose();
       }
+      deferred.dispose();
       return;
     }
     case 'cancel': {
-      const run = runs.get(message.runId);
-      if (run) finish(run, message.runId, { kind: 'cancelled', message: 'script cancelled' });
+      const slot = active.get(message.runId);
+      if (slot) fail(slot, 'cancelled', 'script cancelled');
       return;
     }
   }
@@ -310,8 +299,9 @@ port.on('message', (message: ToWorker) => {
 setInterval(() => {
   post({
     kind: 'beat',
-    heapBytes: tainted && runs.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
+    heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
   });
 }, 50);
+refill();
 post({ kind: 'ready' });
 void boot;

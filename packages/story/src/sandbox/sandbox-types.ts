@@ -50,7 +50,7 @@ export interface ScriptRunRequest {
 
 /** How a run failed. */
 export type ScriptFailureKind =
-  'script' | 'syntax' | 'timeout' | 'memory' | 'cancelled' | 'crashed';
+  'script' | 'syntax' | 'timeout' | 'memory' | 'cancelled' | 'crashed' | 'unavailable';
 
 /** A failed run: the message is safe to log; line/column point into the user's code. */
 export interface ScriptFailure {

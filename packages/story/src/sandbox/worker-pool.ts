@@ -309,6 +309,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (options.interruptible && slot.interruptedAt === undefined) {
         slot.interruptedAt = now;
         slot.interrupt[0] = 2;
+      } else if (options.interruptible && now - (slot.interruptedAt ?? now) <= options.killGraceMs) {
+        // A stop can meet a `finally` that runs on: interrupt again until the grace is over.
+        slot.interrupt[0] = 2;
       } else if (
         !options.interruptible ||
         now - (slot.interruptedAt ?? now) > options.killGraceMs
