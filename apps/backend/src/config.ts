@@ -12,12 +12,25 @@ export interface BackendConfig {
   /** Scale-out: this backend's id in engine leases and the lease duration (see design §1). */
   cluster: { backendId: string | undefined; engineLeaseMs: number; reconnectGraceMs: number };
   osc: { host: string; port: number; password: string | undefined; secret: string | undefined };
-  sound: { points: number; input: boolean };
+  /** `user`: the unprivileged system user the fleet runs as when started by root (`GENCASTER_SOUND_USER`). */
+  sound: { points: number; input: boolean; user?: string | undefined };
   corsOrigins: string[];
   /** STUN/TURN servers handed to browsers (`/config.json`) for listeners outside the LAN. */
   iceServers: IceServer[];
+  /**
+   * Janus HTTP API URLs of sound hosts the gateway may forward to although no signed beacon
+   * vouches for them (`GENCASTER_JANUS_ALLOWED_URLS`, comma-separated, e.g. `http://10.0.0.21:8088/janus`).
+   */
+  janusAllowedUrls: string[];
   dev: boolean;
+  /**
+   * `GENCASTER_SANDBOX_UNCONFINED=1`: run script cells even where the sandbox's OS box
+   * (bubblewrap, unprivileged user) cannot be set up. Off by default: scripts are refused then.
+   */
+  sandboxUnconfined: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** `GENCASTER_ADMIN_USER` / `_PASSWORD`: the first admin, created at start when no account exists. */
+  firstAdmin?: { username: string; password: string } | undefined;
   /** Folders of the built web apps, served at `/` and `/editor/`. */
   web: { listenerDir: string; editorDir: string };
 }
@@ -65,9 +78,26 @@ const envSchema = z.object({
   GENCASTER_OSC_SECRET: z.string().min(16).optional(),
   GENCASTER_SOUND_POINTS: z.coerce.number().int().min(0).max(64).default(2),
   GENCASTER_SOUND_INPUT: flagSchema.default(false),
+  GENCASTER_SOUND_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*$/)
+    .optional(),
   GENCASTER_CORS_ORIGINS: z.string().default(''),
   GENCASTER_ICE_SERVERS: iceServersSchema,
+  GENCASTER_JANUS_ALLOWED_URLS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   GENCASTER_DEV: flagSchema.default(false),
+  GENCASTER_SANDBOX_UNCONFINED: flagSchema.default(false),
+  GENCASTER_ADMIN_USER: z.string().min(1).max(150).optional(),
+  GENCASTER_ADMIN_PASSWORD: z.string().min(1).max(1024).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -89,6 +119,10 @@ export function loadConfig(
     );
   }
   const e = parsed.data;
+  if ((e.GENCASTER_ADMIN_USER === undefined) !== (e.GENCASTER_ADMIN_PASSWORD === undefined))
+    throw new Error(
+      'invalid configuration, fix these environment variables:\n  GENCASTER_ADMIN_USER and GENCASTER_ADMIN_PASSWORD go together: set both or neither',
+    );
   const dataDir = isAbsolute(e.GENCASTER_DATA_DIR)
     ? e.GENCASTER_DATA_DIR
     : resolve(root, e.GENCASTER_DATA_DIR);
@@ -109,13 +143,23 @@ export function loadConfig(
       password: e.GENCASTER_OSC_PASSWORD,
       secret: e.GENCASTER_OSC_SECRET,
     },
-    sound: { points: e.GENCASTER_SOUND_POINTS, input: e.GENCASTER_SOUND_INPUT },
+    sound: {
+      points: e.GENCASTER_SOUND_POINTS,
+      input: e.GENCASTER_SOUND_INPUT,
+      user: e.GENCASTER_SOUND_USER,
+    },
     corsOrigins: e.GENCASTER_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
     iceServers: e.GENCASTER_ICE_SERVERS,
+    janusAllowedUrls: e.GENCASTER_JANUS_ALLOWED_URLS,
     dev: e.GENCASTER_DEV,
+    sandboxUnconfined: e.GENCASTER_SANDBOX_UNCONFINED,
     logLevel: e.LOG_LEVEL,
+    firstAdmin:
+      e.GENCASTER_ADMIN_USER && e.GENCASTER_ADMIN_PASSWORD
+        ? { username: e.GENCASTER_ADMIN_USER, password: e.GENCASTER_ADMIN_PASSWORD }
+        : undefined,
     web: {
       listenerDir: resolve(root, 'apps/listener/dist'),
       editorDir: resolve(root, 'apps/editor/dist'),

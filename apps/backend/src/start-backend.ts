@@ -7,7 +7,7 @@ import {
   createStoryEngineFactory,
   topics,
 } from '@gencaster/api';
-import { findStreamPoint, releaseAllEngineLeases, type Database } from '@gencaster/db';
+import { releaseAllEngineLeases, type Database } from '@gencaster/db';
 import type { StreamInstruction } from '@gencaster/domain';
 import {
   createInProcessAckBus,
@@ -19,9 +19,11 @@ import {
 } from '@gencaster/osc';
 import type { SoundFleet } from '@gencaster/sound';
 import { createScriptSandbox } from '@gencaster/story';
+import { reportSandboxConfinement } from './sandbox-confinement-report.ts';
 import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
 import { soundRunDir, startConfiguredSoundFleet } from './commands/sound-commands.ts';
-import { createJanusRoutes, findJanusEndpoint, readJanusApiSecret } from './janus-gateway.ts';
+import { createJanusCallers } from './janus-callers.ts';
+import { createJanusRoutes, findJanusEndpoint, readStoredJanusSecrets } from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
@@ -39,6 +41,9 @@ import { createPubSubAckBus } from './pubsub-ack-bus.ts';
 import { createRemoteActionRunner } from './remote-action-runner.ts';
 import { DEMO_GRAPH_SLUG, seedDemoGraph } from './seed-demo-graph.ts';
 import { createStaticSite } from './static-site.ts';
+import { startAdminSocket } from './admin/admin-socket-server.ts';
+import { SETUP_PAGE_PATH, prepareFirstAdmin } from './setup/first-admin.ts';
+import { createFirstAdminRoute } from './setup/first-admin-route.ts';
 
 /** Largest accepted audio upload (the original allowed 512 MiB in memory; we stream to disk). */
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
@@ -51,6 +56,11 @@ export interface Backend extends AsyncDisposable {
   database: Database;
   osc: OscServer;
   instructions: InstructionSender;
+  /**
+   * One-time link to the editor's first-admin setup page, while the database has no account and
+   * no GENCASTER_ADMIN_USER was given (see setup/first-admin.ts).
+   */
+  setupUrl: string | undefined;
   /**
    * Graceful drain (SIGTERM): stops accepting connections, hands listeners over to other backends
    * (engines stop, leases released, sockets closed with 1012 so clients reconnect), then stops.
@@ -91,8 +101,24 @@ export async function startBackend(
   };
   try {
     await mkdir(config.dataDir, { recursive: true });
-    const database = await openBackendDatabase(config);
+    const database = await openBackendDatabase(config, { purpose: 'gencaster start' });
     stack.push({ name: 'database', stop: () => database.close() });
+    if (!config.databaseUrl) {
+      // The CLI talks to this process instead of opening the embedded database a second time.
+      const admin = await startAdminSocket({
+        dataDir: config.dataDir,
+        context: { database, mediaRoot: join(config.dataDir, 'media') },
+        logger: createLogger('admin'),
+      });
+      stack.push({ name: 'admin socket', stop: () => admin.close() });
+    }
+    const firstAdmin = await prepareFirstAdmin({
+      database,
+      dataDir: config.dataDir,
+      unattended: config.firstAdmin,
+    });
+    if (firstAdmin.kind === 'created')
+      log.info({ username: firstAdmin.username }, 'created the first admin (GENCASTER_ADMIN_USER)');
     if (!config.redisUrl) {
       // Single backend after a crash or drain: the previous run's engines are gone, so their
       // listeners may resume at once. Streams nobody resumes are freed by the sweeps (engine lease
@@ -144,7 +170,15 @@ export async function startBackend(
       store: media.ttsStore,
       importAudio: media.importSpeech,
     });
-    const sandbox = metrics.observeSandbox(createScriptSandbox());
+    const sandboxLog = createLogger('sandbox');
+    const sandbox = metrics.observeSandbox(
+      createScriptSandbox({
+        allowUnconfined: config.sandboxUnconfined,
+        onLog: (level, message) =>
+          sandboxLog[level === 'warning' ? 'warn' : level]({ event: 'sandbox' }, message),
+      }),
+    );
+    void reportSandboxConfinement(config, sandboxLog);
     stack.push({ name: 'sandbox', stop: () => sandbox.close() });
     const actions = createPointActions({ database, instructions, tts, mediaRoot });
     late.remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
@@ -201,32 +235,42 @@ export async function startBackend(
     });
     stack.push({ name: 'api', stop: () => api.close() });
 
+    const janusEndpoint = () =>
+      findJanusEndpoint(
+        soundRunDir(config),
+        config.dataDir,
+        fleet
+          ? {
+              url: fleet.janus.url,
+              apiSecret: fleet.janus.apiSecret,
+              mountKey: fleet.janus.mountKey,
+            }
+          : undefined,
+      );
     const http: RunningHttpServer = await startHttpServer({
       host: config.host,
       port: config.port,
       graphql: (request, response) => api.handler(request, response),
       routes: [
         metrics.route,
+        createFirstAdminRoute({ database, dataDir: config.dataDir, logger: createLogger('setup') }),
         createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false }),
-        ...createJanusRoutes(
-          () =>
-            findJanusEndpoint(
-              soundRunDir(config),
-              config.dataDir,
-              fleet
-                ? { httpPort: fleet.janus.httpPort, apiSecret: fleet.janus.apiSecret }
-                : undefined,
-            ),
-          {
-            // Several sound hosts: each point's row carries the Janus URL its launcher beaconed.
-            pointJanusUrl: async (uuid) => {
-              const point = await findStreamPoint(database, uuid);
-              return point ? point.janusHttpUrl : undefined;
-            },
-            apiSecret: () => readJanusApiSecret(config.dataDir),
-            iceServers: config.iceServers,
+        ...createJanusRoutes({
+          endpoint: janusEndpoint,
+          storedSecrets: () => readStoredJanusSecrets(config.dataDir),
+          callers: createJanusCallers({
+            database,
+            viewerOf: (request) => api.viewerOf(request),
+            mountKey: () =>
+              janusEndpoint()?.mountKey ?? readStoredJanusSecrets(config.dataDir)?.mountKey,
+          }),
+          upstream: {
+            allowedUrls: config.janusAllowedUrls,
+            signedBeacons: config.osc.secret !== undefined,
           },
-        ),
+          iceServers: config.iceServers,
+          logger: createLogger('janus-gateway'),
+        }),
       ],
       health: async () => {
         await database.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
@@ -278,6 +322,10 @@ export async function startBackend(
       database,
       osc,
       instructions,
+      setupUrl:
+        firstAdmin.kind === 'setup open'
+          ? `${http.url}${SETUP_PAGE_PATH}?token=${firstAdmin.token}`
+          : undefined,
       async drain() {
         draining = true;
         // No new connections (a proxy moves on to another backend); open sockets are handed over.

@@ -9,6 +9,7 @@ import { openDatabase } from '@gencaster/db';
 import type { Command } from 'commander';
 import { loadConfig, type BackendConfig } from '../config.ts';
 import { readFleetStatusIfAny, soundRunDir } from './sound-commands.ts';
+import { checkSandboxBox } from './sandbox-doctor-check.ts';
 
 /** Outcome of one check; `advice` tells what to do next when it failed. */
 export interface DoctorCheck {
@@ -340,6 +341,7 @@ export async function runDoctor(
     Promise.all(PROGRAMS.map((program) => checkProgram(program, timeoutMs * 2))),
     checkDatabase(config, backend, timeoutMs),
     checkRedis(config.redisUrl, timeoutMs),
+    checkSandboxBox(config),
   ]);
   return results.flat();
 }

@@ -2,7 +2,8 @@
 // factories (inventory §5), then a lockdown that freezes every shared object so that one run can
 // leave nothing behind for the next run of the same context. The script's completion value is the
 // `drive(kind, fn, varsJson)` function the worker calls per run; it is never reachable from user
-// code (not a global). The only host object is `__host`, taken into a closure and deleted here.
+// code (not a global); a run ends with `__host('__done', report)`. The only host object is
+// `__host`, taken into a closure and deleted here.
 
 /** Source of the QuickJS prelude; its completion value is the per-run driver function. */
 export const jsPrelude = String.raw`
@@ -63,9 +64,7 @@ export const jsPrelude = String.raw`
     const failure = error === undefined ? undefined : { message: String(error && error.name ? error.name + ': ' + error.message : error), stack: String((error && error.stack) || '') };
     return JSON.stringify({ changed, deleted, value, error: failure });
   };
-  const drive = async (kind, fn, varsJson) => {
-    const varsIn = JSON.parse(varsJson);
-    const mine = (run = { vars: { ...varsIn }, varsIn });
+  const body = async (mine, kind, fn) => {
     try {
       if (kind === 'cell') {
         for await (const item of fn(mine.vars)) if (item) await emit(item);
@@ -77,6 +76,18 @@ export const jsPrelude = String.raw`
     } catch (error) {
       return report(mine, error, null);
     }
+  };
+  // Ends with one call __done(report) instead of a promise the worker must subscribe to.
+  const drive = async (kind, fn, varsJson) => {
+    const varsIn = JSON.parse(varsJson);
+    const mine = (run = { vars: { ...varsIn }, varsIn });
+    let text;
+    try {
+      text = await body(mine, kind, fn);
+    } catch (error) {
+      text = JSON.stringify({ changed: {}, deleted: [], value: null, error: { message: 'the script result could not be read', stack: '' } });
+    }
+    host('__done', text);
   };
 
   // Lockdown. Data properties that ordinary code assigns on its own objects (this.name = … in an

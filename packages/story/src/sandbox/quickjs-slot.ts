@@ -22,6 +22,10 @@ export interface SlotRun {
   memoryExceeded: boolean;
   finished: boolean;
   deferreds: Map<number, QuickJSDeferredPromise>;
+  /** The prelude's JSON report, set by `__host('__done', …)`; settled after the VM returns. */
+  report: string | undefined;
+  /** The user's code, for error positions. */
+  code: { text: string; mode: 'cell' | 'condition' | 'expression' };
 }
 
 /** A pooled QuickJS context; see {@link createQuickJsSlot}. */

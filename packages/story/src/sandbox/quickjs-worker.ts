@@ -17,9 +17,15 @@ const boot = workerData as WorkerBoot;
 const quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant);
 const post = (message: FromWorker): void => port.postMessage(message);
 
-/** Ready slots kept for the next runs, and how many runs one slot may serve before renewal. */
-const spareSlots = 8;
+/**
+ * Ready slots are kept for as many runs as were recently active at once (at least 8, at most
+ * 256, ~0.3 MB each), so concurrent engines reuse slots instead of building new ones; the target
+ * halves every 10 s when fewer runs are active. A slot serves at most 1000 runs before renewal.
+ */
+const minSpare = 8;
+const maxSpare = 256;
 const usesPerSlot = 1000;
+let spareSlots = minSpare;
 
 const active = new Map<string, QuickJsSlot>();
 const spare: QuickJsSlot[] = [];
@@ -29,6 +35,10 @@ const heapBytes = (): number => quickjs.getWasmMemory().buffer.byteLength;
 
 function onHostCall(slot: QuickJsSlot, method: string, argsJson: string): QuickJSHandle {
   const run = slot.run;
+  if (method === '__done') {
+    if (run && !run.finished) run.report = argsJson;
+    return slot.context.undefined;
+  }
   const deferred = slot.context.newPromise();
   if (!run || run.finished) {
     const error = slot.context.newError('script run is over');
@@ -50,8 +60,14 @@ function onHostCall(slot: QuickJsSlot, method: string, argsJson: string): QuickJ
 const newSlot = (): QuickJsSlot => createQuickJsSlot({ quickjs, heapBytes, onHostCall });
 
 function takeSlot(): QuickJsSlot {
+  if (active.size + 1 > spareSlots) spareSlots = Math.min(maxSpare, active.size + 1);
   return spare.pop() ?? newSlot();
 }
+
+setInterval(() => {
+  spareSlots = Math.max(minSpare, active.size, Math.floor(spareSlots / 2));
+  while (spare.length > spareSlots) spare.pop()?.dispose();
+}, 10_000).unref();
 
 /** Refills the spare slots while the worker is idle, one per macrotask. */
 function refill(): void {
@@ -82,7 +98,9 @@ function pump(slot: QuickJsSlot): void {
     const error: unknown = slot.context.dump(result.error);
     result.error.dispose();
     fail(slot, failureKind(run), describe(run, error));
+    return;
   }
+  if (run.report !== undefined) settle(slot, run, run.report);
 }
 
 function failureKind(run: SlotRun): 'memory' | 'timeout' | 'script' {
@@ -156,6 +174,8 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
     memoryExceeded: false,
     finished: false,
     deferreds: new Map(),
+    report: undefined,
+    code: { text: message.code, mode: message.mode },
   };
   slot.run = run;
   slot.uses += 1;
@@ -188,34 +208,19 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
     fail(slot, failureKind(run), describe(run, error));
     return;
   }
-  context.resolvePromise(promise.value).then(
-    (settled) => settle(slot, run, message, settled),
-    () => undefined,
-  );
   promise.value.dispose();
   pump(slot);
 }
 
-function settle(
-  slot: QuickJsSlot,
-  run: SlotRun,
-  message: Extract<ToWorker, { kind: 'run' }>,
-  settled: ReturnType<QuickJsSlot['context']['evalCode']>,
-): void {
+function settle(slot: QuickJsSlot, run: SlotRun, json: string): void {
   if (run.finished || slot.run !== run) return;
-  if (settled.error) {
-    const error: unknown = slot.context.dump(settled.error);
-    settled.error.dispose();
-    fail(slot, failureKind(run), describe(run, error));
-    return;
-  }
-  const report = JSON.parse(slot.context.getString(settled.value)) as {
+  const report = JSON.parse(json) as {
     changed: Record<string, string>;
     deleted: string[];
     value: unknown;
     error?: { message: string; stack: string };
   };
-  settled.value.dispose();
+  const code = run.code;
   const failure =
     run.timedOut || run.memoryExceeded
       ? { kind: failureKind(run), message: describe(run, null) }
@@ -225,7 +230,7 @@ function settle(
               ? ('memory' as const)
               : ('script' as const),
             message: report.error.message,
-            ...jsErrorPosition(report.error, message.code, message.mode),
+            ...jsErrorPosition(report.error, code.text, code.mode),
           }
         : undefined;
   finish(slot, {
