@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { configureLogging } from '../logger.ts';
+import { refuseMigrateWhileHeld } from '../admin/run-admin-command.ts';
 import { openBackendDatabase } from '../open-backend-database.ts';
 import { waitForShutdownSignal } from '../shutdown.ts';
 import { startBackend } from '../start-backend.ts';
@@ -27,6 +28,10 @@ export function registerStartCommands(program: Command): void {
       console.log(
         `Gencaster is running: listener ${backend.url}/  editor ${backend.url}/editor/  (Ctrl+C stops)`,
       );
+      if (backend.setupUrl)
+        console.log(
+          `No account yet. Create the first admin in the editor (this link works once):\n  ${backend.setupUrl}`,
+        );
       const signal = await waitForShutdownSignal();
       console.log(`received ${signal}, stopping`);
       // SIGTERM (orchestrators, rolling restarts): hand listeners over to the other backends.
@@ -40,7 +45,8 @@ export function registerStartCommands(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       configureLogging(config.logLevel);
-      const database = await openBackendDatabase(config);
+      refuseMigrateWhileHeld(config);
+      const database = await openBackendDatabase(config, { purpose: 'gencaster migrate' });
       await database.close();
       console.log('database is up to date');
     });

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { createSession, createUser, findUserByUsername, listUsers } from '@gencaster/db';
 import { userRoles, type UserRole } from '@gencaster/domain';
+import { printAdminResult } from '../admin/print-admin-result.ts';
+import { runAdminCommand } from '../admin/run-admin-command.ts';
 import { loadConfig } from '../config.ts';
-import { openBackendDatabase } from '../open-backend-database.ts';
 
-/** `gencaster user add|list` and `gencaster token create`: account management without a UI. */
+/**
+ * `gencaster user add|list` and `gencaster token create`: account management without a UI. They
+ * work beside a running backend (through its admin socket) as well as on a stopped one.
+ */
 export function registerUserCommands(program: Command): void {
   const user = program.command('user').description('manage editor and admin accounts');
 
@@ -17,36 +20,22 @@ export function registerUserCommands(program: Command): void {
       if (!(userRoles as readonly string[]).includes(options.role)) {
         throw new Error(`unknown role "${options.role}": use one of ${userRoles.join(', ')}`);
       }
-      const password = process.env.GENCASTER_PASSWORD ?? randomBytes(12).toString('base64url');
-      const database = await openBackendDatabase(loadConfig());
-      try {
-        const created = await createUser(database, {
+      const given = process.env.GENCASTER_PASSWORD;
+      const password = given ?? randomBytes(12).toString('base64url');
+      printAdminResult(
+        await runAdminCommand(loadConfig(), 'user.add', {
           username,
-          password,
           role: options.role as UserRole,
-        });
-        console.log(`created ${created.role} "${created.username}"`);
-        if (!process.env.GENCASTER_PASSWORD) console.log(`password: ${password}`);
-      } finally {
-        await database.close();
-      }
+          password,
+          printPassword: given === undefined,
+        }),
+      );
     });
 
   user
     .command('list')
     .description('list accounts')
-    .action(async () => {
-      const database = await openBackendDatabase(loadConfig());
-      try {
-        const users = await listUsers(database);
-        if (users.length === 0)
-          console.log('no accounts yet: gencaster user add <name> --role admin');
-        for (const row of users)
-          console.log(`${row.username}\t${row.role}\t${row.isActive ? 'active' : 'inactive'}`);
-      } finally {
-        await database.close();
-      }
-    });
+    .action(async () => printAdminResult(await runAdminCommand(loadConfig(), 'user.list', {})));
 
   program
     .command('token')
@@ -55,24 +44,14 @@ export function registerUserCommands(program: Command): void {
     .option('--name <name>', 'what the token is for', 'cli')
     .option('--days <days>', 'lifetime in days (0 = no expiry)', '90')
     .action(async (username: string, options: { name: string; days: string }) => {
-      const database = await openBackendDatabase(loadConfig());
-      try {
-        const owner = await findUserByUsername(database, username);
-        if (!owner)
-          throw new Error(
-            `no account "${username}": create it with gencaster user add ${username}`,
-          );
-        const days = Number(options.days);
-        const ttlMs = days > 0 ? days * 86_400_000 : null;
-        const { token } = await createSession(database, {
-          userUuid: owner.uuid,
-          kind: 'api_token',
+      const days = Number(options.days);
+      if (!Number.isFinite(days) || days < 0) throw new Error('--days must be 0 or more');
+      printAdminResult(
+        await runAdminCommand(loadConfig(), 'token.create', {
+          username,
           name: options.name,
-          ttlMs,
-        });
-        console.log(token);
-      } finally {
-        await database.close();
-      }
+          days,
+        }),
+      );
     });
 }
