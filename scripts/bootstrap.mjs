@@ -85,6 +85,33 @@ function ensureDebianPackages() {
   }
 }
 
+/** The unprivileged system user the sound fleet runs as (README: trust model). */
+const soundUser = process.env.GENCASTER_SOUND_USER || 'gencaster-sound';
+/** The unprivileged system user the script sandbox process runs as (README: trust model). */
+const sandboxUser = 'gencaster-sandbox';
+
+function userExists(name) {
+  return spawnSync('getent', ['passwd', name], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Creates a system user (no home, no login shell) once. Only root can; without root the sound
+ * fleet and the script sandbox run as the current user and say so in their logs.
+ */
+function ensureSystemUser(name, purpose) {
+  if (process.platform !== 'linux') return step(`not Linux: no ${purpose} user`);
+  if (userExists(name)) return step(`${purpose} user ${name}: present`);
+  if (process.getuid?.() !== 0) {
+    return step(
+      `${purpose} user ${name} missing and not root: the ${purpose} will run as the current user (create it as root: useradd --system --no-create-home --shell /usr/sbin/nologin ${name})`,
+    );
+  }
+  step(`creating system user ${name} for the ${purpose}`);
+  const args = ['--system', '--no-create-home', '--home-dir', '/nonexistent'];
+  if (run('useradd', [...args, '--shell', '/usr/sbin/nologin', '--user-group', name]) !== 0)
+    fail(`useradd ${name} failed`, `create it by hand: useradd ${args.join(' ')} ${name}`);
+}
+
 function hashFiles(paths) {
   const hash = createHash('sha256');
   for (const path of paths) {
@@ -166,6 +193,8 @@ const command = process.argv[2] ?? 'start';
 const extraArgs = process.argv.slice(3);
 step(`gencaster ${command}: checking the machine`);
 ensureDebianPackages();
+ensureSystemUser(soundUser, 'sound fleet');
+ensureSystemUser(sandboxUser, 'script sandbox');
 ensureNpmDependencies();
 ensureWebBuilds();
 
