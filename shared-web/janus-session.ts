@@ -19,12 +19,20 @@ export function initJanus(): Promise<void> {
   return initialised;
 }
 
-/** Where to reach Janus. */
+/**
+ * Where to reach Janus: always the backend's Janus gateway, which holds the Janus secrets itself
+ * (browsers never get one) and lets each caller use only its own stream point.
+ */
 export interface JanusServerOptions {
   server: string;
   iceServers: RTCIceServer[];
-  /** Janus `api_secret`, when the server requires one. */
-  apiSecret?: string | undefined;
+  /**
+   * The listener token of this page's stream (from StreamInfo), sent as the Janus `token` so the
+   * gateway knows which stream point this listener holds.
+   */
+  token?: string | undefined;
+  /** Send the editor's session cookie with every Janus request (editor pages, no token). */
+  withCredentials?: boolean | undefined;
 }
 
 /**
@@ -50,7 +58,8 @@ export async function openJanusSession(
     const janus: Janus = new Janus({
       server: options.server,
       iceServers: options.iceServers,
-      ...(options.apiSecret ? { apisecret: options.apiSecret } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.withCredentials ? { withCredentials: true } : {}),
       destroyOnUnload: true,
       success: () => {
         if (lost) return;

@@ -1,16 +1,25 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { readJanusSecrets } from '@gencaster/sound';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorTable } from '@gencaster/api';
+import { GencasterError, isGencasterError } from '@gencaster/domain';
+import { readJanusSecrets, type JanusSecrets } from '@gencaster/sound';
 import { readFleetStatusIfAny } from './commands/sound-commands.ts';
+import type { JanusCallers } from './janus-callers.ts';
+import { checkJanusRequest, parseJanusTarget } from './janus-request-policy.ts';
+import { createSessionBinding, type SessionBinding } from './janus-session-binding.ts';
+import { chooseJanusUpstream, type JanusUpstreamOptions } from './janus-upstream.ts';
+import type { Logger } from './logger.ts';
 import type { Route } from './http-server.ts';
 
-/** Where this host's Janus HTTP API listens and the api_secret its clients must send. */
+/** Where this host's Janus HTTP API listens and the secrets the gateway adds to requests. */
 export interface JanusEndpoint {
-  httpPort: number;
+  /** HTTP API base as this backend reaches it, e.g. `http://127.0.0.1:28088/janus`. */
+  url: string;
   apiSecret: string | undefined;
+  /** Key of the mountpoint/room pins (see `janusMountCredentials`). */
+  mountKey: string | undefined;
 }
 
-/** Path prefix of the per-point pass-through: `/janus/point/<point uuid>/…`. */
+/** Path prefix of the per-point gateway: `/janus/point/<point uuid>/…`. */
 export const JANUS_POINT_PREFIX = '/janus/point/';
 
 /**
@@ -25,137 +34,251 @@ export function findJanusEndpoint(
   if (own) return own;
   const status = readFleetStatusIfAny(soundRunDir);
   if (!status || status.stale) return undefined;
-  return { httpPort: status.janus.httpPort, apiSecret: readJanusApiSecret(janusDataDir) };
+  const secrets = readStoredJanusSecrets(janusDataDir);
+  return {
+    url: status.janus.url || `http://127.0.0.1:${status.janus.httpPort}/janus`,
+    apiSecret: secrets?.apiSecret,
+    mountKey: secrets?.mountKey,
+  };
 }
 
-/** The Janus api_secret stored in a data dir (shared by every sound host), if any. */
-export function readJanusApiSecret(dataDir: string): string | undefined {
+/** The Janus secrets stored in a data dir (shared by every sound host), if any. */
+export function readStoredJanusSecrets(dataDir: string): Partial<JanusSecrets> | undefined {
   try {
-    return readJanusSecrets(dataDir).apiSecret;
+    return readJanusSecrets(dataDir);
   } catch {
     return undefined;
   }
 }
 
-/** Options of {@link createJanusRoutes} for several sound hosts. */
+/** Options of {@link createJanusRoutes}. */
 export interface JanusRoutesOptions {
-  /**
-   * The Janus HTTP API URL a stream point beaconed (`janus_http_url`, stored on its row): null when
-   * the point did not send one (original SuperCollider class), undefined when there is no such point.
-   */
-  pointJanusUrl?: (pointUuid: string) => Promise<string | null | undefined>;
-  /** api_secret handed to listener pages when no local fleet says one (the shared secret). */
-  apiSecret?: () => string | undefined;
+  /** The local fleet's Janus, if one runs. */
+  endpoint: () => JanusEndpoint | undefined;
+  /** Secrets when no local fleet says them (sound on other hosts: the shared secrets file). */
+  storedSecrets?: () => Partial<JanusSecrets> | undefined;
+  /** Who calls, and which point's mountpoint/room it may use. */
+  callers: JanusCallers;
+  /** Which beaconed Janus URLs are believed (besides the local fleet's). */
+  upstream: Omit<JanusUpstreamOptions, 'localUrl'>;
   /** STUN/TURN servers for the browsers' RTCPeerConnection (default none: LAN only). */
   iceServers?: readonly object[];
+  logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CACHE_MS = 5000;
+const MAX_BODY = 64 * 1024;
+const SAFE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+} as const;
+const STATUS: Partial<Record<string, number>> = {
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  NOT_FOUND: 404,
+  INVALID_INPUT: 400,
+  UNAVAILABLE: 503,
+  TIMEOUT: 504,
+};
 
 /**
- * Routes for the listener page: `/config.json` tells it where Janus is (`janusUrl` = `/janus` on
- * this origin, `janusPointUrl` = `/janus/point/{point}` for the Janus of one stream point), `/janus/…`
- * is passed through to the local fleet's Janus on loopback and `/janus/point/<uuid>/…` to the Janus
- * whose URL that point beaconed, so each listener talks to the Janus of its own point's host while
- * the browser needs no second origin (long polls included). Points without a beaconed URL use the
- * local fleet's Janus.
+ * Routes of the listener page's Janus access: `/config.json` (where the GraphQL API and the Janus
+ * gateway are, ICE servers — no secret), and the **Janus gateway** at `/janus/…` and
+ * `/janus/point/<uuid>/…`. The gateway is no pass-through: it resolves the caller (listener token
+ * sent as Janus `token`, or an editor session), lets through only what listening needs — session
+ * create/keepalive/destroy and its long poll, attach to streaming/audiobridge, `watch`/`start`/
+ * `pause`/`stop` of the caller's mountpoint and `join`/`configure`/`leave` of its room, trickle,
+ * detach, hangup — rebuilt field by field, adds the API secret and the pins itself, binds every
+ * session id to its caller and point ({@link createSessionBinding}), forwards only to a trusted
+ * Janus ({@link chooseJanusUpstream}) without the caller's headers, and answers only JSON with
+ * safe headers. Everything else gets a typed refusal: `{ code, message }` (plus a Janus-style
+ * `janus: "error"`), HTTP 4xx.
  */
-export function createJanusRoutes(
-  endpoint: () => JanusEndpoint | undefined,
-  options: JanusRoutesOptions = {},
-): Route[] {
-  const cache = new Map<string, { url: string | null | undefined; until: number }>();
-  const lookup = async (uuid: string): Promise<string | null | undefined> => {
-    const hit = cache.get(uuid);
-    if (hit && hit.until > Date.now()) return hit.url;
-    const url = await options.pointJanusUrl?.(uuid);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(uuid, { url, until: Date.now() + CACHE_MS });
-    return url;
+export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
+  let binding: { secret: string; binding: SessionBinding } | undefined;
+  const secrets = () => {
+    const local = options.endpoint();
+    const stored = local ? undefined : options.storedSecrets?.();
+    return {
+      localUrl: local?.url,
+      apiSecret: local?.apiSecret ?? stored?.apiSecret,
+      mountKey: local?.mountKey ?? stored?.mountKey,
+    };
+  };
+  const bindingFor = (secret: string): SessionBinding => {
+    if (binding?.secret !== secret) binding = { secret, binding: createSessionBinding(secret) };
+    return binding.binding;
   };
 
   const config: Route = (request, response, pathname) => {
     if (pathname !== '/config.json' || request.method !== 'GET') return false;
-    const janus = endpoint();
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.writeHead(200, SAFE_HEADERS);
     response.end(
       JSON.stringify({
         graphqlUrl: '/graphql',
         janusUrl: '/janus',
-        ...(options.pointJanusUrl ? { janusPointUrl: `${JANUS_POINT_PREFIX}{point}` } : {}),
-        janusApiSecret: janus?.apiSecret ?? options.apiSecret?.(),
+        janusPointUrl: `${JANUS_POINT_PREFIX}{point}`,
         iceServers: options.iceServers ?? [],
       }),
     );
     return true;
   };
 
-  const local = (response: ServerResponse): URL | undefined => {
-    const janus = endpoint();
-    if (janus) return new URL(`http://127.0.0.1:${janus.httpPort}/janus`);
-    fail(response, 503, 'no sound fleet is running: start one with gencaster sound --points 2');
-    return undefined;
-  };
-
-  const perPoint: Route = async (request, response, pathname) => {
-    if (!pathname.startsWith(JANUS_POINT_PREFIX) || !options.pointJanusUrl) return false;
-    const [uuid = '', ...rest] = pathname.slice(JANUS_POINT_PREFIX.length).split('/');
-    if (!UUID.test(uuid)) {
-      fail(response, 400, 'expected /janus/point/<stream point uuid>/…');
-      return true;
-    }
-    const beaconed = await lookup(uuid.toLowerCase());
-    if (beaconed === undefined) {
-      fail(response, 404, `stream point ${uuid} is unknown`);
-      return true;
-    }
-    const base = beaconed === null ? local(response) : new URL(beaconed);
-    if (!base) return true;
-    const query = request.url?.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-    const suffix = rest.filter(Boolean).join('/');
-    forward(request, response, base, `${suffix ? `/${suffix}` : ''}${query}`);
-    return true;
-  };
-
-  const proxy: Route = (request, response, pathname) => {
+  const gateway: Route = async (request, response, pathname) => {
     if (pathname !== '/janus' && !pathname.startsWith('/janus/')) return false;
-    const base = local(response);
-    if (base) forward(request, response, base, (request.url ?? '/janus').slice('/janus'.length));
+    let transaction: string | undefined;
+    try {
+      let pathPoint: string | null = null;
+      let suffix = pathname.slice('/janus'.length);
+      if (pathname.startsWith(JANUS_POINT_PREFIX)) {
+        const [uuid = '', ...rest] = pathname.slice(JANUS_POINT_PREFIX.length).split('/');
+        if (!UUID.test(uuid))
+          throw new GencasterError('INVALID_INPUT', 'expected /janus/point/<stream point uuid>/…');
+        pathPoint = uuid.toLowerCase();
+        suffix = `/${rest.join('/')}`;
+      }
+      const target = parseJanusTarget(suffix);
+      const query = new URL(request.url ?? '/', 'http://gateway').searchParams;
+      let body: unknown;
+      let token: string | undefined;
+      if (request.method === 'POST') {
+        body = await readJsonBody(request);
+        const record = body as { token?: unknown; transaction?: unknown };
+        token = typeof record.token === 'string' ? record.token : undefined;
+        transaction = typeof record.transaction === 'string' ? record.transaction : undefined;
+      } else if (request.method === 'GET') {
+        if (target.kind !== 'session')
+          throw new GencasterError(
+            'FORBIDDEN',
+            'Janus gateway: only the session long poll is a GET',
+          );
+        token = query.get('token') ?? undefined;
+      } else {
+        throw new GencasterError('INVALID_INPUT', 'Janus gateway: only GET and POST');
+      }
+      const caller = await options.callers.resolve({ request, token, pathPoint });
+      const { localUrl, apiSecret } = secrets();
+      if (!apiSecret)
+        throw new GencasterError('UNAVAILABLE', 'Janus gateway: no Janus is configured here');
+      const sessions = bindingFor(apiSecret);
+      const owner = `${caller.grant.callerKey}|${caller.grant.pointUuid}`;
+      if (target.kind !== 'root' && !sessions.owns(owner, target.sessionId))
+        throw new GencasterError('FORBIDDEN', 'Janus gateway: this Janus session is not yours');
+      const base = chooseJanusUpstream(caller.point, { ...options.upstream, localUrl });
+      const path =
+        target.kind === 'root'
+          ? ''
+          : target.kind === 'session'
+            ? `/${target.sessionId}`
+            : `/${target.sessionId}/${target.handleId}`;
+      if (request.method === 'GET') {
+        const maxev = Math.min(Math.max(Number(query.get('maxev')) || 1, 1), 10);
+        const url = `${base}${path}?maxev=${maxev}&apisecret=${encodeURIComponent(apiSecret)}`;
+        send(response, 200, await upstreamJson(url, undefined, 70_000));
+        return true;
+      }
+      const checked = checkJanusRequest({
+        target,
+        body,
+        grant: caller.grant,
+        newSessionId: () => sessions.issue(owner),
+      });
+      send(
+        response,
+        200,
+        await upstreamJson(`${base}${path}`, { ...checked, apisecret: apiSecret }, 15_000),
+      );
+    } catch (error) {
+      refuse(response, error, transaction, options.logger);
+    }
     return true;
   };
-  return [config, perPoint, proxy];
+  return [config, gateway];
 }
 
-function fail(response: ServerResponse, status: number, error: string): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify({ error }));
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY)
+    throw new GencasterError('INVALID_INPUT', 'Janus gateway: request body over 64 KiB');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) {
+      request.destroy();
+      throw new GencasterError('INVALID_INPUT', 'Janus gateway: request body over 64 KiB');
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch (error) {
+    throw new GencasterError('INVALID_INPUT', 'Janus gateway: the body is not JSON', {
+      cause: error,
+    });
+  }
 }
 
-/** Sends the request to `<base><suffix>` (suffix: what follows the Janus base path, with query). */
-function forward(
-  request: IncomingMessage,
+/** Calls Janus and returns its reply as parsed JSON; anything else is UNAVAILABLE. */
+async function upstreamJson(
+  url: string,
+  body: Record<string, unknown> | undefined,
+  timeoutMs: number,
+): Promise<unknown> {
+  let text: string;
+  try {
+    const answer = await fetch(url, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      ...(body ? { body: JSON.stringify(body) } : {}),
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await answer.text();
+  } catch (error) {
+    throw new GencasterError('UNAVAILABLE', 'Janus gateway: Janus did not answer', {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new GencasterError('UNAVAILABLE', 'Janus gateway: Janus answered no JSON', {
+      cause: error,
+    });
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, SAFE_HEADERS);
+  response.end(JSON.stringify(body));
+}
+
+function refuse(
   response: ServerResponse,
-  base: URL,
-  suffix: string,
+  error: unknown,
+  transaction: string | undefined,
+  logger: JanusRoutesOptions['logger'],
 ): void {
-  const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-  const upstream = send(
-    {
-      host: base.hostname,
-      port: base.port || (base.protocol === 'https:' ? 443 : 80),
-      method: request.method,
-      path: `${base.pathname.replace(/\/$/, '')}${suffix}`,
-      headers: { ...request.headers, host: base.host },
-    },
-    (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    },
-  );
-  upstream.on('error', (error) => {
-    if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ error: `Janus did not answer: ${error.message}` }));
+  const known = isGencasterError(error) ? error : undefined;
+  const code = known?.code ?? 'INTERNAL';
+  const message =
+    known && errorTable[known.code].exposeMessage ? known.message : 'Unexpected error.';
+  const status = STATUS[code] ?? 500;
+  if (status >= 500) logger?.warn({ err: error, code }, 'janus gateway failed');
+  else logger?.info({ code, reason: message }, 'janus gateway refused a request');
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  send(response, status, {
+    janus: 'error',
+    ...(transaction ? { transaction: transaction.slice(0, 64) } : {}),
+    error: { code: status, reason: message },
+    code,
+    message,
   });
-  request.pipe(upstream);
 }

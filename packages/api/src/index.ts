@@ -37,6 +37,7 @@ export { createInProcessPubSub } from './pubsub/pubsub.ts';
 export { createRedisPubSub, type RedisPubSubOptions } from './pubsub/redis-pubsub.ts';
 export { topics, type StreamLogEvent, type VariablesEvent } from './server/events.ts';
 export { errorTable } from './errors/error-table.ts';
+export { listenerIdOf } from './session/listener-sessions.ts';
 export { csrfHeaderName } from './auth/guards.ts';
 export { sessionCookieName } from './auth/cookies.ts';
 export { createAudioImporter } from './server/audio-importer.ts';

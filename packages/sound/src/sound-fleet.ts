@@ -82,7 +82,14 @@ export interface SoundFleet extends AsyncDisposable {
   readonly id: string;
   readonly runDir: string;
   /** `url`: the HTTP API as this host reaches it; `publicUrl`: as beaconed to the backends. */
-  readonly janus: { url: string; publicUrl: string; httpPort: number; apiSecret: string };
+  readonly janus: {
+    url: string;
+    publicUrl: string;
+    httpPort: number;
+    apiSecret: string;
+    /** Key of the mountpoint/room pins (`janusMountCredentials`), for the backend's gateway. */
+    mountKey: string;
+  };
   readonly points: readonly SoundFleetPoint[];
   /** Current status (also written to `<runDir>/status.json` every second). */
   status(): FleetStatus;
@@ -268,6 +275,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
       publicUrl: options.janus?.publicUrl ?? started.url,
       httpPort,
       apiSecret: secrets.apiSecret,
+      mountKey: secrets.mountKey,
     },
     points: points.map((p) => ({
       index: p.options.index,

@@ -2,7 +2,7 @@ import type { JanusServerOptions } from '../../../../shared-web/janus-session.ts
 
 /**
  * Reads the backend's `/config.json` (the listener page uses the same file) and picks the Janus
- * URL of this stream point: the per-point pass-through when the backend offers one, else `/janus`.
+ * URL of this stream point: the per-point gateway when the backend offers one, else `/janus`.
  */
 export async function janusServerFor(pointUuid: string): Promise<JanusServerOptions> {
   const response = await fetch('/config.json', { cache: 'no-store' });
@@ -10,7 +10,6 @@ export async function janusServerFor(pointUuid: string): Promise<JanusServerOpti
   const config = (await response.json()) as {
     janusUrl?: string;
     janusPointUrl?: string;
-    janusApiSecret?: string;
     iceServers?: RTCIceServer[];
   };
   const url = config.janusPointUrl
@@ -18,7 +17,8 @@ export async function janusServerFor(pointUuid: string): Promise<JanusServerOpti
     : (config.janusUrl ?? '/janus');
   return {
     server: new URL(url, window.location.origin).toString(),
-    apiSecret: config.janusApiSecret,
+    // The backend's gateway knows the editor by its session cookie; it adds the Janus secret.
+    withCredentials: true,
     iceServers: config.iceServers ?? [],
   };
 }

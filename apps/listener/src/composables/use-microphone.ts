@@ -13,6 +13,8 @@ import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
 export function useMicrophone(
   room: Ref<number | null | undefined>,
   pointUuid: () => string | null | undefined = () => undefined,
+  /** The listener token of the page's stream; without one the editor's cookie is sent. */
+  listenerToken: () => string | null | undefined = () => undefined,
 ) {
   const state = ref<MicrophoneState>('off');
   const detail = ref<string>();
@@ -24,13 +26,16 @@ export function useMicrophone(
   async function ensure(): Promise<JanusMicrophone> {
     const config = await loadRuntimeConfig();
     const server = janusUrlForPoint(config, pointUuid());
-    if (microphone && microphoneServer === server) return microphone;
+    const token = listenerToken() ?? undefined;
+    const key = `${server} ${token ?? ''}`;
+    if (microphone && microphoneServer === key) return microphone;
     microphone?.leave();
-    microphoneServer = server;
+    microphoneServer = key;
     microphone = createJanusMicrophone({
       server,
       iceServers: config.iceServers,
-      apiSecret: config.janusApiSecret,
+      token,
+      withCredentials: token === undefined,
       onLocalTrack: (track) => (localTrack.value = track),
       onState: (next, why) => {
         state.value = next;

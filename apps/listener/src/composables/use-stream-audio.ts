@@ -14,6 +14,8 @@ import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
 export function useStreamAudio(
   mountpoint: Ref<number | null | undefined>,
   pointUuid: () => string | null | undefined = () => undefined,
+  /** The listener token of the page's stream; without one the editor's cookie is sent. */
+  listenerToken: () => string | null | undefined = () => undefined,
 ) {
   const track = shallowRef<MediaStreamTrack | null>(null);
   const state = ref<StreamConnectionState>('idle');
@@ -25,13 +27,16 @@ export function useStreamAudio(
   async function ensurePlayer(): Promise<JanusStreamPlayer> {
     const config = await loadRuntimeConfig();
     const server = janusUrlForPoint(config, pointUuid());
-    if (player && playerServer === server) return player;
+    const token = listenerToken() ?? undefined;
+    const key = `${server} ${token ?? ''}`;
+    if (player && playerServer === key) return player;
     player?.stop();
-    playerServer = server;
+    playerServer = key;
     player = createJanusStreamPlayer({
       server,
       iceServers: config.iceServers,
-      apiSecret: config.janusApiSecret,
+      token,
+      withCredentials: token === undefined,
       onTrack: (next) => (track.value = next),
       onState: (next, why) => {
         state.value = next;

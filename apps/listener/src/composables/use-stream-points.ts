@@ -12,7 +12,7 @@ export function useStreamPoints(intervalMs = 5000) {
   async function refresh() {
     try {
       const result = await request(getStreamPoints, {});
-      points.value = [...result.streamPoints].sort((a, b) => a.port - b.port);
+      points.value = [...result.streamPoints].sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
       error.value = undefined;
     } catch (failure) {
       error.value = (failure as Error).message;

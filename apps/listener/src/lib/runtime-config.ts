@@ -6,11 +6,9 @@ export interface RuntimeConfig {
   janusUrl: string;
   /**
    * Janus HTTP API of one stream point, `{point}` standing for its uuid (the backend's
-   * `/janus/point/{point}` pass-through to the Janus of that point's sound host); unset: `janusUrl`.
+   * `/janus/point/{point}` gateway to the Janus of that point's sound host); unset: `janusUrl`.
    */
   janusPointUrl: string | undefined;
-  /** Janus `api_secret`, if the server requires one (the sound fleet does). */
-  janusApiSecret: string | undefined;
   /** ICE servers handed to Janus' RTCPeerConnection. */
   iceServers: RTCIceServer[];
 }
@@ -19,7 +17,7 @@ let cached: Promise<RuntimeConfig> | undefined;
 
 /**
  * Loads the runtime configuration once: `config.json` next to the built app (written or served by
- * the backend) may set `graphqlUrl`, `janusUrl`, `janusApiSecret` and `iceServers`; anything missing falls back to
+ * the backend) may set `graphqlUrl`, `janusUrl`, `janusPointUrl` and `iceServers` (never a Janus secret: the backend's gateway adds it); anything missing falls back to
  * `/graphql` on this origin and Janus on this host (port 8088 over http, 8089 over https).
  */
 export function loadRuntimeConfig(): Promise<RuntimeConfig> {
@@ -40,7 +38,6 @@ async function fetchConfig(): Promise<RuntimeConfig> {
         typeof json.janusPointUrl === 'string' && json.janusPointUrl.includes('{point}')
           ? json.janusPointUrl
           : undefined,
-      janusApiSecret: typeof json.janusApiSecret === 'string' ? json.janusApiSecret : undefined,
       iceServers: Array.isArray(json.iceServers) ? json.iceServers : defaults.iceServers,
     };
   } catch {
@@ -58,7 +55,6 @@ export function defaultRuntimeConfig(
     graphqlUrl: '/graphql',
     janusUrl: `${secure ? 'https' : 'http'}://${host}:${secure ? 8089 : 8088}/janus`,
     janusPointUrl: undefined,
-    janusApiSecret: undefined,
     iceServers: [],
   };
 }

@@ -5,27 +5,65 @@ import type {
   StreamShape,
   StreamVariableShape,
 } from '../data/shapes.ts';
+import type { ApiContext } from '../server/context.ts';
 import { builder } from './builder.ts';
 import { LogLevelEnum } from './enums.ts';
 import { GraphRef } from './types-graph.ts';
 import { loadOrThrow } from './load.ts';
 
-/** GraphQL type of a stream point. */
+/** Only editors and admins see it; anyone else (a listener) gets null. */
+const EDITORS_ONLY = 'Editors only: null for listeners.';
+
+/** `value` for an editor or admin, null for anyone else (listeners of `streamInfo`). */
+function forEditors<T>(ctx: ApiContext, value: T): T | null {
+  return ctx.viewer === null ? null : value;
+}
+
+/**
+ * GraphQL type of a stream point. Split into a listener view and an editor view: everyone sees
+ * what the listener page needs (uuid, input flag, mountpoint and room ids, liveness); the host,
+ * the sclang and Janus ports, the Janus address and the SuperCollider name resolve for editors
+ * only (null for listeners, so original clients that select them keep working).
+ */
 export const StreamPointRef = builder.objectRef<StreamPointShape>('StreamPoint').implement({
   fields: (t) => ({
     uuid: t.expose('uuid', { type: 'UUID' }),
     createdDate: t.expose('createdDate', { type: 'DateTime' }),
     modifiedDate: t.expose('modifiedDate', { type: 'DateTime' }),
-    host: t.exposeString('host'),
-    port: t.exposeInt('port'),
     useInput: t.exposeBoolean('useInput'),
-    janusInPort: t.exposeInt('janusInPort', { nullable: true }),
-    janusOutPort: t.exposeInt('janusOutPort', { nullable: true }),
     janusInRoom: t.exposeInt('janusInRoom', { nullable: true }),
     janusOutRoom: t.exposeInt('janusOutRoom', { nullable: true }),
-    janusPublicIp: t.exposeString('janusPublicIp', { nullable: true }),
-    scName: t.exposeString('scName', { nullable: true }),
     lastLive: t.expose('lastLive', { type: 'DateTime', nullable: true }),
+    host: t.string({
+      nullable: true,
+      description: EDITORS_ONLY,
+      resolve: (point, _args, ctx) => forEditors(ctx, point.host),
+    }),
+    port: t.int({
+      nullable: true,
+      description: EDITORS_ONLY,
+      resolve: (point, _args, ctx) => forEditors(ctx, point.port),
+    }),
+    janusInPort: t.int({
+      nullable: true,
+      description: EDITORS_ONLY,
+      resolve: (point, _args, ctx) => forEditors(ctx, point.janusInPort),
+    }),
+    janusOutPort: t.int({
+      nullable: true,
+      description: EDITORS_ONLY,
+      resolve: (point, _args, ctx) => forEditors(ctx, point.janusOutPort),
+    }),
+    janusPublicIp: t.string({
+      nullable: true,
+      description: EDITORS_ONLY,
+      resolve: (point, _args, ctx) => forEditors(ctx, point.janusPublicIp),
+    }),
+    scName: t.string({
+      nullable: true,
+      description: EDITORS_ONLY,
+      resolve: (point, _args, ctx) => forEditors(ctx, point.scName),
+    }),
   }),
 });
 
@@ -63,9 +101,17 @@ export const StreamInstructionRef = builder
       uuid: t.expose('uuid', { type: 'UUID' }),
       createdDate: t.expose('createdDate', { type: 'DateTime' }),
       modifiedDate: t.expose('modifiedDate', { type: 'DateTime' }),
-      instructionText: t.exposeString('instructionText'),
       state: t.exposeString('state'),
-      returnValue: t.exposeString('returnValue'),
+      instructionText: t.string({
+        nullable: true,
+        description: `The sclang code. ${EDITORS_ONLY}`,
+        resolve: (instruction, _args, ctx) => forEditors(ctx, instruction.instructionText),
+      }),
+      returnValue: t.string({
+        nullable: true,
+        description: `What sclang returned. ${EDITORS_ONLY}`,
+        resolve: (instruction, _args, ctx) => forEditors(ctx, instruction.returnValue),
+      }),
     }),
   });
 

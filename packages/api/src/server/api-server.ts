@@ -59,6 +59,11 @@ export interface ApiServer {
   /** Runtime pieces (for the backend's OSC wiring and tests). */
   runtime: ApiRuntime;
   /**
+   * The editor/admin calling with this plain HTTP request (bearer token, or the session cookie when
+   * its Origin may use it), null for anyone else; used by the backend's Janus gateway.
+   */
+  viewerOf(request: IncomingMessage): Promise<Viewer | null>;
+  /**
    * Graceful drain: refuses new WebSocket connections, hands listener sessions over (engines stop
    * and release their leases, streams stay), then closes every socket with close code 1012 so that
    * clients reconnect with their listener token (through the proxy, to another backend).
@@ -289,6 +294,12 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
 
   return {
     runtime,
+    viewerOf: (request) =>
+      authenticate(data, {
+        cookieHeader: request.headers.cookie,
+        authorizationHeader: request.headers.authorization,
+        cookieAllowed: originMayUseCookie(request.headers.origin, request.headers.host, corsOrigins),
+      }),
     async handler(request, response) {
       try {
         const body = await readBody(request, options.maxBodyBytes);

@@ -434,7 +434,7 @@ export type PlayGraphSubscriptionVariables = Exact<{
 }>;
 
 
-export type PlayGraphSubscription = { playGraph: { kind: PlayEventKind, nodeUuid: string | null, message: string | null, stream: { uuid: string, numListeners: number, streamPoint: { uuid: string, host: string, port: number, janusOutRoom: number | null } } | null, instruction: { uuid: string, instructionText: string, state: string } | null, dialog: { title: string, content: Array<
+export type PlayGraphSubscription = { playGraph: { kind: PlayEventKind, nodeUuid: string | null, message: string | null, stream: { uuid: string, numListeners: number, streamPoint: { uuid: string, host: string | null, port: number | null, janusOutRoom: number | null } } | null, instruction: { uuid: string, instructionText: string | null, state: string } | null, dialog: { title: string, content: Array<
         | { __typename: 'Checkbox', key: string, label: string }
         | { __typename: 'Input', key: string, label: string }
         | { __typename: 'Text', text: string }
@@ -453,12 +453,12 @@ export type StreamsSubscriptionVariables = Exact<{
 }>;
 
 
-export type StreamsSubscription = { streams: Array<{ uuid: string, createdDate: string, modifiedDate: string, active: boolean, numListeners: number, streamPoint: { uuid: string, host: string, port: number }, graph: { uuid: string, name: string } | null }> };
+export type StreamsSubscription = { streams: Array<{ uuid: string, createdDate: string, modifiedDate: string, active: boolean, numListeners: number, streamPoint: { uuid: string, host: string | null, port: number | null }, graph: { uuid: string, name: string } | null }> };
 
 export type StreamPointsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StreamPointsQuery = { streamPoints: Array<{ uuid: string, host: string, port: number, useInput: boolean, janusInPort: number | null, janusOutPort: number | null, janusInRoom: number | null, janusOutRoom: number | null, lastLive: string | null, numListeners: number, activeStream: { uuid: string, graph: { uuid: string, name: string } | null } | null, meter: { peakDb: number | null, rmsDb: number | null, silent: boolean, clipping: boolean, updatedAt: string | null } | null }> };
+export type StreamPointsQuery = { streamPoints: Array<{ uuid: string, host: string | null, port: number | null, useInput: boolean, janusInPort: number | null, janusOutPort: number | null, janusInRoom: number | null, janusOutRoom: number | null, lastLive: string | null, numListeners: number, activeStream: { uuid: string, graph: { uuid: string, name: string } | null } | null, meter: { peakDb: number | null, rmsDb: number | null, silent: boolean, clipping: boolean, updatedAt: string | null } | null }> };
 
 export type StreamLogsSubscriptionVariables = Exact<{
   streamUuid?: string | null | undefined;

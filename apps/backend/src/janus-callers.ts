@@ -1,0 +1,122 @@
+import type { IncomingMessage } from 'node:http';
+import { listenerIdOf, type Viewer } from '@gencaster/api';
+import { findStreamPoint, type Database } from '@gencaster/db';
+import { GencasterError, type StreamPoint } from '@gencaster/domain';
+import { janusMountCredentials } from '@gencaster/sound';
+import type { JanusGrant } from './janus-request-policy.ts';
+
+/** A caller the gateway knows, with the stream point its request is for. */
+export interface JanusCaller {
+  grant: JanusGrant;
+  point: StreamPoint;
+}
+
+/** Options of {@link createJanusCallers}. */
+export interface JanusCallersOptions {
+  database: Database;
+  /** The editor/admin of a plain HTTP request (cookie with a same-origin Origin, or bearer). */
+  viewerOf: (request: IncomingMessage) => Promise<Viewer | null>;
+  /** Key of the mountpoint/room pins (`mountKey` of janus-secrets.json); undefined: no pins. */
+  mountKey: () => string | undefined;
+  /** How long a listener lookup is reused (default 2000 ms). */
+  cacheMs?: number;
+}
+
+/** Resolves who calls the Janus gateway and which point's mountpoint/room it may use. */
+export interface JanusCallers {
+  /**
+   * `token`: the listener token sent as Janus `token` (body, or `?token=` on the long poll).
+   * `pathPoint`: the point of `/janus/point/<uuid>/`, null on plain `/janus`.
+   */
+  resolve(input: {
+    request: IncomingMessage;
+    token: string | undefined;
+    pathPoint: string | null;
+  }): Promise<JanusCaller>;
+}
+
+/**
+ * How the gateway knows "this caller holds stream point X", chosen to work on every backend of a
+ * cluster with no extra state: a **listener** sends its listener token (the secret it got with
+ * StreamInfo) as the Janus `token`; the gateway hashes it to the listener id and looks up, in the
+ * shared database, the active stream that listener is in and that stream's point (cached ~2 s, so
+ * leaving the stream ends the access). Its `/janus/point/<uuid>/` must name that point. An
+ * **editor** (bearer token or session cookie, same checks as GraphQL) may use any known point's
+ * mountpoint and room, as the play panel and the points view do; it must name the point in the path.
+ */
+export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
+  const cacheMs = options.cacheMs ?? 2000;
+  const cache = new Map<string, { until: number; point: StreamPoint | undefined }>();
+
+  const grantFor = (callerKey: string, point: StreamPoint): JanusCaller => {
+    const key = options.mountKey();
+    const pin = (room: number) => (key ? janusMountCredentials(key, room).pin : '');
+    const out = point.janusOutRoom;
+    const room = point.useInput ? point.janusInRoom : null;
+    return {
+      point,
+      grant: {
+        callerKey,
+        pointUuid: point.uuid,
+        mountpoint: out === null ? null : { id: out, pin: pin(out) },
+        room: room === null ? null : { id: room, pin: pin(room) },
+      },
+    };
+  };
+
+  const listenerPoint = async (listenerId: string): Promise<StreamPoint | undefined> => {
+    const hit = cache.get(listenerId);
+    if (hit && hit.until > Date.now()) return hit.point;
+    const row = await options.database.db
+      .selectFrom('streamListener')
+      .innerJoin('stream', 'stream.uuid', 'streamListener.streamUuid')
+      .select('stream.streamPointUuid')
+      .where('streamListener.listenerId', '=', listenerId)
+      .where('stream.active', '=', true)
+      .executeTakeFirst();
+    const point = row ? await findStreamPoint(options.database, row.streamPointUuid) : undefined;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(listenerId, { until: Date.now() + cacheMs, point });
+    return point;
+  };
+
+  return {
+    async resolve({ request, token, pathPoint }) {
+      if (token !== undefined && token !== '') {
+        if (token.length > 200)
+          throw new GencasterError('UNAUTHENTICATED', 'Janus gateway: invalid listener token');
+        const listenerId = listenerIdOf(token);
+        const point = await listenerPoint(listenerId);
+        if (!point)
+          throw new GencasterError(
+            'UNAUTHENTICATED',
+            'Janus gateway: this listener token holds no stream (open the stream first)',
+          );
+        if (pathPoint !== null && pathPoint !== point.uuid)
+          throw new GencasterError(
+            'FORBIDDEN',
+            'Janus gateway: only the Janus of your own stream point can be used',
+          );
+        return grantFor(`listener:${listenerId}`, point);
+      }
+      const viewer = await options.viewerOf(request);
+      if (!viewer)
+        throw new GencasterError(
+          'UNAUTHENTICATED',
+          'Janus gateway: send your listener token as the Janus token (or sign in as an editor)',
+        );
+      if (pathPoint === null)
+        throw new GencasterError(
+          'INVALID_INPUT',
+          'Janus gateway: editors use /janus/point/<stream point uuid>/',
+        );
+      const point = await findStreamPoint(options.database, pathPoint);
+      if (!point)
+        throw new GencasterError(
+          'NOT_FOUND',
+          `Janus gateway: stream point ${pathPoint} is unknown`,
+        );
+      return grantFor(`editor:${viewer.uuid}`, point);
+    },
+  };
+}
