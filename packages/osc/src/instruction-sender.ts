@@ -1,7 +1,8 @@
 import { GencasterError, toGencasterError } from '@gencaster/domain';
 import type { AckBus, InstructionAck, InstructionLedger } from './ports.ts';
 import type { OscServer } from './osc-server.ts';
-import { sclangText } from './osc-values.ts';
+import { sclangText, type OutgoingOscValue } from './osc-values.ts';
+import { signatureTrailer } from './message-auth.ts';
 
 /** One instruction for a stream point's sclang (`/instruction [uuid, code, manualFinish]`). */
 export interface InstructionRequest {
@@ -60,6 +61,12 @@ export interface InstructionSenderOptions {
   receiptTimeoutMs?: number;
   /** Re-sends before the instruction fails as not received (INSTRUCTION_FAILED); default 2. */
   maxResends?: number;
+  /**
+   * Shared OSC secret: `/instruction` and `/variable` then carry ts, nonce and hmac, which our
+   * SuperCollider class verifies (it refuses unsigned ones when it has the secret). Every re-send
+   * is signed afresh (sclang refuses a nonce it has seen).
+   */
+  secret?: string | undefined;
 }
 
 interface Waiter {
@@ -89,6 +96,12 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
   const ledgerPollMs = options.ledgerPollMs ?? 2000;
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 5000;
   const maxResends = options.maxResends ?? 2;
+  const { secret } = options;
+  /** The values of a positional message, plus its signature when a secret is configured. */
+  function signed(address: string, fields: readonly (string | boolean)[]): OutgoingOscValue[] {
+    const wire = fields.map((field) => (typeof field === 'string' ? sclangText(field) : field));
+    return secret === undefined ? wire : [...wire, ...signatureTrailer(address, fields, secret)];
+  }
   const waiters = new Map<string, Waiter>();
   let poll: NodeJS.Timeout | undefined;
   let polling = false;
@@ -181,11 +194,12 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
         ensurePolling();
       });
       const datagram = () =>
-        server.send(request.host, request.port, '/instruction', [
-          uuid,
-          sclangText(request.code),
-          request.manualFinish ?? false,
-        ]);
+        server.send(
+          request.host,
+          request.port,
+          '/instruction',
+          signed('/instruction', [uuid, request.code, request.manualFinish ?? false]),
+        );
       const awaitReceipt = (resends: number) => {
         const waiter = waiters.get(uuid);
         if (!waiter || waiter.received) return;
@@ -224,7 +238,7 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
       return outcome;
     },
     sendVariable({ host, port, key, value }) {
-      return server.send(host, port, '/variable', [sclangText(key), sclangText(value)]);
+      return server.send(host, port, '/variable', signed('/variable', [key, value]));
     },
     get pending() {
       return waiters.size;

@@ -1,5 +1,6 @@
 import { GencasterError } from '@gencaster/domain';
 import { constantTimeEqual, type MessageAuthenticator } from './message-auth.ts';
+import type { PasswordLimiter } from './password-limiter.ts';
 import { parseAcknowledgement, parseBeacon, parseLog, parseRemoteAction } from './osc-messages.ts';
 import type { OscValue } from './osc-values.ts';
 import type {
@@ -33,6 +34,8 @@ export interface OscDispatcherOptions {
    */
   remoteActionPassword?: string | undefined;
   authenticator: MessageAuthenticator;
+  /** Limits wrong plain passwords per sender address (see {@link PasswordLimiter}). */
+  passwordLimiter: PasswordLimiter;
   logger: OscLogger;
   /** Clock for `receivedAt` of beacons (default `new Date()`). */
   now?: () => Date;
@@ -46,16 +49,27 @@ export interface OscDispatcher {
 /** Builds the handlers of protocol "0.1" plus `/log`. */
 export function createOscDispatcher(options: OscDispatcherOptions): OscDispatcher {
   const { registry, ledger, ackBus, logSink, remoteActions, authenticator, logger } = options;
+  const limiter = options.passwordLimiter;
   const now = options.now ?? (() => new Date());
 
   const handlers: Record<string, OscHandler> = {
     '/beacon': async (record, sender) => {
-      authenticator.verify('/beacon', record, sender.host);
+      await authenticator.verify('/beacon', record, sender.host);
       const beacon = parseBeacon(record);
-      await registry.upsertFromBeacon({ ...beacon, host: sender.host, receivedAt: now() });
+      const outcome = await registry.upsertFromBeacon({
+        ...beacon,
+        host: sender.host,
+        receivedAt: now(),
+      });
+      for (const ack of outcome?.abandoned ?? []) await ackBus.publish(ack);
+      if (outcome && outcome.abandoned.length > 0)
+        logger.warn(
+          { sender, bootId: beacon.bootId, failed: outcome.abandoned.map((ack) => ack.uuid) },
+          'osc: stream point restarted: its open instructions failed',
+        );
     },
     '/acknowledge': async (record, sender) => {
-      authenticator.verify('/acknowledge', record, sender.host);
+      await authenticator.verify('/acknowledge', record, sender.host);
       const ack = parseAcknowledgement(record);
       const outcome = await ledger.applyAck(ack.uuid, ack.state, ack.returnValue);
       if (outcome === 'ok') await ackBus.publish(ack);
@@ -67,16 +81,26 @@ export function createOscDispatcher(options: OscDispatcherOptions): OscDispatche
       else logger.debug({ uuid: ack.uuid, state: ack.state }, 'osc: stale ack ignored');
     },
     '/remote/action': async (record, sender) => {
-      const auth = authenticator.verify('/remote/action', record, sender.host);
+      const auth = await authenticator.verify('/remote/action', record, sender.host, {
+        allowUnsigned: true,
+      });
       const request = parseRemoteAction(record);
       if (auth === 'unsigned') {
         const expected = options.remoteActionPassword;
-        if (expected === undefined || !constantTimeEqual(request.password ?? '', expected)) {
+        if (expected === undefined)
+          throw new GencasterError(
+            'UNAUTHENTICATED',
+            `unsigned remote action from ${sender.host}: no password configured`,
+          );
+        limiter.check(sender.host);
+        if (!constantTimeEqual(request.password ?? '', expected)) {
+          limiter.failure(sender.host);
           throw new GencasterError(
             'FORBIDDEN',
             `remote action from ${sender.host}: wrong password`,
           );
         }
+        limiter.success(sender.host);
       }
       if (!remoteActions) throw new GencasterError('UNAVAILABLE', 'remote actions are not enabled');
       logger.info({ sender, action: request.action, target: request.target }, 'osc: remote action');
@@ -89,7 +113,7 @@ export function createOscDispatcher(options: OscDispatcherOptions): OscDispatche
       });
     },
     '/log': async (record, sender) => {
-      authenticator.verify('/log', record, sender.host);
+      await authenticator.verify('/log', record, sender.host);
       const line = parseLog(record);
       if (!logSink) return;
       await logSink.append({

@@ -40,6 +40,12 @@ const beaconSchema = z.object({
   use_input: boolLike.optional(),
   osc_backend_host: text(255).optional(),
   osc_backend_port: port.optional(),
+  /** Not in the original protocol: a random id per sclang start (GencasterServer). */
+  boot_id: text(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+  /** BEACON (original; ready) or BOOTING (ours: sclang up, scsynth not yet). */
+  status: text(32).optional(),
 });
 
 /** A parsed `/beacon`: the original's keys in camelCase; absent optional keys are null. */
@@ -57,6 +63,13 @@ export interface Beacon {
   useInput: boolean;
   oscBackendHost: string | null;
   oscBackendPort: number | null;
+  /**
+   * Random id of this sclang start (our extension; null from original clients). When it changes,
+   * the point's open instructions are lost with the old interpreter and fail at once.
+   */
+  bootId: string | null;
+  /** False for a `status BOOTING` beacon (sclang restarted, scsynth not booted): not assignable. */
+  ready: boolean;
 }
 
 /** A parsed `/acknowledge`. */
@@ -108,6 +121,8 @@ export function parseBeacon(record: Record<string, OscValue>): Beacon {
     useInput: b.use_input ?? false,
     oscBackendHost: b.osc_backend_host ?? null,
     oscBackendPort: b.osc_backend_port ?? null,
+    bootId: b.boot_id ?? null,
+    ready: b.status?.toUpperCase() !== 'BOOTING',
   };
 }
 

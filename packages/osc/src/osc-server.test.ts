@@ -27,6 +27,12 @@ function flat(record: Record<string, OscValue>): OscValue[] {
   return Object.entries(record).flat();
 }
 
+function pairsOf(values: OscValue[]): Record<string, OscValue> {
+  const record: Record<string, OscValue> = {};
+  for (let i = 0; i < values.length; i += 2) record[String(values[i])] = values[i + 1] as OscValue;
+  return record;
+}
+
 describe('OSC server over real UDP', () => {
   let ports: ReturnType<typeof createMemoryPorts>;
   let server: OscServer;
@@ -62,7 +68,14 @@ describe('OSC server over real UDP', () => {
       client.send(data, server.port, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
     );
   }
-  const send = (address: string, values: OscValue[]) => sendRaw(encodeOscMessage(address, values));
+  /** Sends without a signature (what an original client or a forger sends). */
+  const sendUnsigned = (address: string, values: OscValue[]) =>
+    sendRaw(encodeOscMessage(address, values));
+  /** Signs key/value lists as our SuperCollider class does; odd-length lists go as they are. */
+  const send = (address: string, values: OscValue[]) =>
+    values.length % 2 === 0
+      ? sendUnsigned(address, flat(signRecord(address, pairsOf(values), SECRET)))
+      : sendUnsigned(address, values);
   async function settle(packets: number): Promise<void> {
     await waitUntil(() => server.stats().packets >= packets, 3000, `${packets} packets`);
     await server.idle();
@@ -116,7 +129,7 @@ describe('OSC server over real UDP', () => {
       janusPublicIp: '1.2.3.4',
       useInput: true,
     });
-    expect(Date.now() - point!.lastLive.getTime()).toBeLessThan(2000);
+    expect(Date.now() - point!.lastLive!.getTime()).toBeLessThan(2000);
   });
 
   it('accepts a beacon without the optional Janus keys', async () => {
@@ -179,14 +192,17 @@ describe('OSC server over real UDP', () => {
 
   it('runs remote actions with the right password and rejects wrong passwords and versions', async () => {
     const base = { protocol_version: '0.1', action: 'code', cmd: '1+1' };
-    await send('/remote/action', flat({ ...base, password: 'helloSC', target: '3' }));
-    await send('/remote/action', flat({ ...base, password: 'wrong', target: '3' }));
-    await send('/remote/action', flat({ ...base, protocol_version: '0.2', password: 'helloSC' }));
-    await send(
+    await sendUnsigned('/remote/action', flat({ ...base, password: 'helloSC', target: '3' }));
+    await sendUnsigned('/remote/action', flat({ ...base, password: 'wrong', target: '3' }));
+    await sendUnsigned(
+      '/remote/action',
+      flat({ ...base, protocol_version: '0.2', password: 'helloSC' }),
+    );
+    await sendUnsigned(
       '/remote/action',
       flat({ ...base, action: 'speak', password: 'helloSC', target: 'pointA' }),
     );
-    await send('/remote/action', flat({ ...base, password: 'helloSC' }));
+    await sendUnsigned('/remote/action', flat({ ...base, password: 'helloSC' }));
     await settle(5);
     expect(ports.actions.map((a) => a.target)).toEqual([
       { kind: 'room', room: 3 },
@@ -200,10 +216,13 @@ describe('OSC server over real UDP', () => {
   it('accepts HMAC-signed remote actions and rejects a wrong secret, a replay and a stale timestamp', async () => {
     const action = { protocol_version: '0.1', action: 'code', cmd: 's.freeAll', target: 'all' };
     const good = flat(signRecord('/remote/action', action, SECRET));
-    await send('/remote/action', good);
-    await send('/remote/action', good); // replay
-    await send('/remote/action', flat(signRecord('/remote/action', action, 'other-secret')));
-    await send(
+    await sendUnsigned('/remote/action', good);
+    await sendUnsigned('/remote/action', good); // replay
+    await sendUnsigned(
+      '/remote/action',
+      flat(signRecord('/remote/action', action, 'other-secret')),
+    );
+    await sendUnsigned(
       '/remote/action',
       flat(signRecord('/remote/action', action, SECRET, Date.now() - 120_000)),
     );
@@ -252,5 +271,177 @@ describe('OSC server over real UDP', () => {
         (l) => 'sender' in l.obj || l.level !== 'warn' || !l.msg.startsWith('osc: dropped'),
       ),
     ).toBe(true);
+  });
+  it('refuses unsigned beacons, acks and logs from loopback when a secret exists (a local forger)', async () => {
+    ports.ledger.create('u-forged');
+    await ports.ledger.markSent('u-forged');
+    await sendUnsigned('/beacon', ['name', 'fake', 'lang_port', 57400]);
+    await sendUnsigned('/acknowledge', ['uuid', 'u-forged', 'status', 'FINISHED']);
+    await sendUnsigned('/log', ['level', 40, 'message', 'forged']);
+    // signed with another secret: also refused
+    await sendUnsigned('/beacon', flat(signRecord('/beacon', { lang_port: 57401 }, 'not-it')));
+    await settle(4);
+    expect(server.stats().dropped).toMatchObject({ UNAUTHENTICATED: 4 });
+    expect(ports.points.size).toBe(0);
+    expect(ports.instructions.get('u-forged')?.state).toBe('SENT');
+    expect(ports.logs).toHaveLength(0);
+    expect(acks).toHaveLength(0);
+    // the legitimate, signed sender still gets through
+    await send('/beacon', ['name', 'real', 'lang_port', 57402]);
+    await send('/acknowledge', ['uuid', 'u-forged', 'status', 'RECEIVED']);
+    await send('/log', ['level', 20, 'message', 'real line']);
+    await settle(7);
+    expect(ports.points.get('127.0.0.1:57402')?.name).toBe('real');
+    expect(ports.instructions.get('u-forged')?.state).toBe('RECEIVED');
+    expect(ports.logs.map((l) => l.message)).toEqual(['real line']);
+  });
+
+  it('refuses replayed signed beacons, acks and logs, and stale ones', async () => {
+    ports.ledger.create('u-replay');
+    await ports.ledger.markSent('u-replay');
+    const beacon = flat(signRecord('/beacon', { name: 'p', lang_port: 57410 }, SECRET));
+    const ack = flat(signRecord('/acknowledge', { uuid: 'u-replay', status: 'RECEIVED' }, SECRET));
+    const line = flat(signRecord('/log', { level: 20, message: 'once' }, SECRET));
+    for (const [address, values] of [
+      ['/beacon', beacon],
+      ['/acknowledge', ack],
+      ['/log', line],
+    ] as const) {
+      await sendUnsigned(address, values);
+      await sendUnsigned(address, values); // captured and played again
+    }
+    const old = Date.now() - 120_000;
+    await sendUnsigned('/log', flat(signRecord('/log', { message: 'stale' }, SECRET, old)));
+    await settle(7);
+    expect(server.stats().dropped).toMatchObject({ UNAUTHENTICATED: 4 });
+    expect(ports.points.get('127.0.0.1:57410')?.beacons).toBe(1);
+    expect(acks.map((a) => a.uuid)).toEqual(['u-replay']);
+    expect(ports.logs.map((l) => l.message)).toEqual(['once']);
+    // two equal lines signed in the same second differ by their nonce: both are kept
+    await send('/log', ['message', 'twice']);
+    await send('/log', ['message', 'twice']);
+    await settle(9);
+    expect(ports.logs.map((l) => l.message)).toEqual(['once', 'twice', 'twice']);
+  });
+
+  it('fails the open instructions of a point whose boot id changed, at once', async () => {
+    const key = `127.0.0.1:57420`;
+    await send('/beacon', ['lang_port', 57420, 'boot_id', 'boot-a']);
+    for (const uuid of ['open-sent', 'open-received', 'done']) {
+      ports.ledger.create(uuid, key);
+      await ports.ledger.markSent(uuid);
+    }
+    await send('/acknowledge', ['uuid', 'open-received', 'status', 'RECEIVED']);
+    await send('/acknowledge', ['uuid', 'done', 'status', 'RECEIVED']);
+    await send('/acknowledge', ['uuid', 'done', 'status', 'FINISHED']);
+    await send('/beacon', ['lang_port', 57420, 'boot_id', 'boot-a']); // same boot: nothing
+    await settle(5);
+    expect(acks.filter((a) => a.state === 'FAILURE')).toHaveLength(0);
+    await send('/beacon', ['lang_port', 57420, 'boot_id', 'boot-b', 'status', 'BOOTING']);
+    await settle(6);
+    expect(acks.filter((a) => a.state === 'FAILURE').map((a) => a.uuid)).toEqual([
+      'open-sent',
+      'open-received',
+    ]);
+    expect(ports.instructions.get('done')?.state).toBe('FINISHED');
+    expect(ports.points.get(key)).toMatchObject({ bootId: 'boot-b', ready: false, lastLive: null });
+  });
+});
+
+describe('OSC plain password path (original live-coding clients)', () => {
+  it('works with the right password and is rate-limited per sender address, with backoff', async () => {
+    const ports = createMemoryPorts();
+    await using server = await createOscServer({
+      port: 0,
+      ...ports,
+      ackBus: createInProcessAckBus(),
+      secret: SECRET,
+      remoteActionPassword: 'helloSC',
+      passwordLimits: { freeFailures: 3, baseDelayMs: 400 },
+    });
+    const clients = [dgram.createSocket('udp4'), dgram.createSocket('udp4')];
+    for (const c of clients) await new Promise<void>((resolve) => c.bind(0, '127.0.0.1', resolve));
+    let sent = 0;
+    const action = (client: dgram.Socket, password: string, cmd: string) =>
+      new Promise<void>((resolve, reject) => {
+        sent += 1;
+        const values = flat({ protocol_version: '0.1', action: 'code', cmd, password });
+        client.send(encodeOscMessage('/remote/action', values), server.port, '127.0.0.1', (e) =>
+          e ? reject(e) : resolve(),
+        );
+      });
+    const settle = async () => {
+      await waitUntil(() => server.stats().packets >= sent, 3000, `${sent} packets`);
+      await server.idle();
+    };
+    try {
+      await action(clients[0]!, 'helloSC', 'first');
+      await settle();
+      expect(ports.actions.map((a) => [a.cmd, a.signed])).toEqual([['first', false]]);
+      // a guesser at line rate: 3 free wrong guesses, then every attempt waits
+      for (let i = 0; i < 20; i += 1) await action(clients[0]!, `guess${i}`, 'x');
+      await settle();
+      const dropped = server.stats().dropped;
+      expect(dropped.FORBIDDEN).toBe(4); // 3 free + the one that started the wait
+      expect(dropped['rate-limited']).toBe(16);
+      // even the right password waits, from another source port of the same address too
+      await action(clients[0]!, 'helloSC', 'blocked');
+      await action(clients[1]!, 'helloSC', 'blocked too');
+      await settle();
+      expect(server.stats().dropped['rate-limited']).toBe(18);
+      expect(ports.actions).toHaveLength(1);
+      // after the wait the right password works again
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await action(clients[1]!, 'helloSC', 'after the wait');
+      await settle();
+      expect(ports.actions.map((a) => a.cmd)).toEqual(['first', 'after the wait']);
+      // a signed sender is never held up by the password limit
+      await action(clients[0]!, 'bad', 'x');
+      await sendSignedAction(clients[0]!, server.port);
+      sent += 1;
+      await settle();
+      expect(ports.actions.map((a) => [a.cmd, a.signed]).at(-1)).toEqual(['signed', true]);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+});
+
+function sendSignedAction(client: dgram.Socket, port: number): Promise<void> {
+  const values = flat(
+    signRecord(
+      '/remote/action',
+      { protocol_version: '0.1', action: 'code', cmd: 'signed' },
+      SECRET,
+    ),
+  );
+  return new Promise((resolve, reject) =>
+    client.send(encodeOscMessage('/remote/action', values), port, '127.0.0.1', (e) =>
+      e ? reject(e) : resolve(),
+    ),
+  );
+}
+
+describe('OSC bind address without a secret', () => {
+  const base = () => ({ port: 0, ...createMemoryPorts(), ackBus: createInProcessAckBus() });
+
+  it('refuses a non-loopback address without a secret, unless explicitly insecure', async () => {
+    await expect(createOscServer({ ...base(), host: '0.0.0.0' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining('GENCASTER_OSC_INSECURE') as string,
+    });
+    const log = recordingLogger();
+    await using insecure = await createOscServer({
+      ...base(),
+      host: '0.0.0.0',
+      allowInsecure: true,
+      logger: log.logger,
+    });
+    expect(insecure.port).toBeGreaterThan(0);
+    expect(log.lines.some((l) => l.level === 'warn' && l.msg.includes('INSECURE'))).toBe(true);
+    await using secured = await createOscServer({ ...base(), host: '0.0.0.0', secret: SECRET });
+    expect(secured.port).toBeGreaterThan(0);
+    await using local = await createOscServer({ ...base(), host: '127.0.0.1' });
+    expect(local.port).toBeGreaterThan(0);
   });
 });

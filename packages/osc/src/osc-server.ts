@@ -6,21 +6,38 @@ import {
   type ErrorCode,
 } from '@gencaster/domain';
 import { decodeOscPacket, encodeOscMessage } from './osc-codec.ts';
-import { createMessageAuthenticator } from './message-auth.ts';
+import { createMessageAuthenticator, isLoopback } from './message-auth.ts';
+import { createPasswordLimiter, type PasswordLimiterOptions } from './password-limiter.ts';
+import type { ReplayGuard } from './replay-guard.ts';
 import { createOscDispatcher, type OscDispatcherOptions } from './osc-dispatcher.ts';
 import { silentOscLogger, type OscLogger } from './ports.ts';
 import { keyValueRecord, oscArgumentValues, type OutgoingOscValue } from './osc-values.ts';
 
 /** Options of {@link createOscServer}; the ports are implemented by the backend. */
-export interface OscServerOptions extends Omit<OscDispatcherOptions, 'logger' | 'authenticator'> {
+export interface OscServerOptions extends Omit<
+  OscDispatcherOptions,
+  'logger' | 'authenticator' | 'passwordLimiter'
+> {
   /** Address to bind (default 127.0.0.1). */
   host?: string;
   /** UDP port (default 7000; 0 = any free port, see `OscServer.port`). */
   port?: number;
-  /** Shared secret for HMAC-signed messages (required from non-loopback senders when set). */
+  /**
+   * Shared secret: every message must then carry a valid HMAC, loopback senders included (only
+   * `/remote/action` may instead carry the plain password, rate-limited per sender).
+   */
   secret?: string | undefined;
   /** Accepted `ts` distance from now for signed messages, ms (default 30 000). */
   replayWindowMs?: number;
+  /** Where accepted signatures are remembered; pass a shared (Redis) one for several backends. */
+  replayGuard?: ReplayGuard;
+  /** Backoff of wrong plain passwords per sender address (see PasswordLimiter). */
+  passwordLimits?: PasswordLimiterOptions;
+  /**
+   * Without a secret the server refuses to bind a non-loopback address (anyone on the network
+   * could register points and acknowledge instructions); `true` binds anyway (GENCASTER_OSC_INSECURE).
+   */
+  allowInsecure?: boolean;
   logger?: OscLogger;
 }
 
@@ -54,7 +71,8 @@ const LOG_INTERVAL_MS = 10_000;
 
 /**
  * Starts the backend's OSC server (protocol "0.1"): `/beacon`, `/acknowledge`, `/remote/action`,
- * `/log`. Bad packets are counted, logged with their sender (rate-limited) and dropped; nothing a
+ * `/log`. With a secret every sender must sign (loopback included); without one only a loopback
+ * address may be bound unless `allowInsecure`. Bad packets are counted, logged with their sender (rate-limited) and dropped; nothing a
  * sender does can throw out of the receive loop. Messages of one sender are handled in order.
  *
  * @example
@@ -63,6 +81,18 @@ const LOG_INTERVAL_MS = 10_000;
 export async function createOscServer(options: OscServerOptions): Promise<OscServer> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? silentOscLogger;
+  if (options.secret === undefined && !isLoopback(host)) {
+    if (!options.allowInsecure)
+      throw new GencasterError(
+        'FORBIDDEN',
+        `refusing to bind OSC to ${host} without a secret: anyone who reaches it could register stream points and acknowledge instructions. Set GENCASTER_OSC_SECRET (also on the sound hosts), bind 127.0.0.1, or set GENCASTER_OSC_INSECURE=1 to accept the risk`,
+        { details: { host } },
+      );
+    logger.warn(
+      { host },
+      'osc: INSECURE: bound to a non-loopback address without a secret; any sender is believed',
+    );
+  }
   const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const dispatcher = createOscDispatcher({
     ...options,
@@ -70,7 +100,9 @@ export async function createOscServer(options: OscServerOptions): Promise<OscSer
     authenticator: createMessageAuthenticator({
       secret: options.secret,
       replayWindowMs: options.replayWindowMs,
+      ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
     }),
+    passwordLimiter: createPasswordLimiter(options.passwordLimits),
   });
   const stats: OscServerStats = { packets: 0, handled: {}, dropped: {} };
   const chains = new Map<string, Promise<void>>();
@@ -83,7 +115,11 @@ export async function createOscServer(options: OscServerOptions): Promise<OscSer
   }, LOG_INTERVAL_MS);
   refill.unref();
 
-  function drop(reason: ErrorCode | 'unknown-address', sender: string, message: string): void {
+  function drop(
+    reason: ErrorCode | 'unknown-address' | 'rate-limited',
+    sender: string,
+    message: string,
+  ): void {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
     if (logBudget > 0) {
       logBudget -= 1;
@@ -128,7 +164,11 @@ export async function createOscServer(options: OscServerOptions): Promise<OscSer
         } catch (error) {
           const normalised = toGencasterError(error, `${message.address} handler failed`);
           if (isGencasterError(error))
-            drop(normalised.code, sender, `${message.address}: ${normalised.message}`);
+            drop(
+              normalised.details?.reason === 'rate-limited' ? 'rate-limited' : normalised.code,
+              sender,
+              `${message.address}: ${normalised.message}`,
+            );
           else {
             stats.dropped.INTERNAL = (stats.dropped.INTERNAL ?? 0) + 1;
             logger.error({ err: normalised, sender }, `osc: ${normalised.message}`);

@@ -17,9 +17,25 @@ export const silentOscLogger: OscLogger = {
   error: () => undefined,
 };
 
-/** Where beacons go: the backend upserts the stream point by (host, port = lang_port), last_live = now. */
+/** What a beacon changed beyond the stream point row. */
+export interface BeaconOutcome {
+  /**
+   * Instructions the registry marked FAILURE because the point's boot id changed (its sclang
+   * restarted, so they can never finish). The OSC server publishes them on the {@link AckBus}, so
+   * the backend waiting for them goes on at once instead of at the deadline.
+   */
+  abandoned: InstructionAck[];
+}
+
+/**
+ * Where beacons go: the backend upserts the stream point by (host, port = lang_port), last_live =
+ * now. A beacon with `ready: false` (sclang restarted, scsynth booting) must make the point
+ * unassignable until a ready beacon comes; a changed `bootId` fails the point's open instructions.
+ */
 export interface StreamPointRegistry {
-  upsertFromBeacon(beacon: Beacon & { host: string; receivedAt: Date }): Promise<void>;
+  upsertFromBeacon(
+    beacon: Beacon & { host: string; receivedAt: Date },
+  ): Promise<BeaconOutcome | void>;
 }
 
 /**

@@ -5,6 +5,9 @@ import { createInstructionSender, type InstructionSender } from './instruction-s
 import { createOscServer, type OscServer } from './osc-server.ts';
 import { sclangString } from './sclang-literals.ts';
 import { createMemoryPorts, waitUntil } from './testing/memory-ports.ts';
+import { encodeOscMessage } from './osc-codec.ts';
+import { signatureTrailer } from './message-auth.ts';
+import type { OutgoingOscValue } from './osc-values.ts';
 import {
   startTestStreamPoint,
   streamPointUnavailableReason,
@@ -38,6 +41,7 @@ describe.skipIf(unavailable !== undefined)(
         ledger: ports.ledger,
         ackBus,
         defaultTimeoutMs: 10_000,
+        secret: SECRET,
       });
       point = await startTestStreamPoint({
         backendPort: server.port,
@@ -93,24 +97,95 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('rejects messages signed with a wrong secret', async () => {
-      const acksBefore = server.stats().handled['/acknowledge'] ?? 0;
-      await run(
-        `GencasterServer.default.instVarPut(\\signer, GencasterHmac("wrong")); 1`,
-        1000,
-      ).catch(() => undefined);
-      // the RECEIVED ack was still signed correctly; FINISHED (signed with "wrong") must be dropped
-      await waitUntil(() => server.stats().dropped.UNAUTHENTICATED, 3000, 'rejected ack');
+      const logsBefore = ports.logs.length;
+      const droppedBefore = server.stats().dropped.UNAUTHENTICATED ?? 0;
+      // one log line signed with a wrong secret, then the right signer again, in one instruction
+      await expect(
+        run(
+          `var g = GencasterServer.default, right = g.signer; g.instVarPut(\\signer, GencasterHmac("wrong")); g.log(20, "signed wrong"); g.instVarPut(\\signer, right); g.log(20, "signed right"); 1`,
+        ),
+      ).resolves.toMatchObject({ returnValue: '1' });
+      await waitUntil(
+        () => ports.logs.slice(logsBefore).some((l) => l.message === 'signed right'),
+        3000,
+        'the rightly signed line',
+      );
       await server.idle();
-      expect((server.stats().handled['/acknowledge'] ?? 0) - acksBefore).toBe(1);
-      // restore the right secret through the still-working instruction path (acks are dropped meanwhile)
+      expect(ports.logs.slice(logsBefore).map((l) => l.message)).not.toContain('signed wrong');
+      expect((server.stats().dropped.UNAUTHENTICATED ?? 0) - droppedBefore).toBe(1);
+    });
+
+    /** A datagram to the point's sclang from a separate loopback socket (a local attacker). */
+    async function sendToSclang(address: string, values: OutgoingOscValue[]): Promise<void> {
+      const { createSocket } = await import('node:dgram');
+      const socket = createSocket('udp4');
+      await new Promise<void>((resolve, reject) =>
+        socket.send(encodeOscMessage(address, values), point.langPort, '127.0.0.1', (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+      socket.close();
+    }
+    const refusals = async () =>
+      Number((await run('GencasterServer.default.refusals')).returnValue);
+    const variable = async (key: string) =>
+      (await run(`GencasterServer.default.variables[${sclangString(key)}] ? "nil"`)).returnValue;
+
+    it('sclang refuses unsigned /instruction, /variable and /gencaster/quit from loopback', async () => {
+      const before = await refusals();
       const uuid = randomUUID();
       ports.ledger.create(uuid);
-      await server.send('127.0.0.1', point.langPort, '/instruction', [
+      await sendToSclang('/instruction', [
         uuid,
-        `GencasterServer.default.instVarPut(\\signer, GencasterHmac(${sclangString(SECRET)})); 1`,
+        'GencasterServer.default.variables.put("pwned", "code ran"); 1',
         false,
       ]);
-      await expect(run('2')).resolves.toMatchObject({ returnValue: '2' });
+      await sendToSclang('/variable', ['pwned2', 'set']);
+      await sendToSclang('/gencaster/quit', []);
+      // signed with a wrong secret
+      const fields = ['pwned3', 'set'];
+      await sendToSclang('/variable', [
+        ...fields,
+        ...signatureTrailer('/variable', fields, 'nope'),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await variable('pwned')).toBe('"nil"');
+      expect(await variable('pwned2')).toBe('"nil"');
+      expect(await variable('pwned3')).toBe('"nil"');
+      expect(ports.instructions.get(uuid)?.state).toBe('UNACKNOWLEDGED'); // never even RECEIVED
+      expect((await refusals()) - before).toBe(4);
+      // sclang is still up after the unsigned quit, and the backend's signed messages still work
+      await sender.sendVariable({ host: '127.0.0.1', port: point.langPort, key: 'ok', value: 'v' });
+      expect(await variable('ok')).toBe('"v"');
+    });
+
+    it('sclang refuses a replayed and a stale signed message', async () => {
+      const before = await refusals();
+      const fields = ['replayed', 'first'];
+      const captured = [...fields, ...signatureTrailer('/variable', fields, SECRET)];
+      await sendToSclang('/variable', captured);
+      expect(await variable('replayed')).toBe('"first"');
+      await sender.sendVariable({
+        host: '127.0.0.1',
+        port: point.langPort,
+        key: 'replayed',
+        value: 'second',
+      });
+      await sendToSclang('/variable', captured); // played again
+      const stale = ['replayed', 'stale'];
+      await sendToSclang('/variable', [
+        ...stale,
+        ...signatureTrailer('/variable', stale, SECRET, Date.now() - 120_000),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await variable('replayed')).toBe('"second"');
+      expect((await refusals()) - before).toBe(2);
+    });
+
+    it('beacons a boot id and says it is ready', () => {
+      const beacon = ports.points.get(`127.0.0.1:${point.langPort}`);
+      expect(beacon?.bootId).toMatch(/^\d+-\d+-\d+-\d+$/);
+      expect(beacon?.ready).toBe(true);
     });
 
     it('lets a performer send a signed remote action from sclang (GencasterLiveClient), by room and name', async () => {

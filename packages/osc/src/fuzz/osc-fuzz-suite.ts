@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createInProcessAckBus } from '../ack-bus.ts';
 import { encodeOscMessage } from '../osc-codec.ts';
 import { createOscServer, type OscServer } from '../osc-server.ts';
+import { signRecord } from '../message-auth.ts';
 import { createMemoryPorts, waitUntil } from '../testing/memory-ports.ts';
 import { hostilePacket, seededRandom, validSeeds, type Mutation } from './osc-mutations.ts';
 
@@ -119,7 +120,13 @@ export function defineOscFuzzSuite(options: OscFuzzOptions): void {
       expect(heapAfter - heapBefore).toBeLessThan(options.maxHeapGrowthBytes);
 
       client.send(
-        encodeOscMessage('/beacon', ['name', 'after-fuzz', 'lang_port', 57999]),
+        // signed: with a secret every sender must sign, loopback included
+        encodeOscMessage(
+          '/beacon',
+          Object.entries(
+            signRecord('/beacon', { name: 'after-fuzz', lang_port: 57999 }, secret),
+          ).flat(),
+        ),
         server.port,
         '127.0.0.1',
       );

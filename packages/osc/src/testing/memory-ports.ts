@@ -1,6 +1,7 @@
 import type { InstructionState } from '@gencaster/domain';
 import type { Beacon } from '../osc-messages.ts';
 import type {
+  InstructionAck,
   InstructionLedger,
   LogSink,
   OscLogEntry,
@@ -10,13 +11,20 @@ import type {
 } from '../ports.ts';
 
 /** A stream point as the in-memory registry keeps it. */
-export type MemoryStreamPoint = Beacon & { host: string; lastLive: Date; beacons: number };
+export type MemoryStreamPoint = Beacon & {
+  host: string;
+  /** null after a BOOTING beacon: the point is not assignable until a ready one. */
+  lastLive: Date | null;
+  beacons: number;
+};
 
 /** A stored instruction of the in-memory ledger. */
 export interface MemoryInstruction {
   state: InstructionState;
   returnValue: string;
   history: InstructionState[];
+  /** `host:port` of the point it was sent to, when the test said so. */
+  point?: string | undefined;
 }
 
 const finalStates: readonly InstructionState[] = ['FINISHED', 'SUCCESS', 'FAILURE'];
@@ -34,18 +42,37 @@ export function createMemoryPorts() {
   const registry: StreamPointRegistry = {
     upsertFromBeacon(beacon) {
       const key = `${beacon.host}:${beacon.langPort}`;
-      const beacons = (points.get(key)?.beacons ?? 0) + 1;
-      points.set(key, { ...beacon, lastLive: beacon.receivedAt, beacons });
-      return Promise.resolve();
+      const previous = points.get(key);
+      const beacons = (previous?.beacons ?? 0) + 1;
+      const bootId = beacon.bootId ?? previous?.bootId ?? null;
+      points.set(key, {
+        ...beacon,
+        bootId,
+        lastLive: beacon.ready ? beacon.receivedAt : null,
+        beacons,
+      });
+      const abandoned: InstructionAck[] = [];
+      if (previous?.bootId && beacon.bootId && previous.bootId !== beacon.bootId) {
+        for (const [uuid, row] of instructions) {
+          if (row.point !== key || (row.state !== 'SENT' && row.state !== 'RECEIVED')) continue;
+          row.state = 'FAILURE';
+          row.history.push('FAILURE');
+          row.returnValue = 'the stream point restarted (new boot id)';
+          abandoned.push({ uuid, state: 'FAILURE', returnValue: row.returnValue });
+        }
+      }
+      return Promise.resolve({ abandoned });
     },
   };
 
-  const ledger: InstructionLedger & { create(uuid: string): void } = {
-    create(uuid) {
+  const ledger: InstructionLedger & { create(uuid: string, point?: string): void } = {
+    /** `point` (`host:port`) lets a boot id change of that point fail the instruction. */
+    create(uuid, point) {
       instructions.set(uuid, {
         state: 'UNACKNOWLEDGED',
         returnValue: '',
         history: ['UNACKNOWLEDGED'],
+        point,
       });
     },
     markSent(uuid) {

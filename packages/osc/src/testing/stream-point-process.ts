@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOscMessage } from '../osc-codec.ts';
+import { signatureTrailer } from '../message-auth.ts';
 import {
   installSuperColliderExtension,
   superColliderStartupFile,
@@ -44,6 +45,11 @@ export interface TestStreamPoint extends AsyncDisposable {
   startedAt: number;
   /** Everything sclang printed so far. */
   output(): string;
+  /**
+   * Kills sclang and its scsynth with SIGKILL (a crash) and starts sclang again on the same ports
+   * and JACK server, as the launcher's supervisor does; resolves when the new sclang was spawned.
+   */
+  crashAndRestart(): Promise<void>;
   /** Stops sclang (via /gencaster/quit), scsynth and jackd, by PID; escalates to SIGKILL. */
   stop(): Promise<void>;
 }
@@ -118,23 +124,40 @@ export async function startTestStreamPoint(
   }
   let output = '';
   const startedAt = Date.now();
-  const sclang = spawn('sclang', ['-D', '-u', String(langPort), superColliderStartupFile], {
-    env: {
-      ...baseEnv,
-      QT_QPA_PLATFORM: 'offscreen',
-      QTWEBENGINE_DISABLE_SANDBOX: '1',
-      XDG_RUNTIME_DIR: xdg,
-      SC_NAME: name,
-      SC_SYNTH_PORT: String(synthPort),
-      SC_JACK_SERVER: jackName,
-      BACKEND_OSC_HOST: '127.0.0.1',
-      BACKEND_OSC_PORT: String(options.backendPort),
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  sclang.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  sclang.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const env = {
+    ...baseEnv,
+    QT_QPA_PLATFORM: 'offscreen',
+    QTWEBENGINE_DISABLE_SANDBOX: '1',
+    XDG_RUNTIME_DIR: xdg,
+    SC_NAME: name,
+    SC_SYNTH_PORT: String(synthPort),
+    SC_JACK_SERVER: jackName,
+    BACKEND_OSC_HOST: '127.0.0.1',
+    BACKEND_OSC_PORT: String(options.backendPort),
+    ...options.env,
+  };
+  const secret = env.GENCASTER_OSC_SECRET || undefined;
+  const spawnSclang = (): ChildProcess => {
+    const child = spawn('sclang', ['-D', '-u', String(langPort), superColliderStartupFile], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return child;
+  };
+  let sclang = spawnSclang();
+
+  async function crashAndRestart(): Promise<void> {
+    const children = sclang.pid ? childPids(sclang.pid) : [];
+    sclang.kill('SIGKILL');
+    for (const pid of children) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await exited(sclang, 3000);
+    for (const pid of children)
+      for (let i = 0; i < 30 && alive(pid); i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    sclang = spawnSclang();
+  }
 
   let stopped = false;
   async function stop(): Promise<void> {
@@ -143,7 +166,15 @@ export async function startTestStreamPoint(
     const children = sclang.pid ? childPids(sclang.pid) : [];
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) =>
-      socket.send(encodeOscMessage('/gencaster/quit', []), langPort, '127.0.0.1', () => resolve()),
+      socket.send(
+        encodeOscMessage(
+          '/gencaster/quit',
+          secret ? signatureTrailer('/gencaster/quit', [], secret) : [],
+        ),
+        langPort,
+        '127.0.0.1',
+        () => resolve(),
+      ),
     );
     await new Promise<void>((resolve) =>
       socket.send(encodeOscMessage('/quit', []), synthPort, '127.0.0.1', () => resolve()),
@@ -169,6 +200,7 @@ export async function startTestStreamPoint(
     jackName,
     startedAt,
     output: () => output,
+    crashAndRestart,
     stop,
     [Symbol.asyncDispose]: stop,
   };

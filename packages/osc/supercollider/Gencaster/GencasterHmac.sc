@@ -1,9 +1,13 @@
 // GencasterHmac: HMAC-SHA256 signatures for Gencaster OSC messages, in plain sclang (sclang has no
 // crypto primitives). Integers in sclang are 32-bit and wrap on overflow, which SHA-256 relies on.
 //
-// Canonical text of a message: the address, then one "key=value" line per pair sorted by key,
-// joined with "\n". signPairs appends ts (Unix seconds) and hmac (lower-case hex) pairs; the
-// backend checks the signature and rejects timestamps outside its replay window.
+// Canonical text of a key/value message: the address, then one "key=value" line per pair sorted by
+// key, joined with "\n". signPairs appends ts (Unix seconds), nonce and hmac (lower-case hex) pairs;
+// the backend checks the signature, rejects timestamps outside its replay window and refuses a
+// signature it has seen.
+// Positional messages from the backend (/instruction, /variable, /gencaster/quit) end in ts, nonce
+// and hmac; their canonical text is the address, then per argument "\n<byte size>:<text>"
+// (length-prefixed). verifyFields checks them (see GencasterServer for the window and nonce set).
 
 GencasterHmac {
 	classvar k, h0;
@@ -89,9 +93,36 @@ GencasterHmac {
 		^([address.asString] ++ lines.sort).join("\n")
 	}
 
-	// Appends ts and hmac pairs to a flat key/value Array.
+	// A random nonce: two equal messages signed in the same second still differ.
+	*nonce { ^16.collect { "0123456789abcdef".choose }.join }
+
+	// Appends ts, nonce and hmac pairs to a flat key/value Array.
 	signPairs { |address, pairs|
-		var signed = pairs ++ ["ts", Date.getDate.rawSeconds.floor.asInteger.asString];
+		var signed = pairs ++ ["ts", Date.getDate.rawSeconds.floor.asInteger.asString, "nonce", this.class.nonce];
 		^signed ++ ["hmac", this.hexDigest(this.class.canonical(address, signed))]
+	}
+
+	// The canonical text of a positional message (fields without the trailing hmac).
+	*positional { |address, fields|
+		^address.asString ++ fields.collect { |field|
+			var text = field.asString;
+			"\n" ++ text.size.asString ++ ":" ++ text
+		}.join
+	}
+
+	// Appends ts, nonce and hmac to positional fields (as the backend signs /instruction).
+	signFields { |address, fields|
+		var signed = fields.collect(_.asString) ++ [Date.getDate.rawSeconds.floor.asInteger.asString, this.class.nonce];
+		^signed ++ [this.hexDigest(this.class.positional(address, signed))]
+	}
+
+	// True when `hmac` is the signature of the positional `fields` (which end in ts and nonce).
+	// Compares every character, wherever the first difference is.
+	verifyFields { |address, fields, hmac|
+		var expected, difference = 0;
+		if(hmac.isString.not or: { hmac.size != 64 }) { ^false };
+		expected = this.hexDigest(this.class.positional(address, fields));
+		64.do { |i| difference = difference.bitOr(expected[i].ascii.bitXor(hmac[i].ascii)) };
+		^difference == 0
 	}
 }

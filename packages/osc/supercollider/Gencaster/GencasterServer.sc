@@ -5,6 +5,12 @@
 // FINISHED with the result's compile string or FAILURE with the error text), plays buffers, keeps
 // stream variables as *data* (/variable key value) and forwards its own log lines via /log.
 // All configuration comes from environment variables: see stream-point.scd for the contract.
+//
+// With a secret (GENCASTER_OSC_SECRET) everything it sends is signed, and /instruction, /variable
+// and /gencaster/quit are run only when signed by the backend: HMAC-SHA256 (GencasterHmac) over
+// the arguments plus ts and nonce, ts within `replayWindow` seconds of now, each nonce once.
+// Every start gets a random bootId, sent in each beacon (boot_id): the backend fails the
+// instructions the previous interpreter left open. Until scsynth is up the beacon says BOOTING.
 
 GencasterServer {
 	classvar <>default;
@@ -17,6 +23,8 @@ GencasterServer {
 	var <backend, <signer, <server, <beacon, <environment, <variables;
 	var <playbacks, nextPlaybackId = 0, <running, receivers, forwardingError = false;
 	var seenInstructions, seenOrder;
+	// Random id of this sclang start; nonces of accepted signed messages (nonce -> expiry time).
+	var <bootId, <ready = false, seenNonces, <>replayWindow = 30, refusals = 0, refusalsLogged = 0;
 
 	*new { |name, synthPort, jackServer, janusOutPort, janusInPort, janusOutRoom, janusInRoom,
 		janusPublicIp, useInput, backendHost, backendPort, secret, bindAddress, verbosity|
@@ -83,6 +91,8 @@ GencasterServer {
 		bindAddress = argBindAddress ? "127.0.0.1";
 		verbosity = argVerbosity ? 20;
 		signer = if(argSecret.notNil) { GencasterHmac(argSecret) };
+		bootId = [thisProcess.pid, Date.getDate.rawSeconds.floor.asInteger, Date.seed.abs, 2147483647.rand].join("-");
+		seenNonces = Dictionary.new;
 		backend = NetAddr(backendHost, backendPort);
 		variables = Dictionary.new;
 		playbacks = IdentityDictionary.new;
@@ -103,7 +113,7 @@ GencasterServer {
 			janus_out_port: janusOutPort, janus_in_port: janusInPort,
 			janus_out_room: janusOutRoom, janus_in_room: janusInRoom,
 			janus_public_ip: janusPublicIp, janus_http_url: janusHttpUrl, use_input: useInput.binaryValue,
-			osc_backend_host: backendHost, osc_backend_port: backendPort
+			osc_backend_host: backendHost, osc_backend_port: backendPort, boot_id: bootId
 		)
 	}
 
@@ -121,9 +131,9 @@ GencasterServer {
 		this.sendPairs('/acknowledge', pairs);
 	}
 
-	// Announces this stream point to the backend.
+	// Announces this stream point to the backend: status BEACON when ready, BOOTING before.
 	sendBeacon {
-		this.sendPairs('/beacon', this.serverInfo.getPairs ++ [\uuid, "0", \status, "BEACON"]);
+		this.sendPairs('/beacon', this.serverInfo.getPairs ++ [\uuid, "0", \status, if(ready) { "BEACON" } { "BOOTING" }]);
 	}
 
 	// Forwards a log line to the backend (levels as in Python logging: 10 debug … 40 error).
@@ -153,21 +163,72 @@ GencasterServer {
 		^ip == "127.0.0.1" or: { ip == backendHost }
 	}
 
+	// The arguments of a message from the backend (blobs as Strings), or nil when it is refused:
+	// with a secret the last three arguments must be ts, an unseen nonce and a valid hmac over the
+	// `count` arguments before them plus ts and nonce; without one the message is taken as it is.
+	verifiedArgs { |msg, addr, count|
+		var args = msg.drop(1).collect { |item| if(item.isKindOf(Int8Array) or: { item.isKindOf(Symbol) }) { this.class.oscText(item) } { item } };
+		var fields, ts, nonce, hmac, now;
+		if(this.acceptsFrom(addr).not) { ^this.prRefuse(msg[0], addr, "sender not allowed") };
+		if(signer.isNil) { ^args };
+		if(args.size != (count + 3)) { ^this.prRefuse(msg[0], addr, "unsigned") };
+		fields = args.keep(count + 2);
+		ts = args[count].asString;
+		nonce = args[count + 1].asString;
+		hmac = args[count + 2].asString;
+		now = Date.getDate.rawSeconds;
+		if("^[0-9]{1,12}$".matchRegexp(ts).not or: { (ts.asFloat - now).abs > replayWindow }) {
+			^this.prRefuse(msg[0], addr, "timestamp outside the replay window")
+		};
+		if(nonce.size < 8 or: { nonce.size > 64 }) { ^this.prRefuse(msg[0], addr, "bad nonce") };
+		this.prForgetNonces(now);
+		if(seenNonces[nonce].notNil) { ^this.prRefuse(msg[0], addr, "replayed") };
+		if(signer.verifyFields(msg[0], fields, hmac).not) { ^this.prRefuse(msg[0], addr, "bad hmac") };
+		seenNonces.put(nonce, now + (2 * replayWindow));
+		^args.keep(count)
+	}
+
+	prForgetNonces { |now|
+		if(seenNonces.size > 2000) {
+			seenNonces.keys.copy.do { |key| if(seenNonces[key] < now) { seenNonces.removeAt(key) } };
+			// still full of live nonces (a flood): forget the oldest half, the window still holds
+			if(seenNonces.size > 20000) {
+				seenNonces.keys.asArray.sort { |a, b| seenNonces[a] < seenNonces[b] }.keep(10000).do { |key| seenNonces.removeAt(key) }
+			}
+		}
+	}
+
+	// Counts a refused message and logs it (at most 10 lines per minute); always returns nil.
+	prRefuse { |address, addr, reason|
+		refusals = refusals + 1;
+		if(refusalsLogged < 10) {
+			refusalsLogged = refusalsLogged + 1;
+			if(refusalsLogged == 1) { SystemClock.sched(60, { refusalsLogged = 0; nil }) };
+			this.log(30, "refused % from %: % (% refused so far)".format(address, addr.ip, reason, refusals));
+		};
+		^nil
+	}
+
+	// How many messages from the backend were refused (unsigned, replayed, bad hmac, wrong sender).
+	refusals { ^refusals }
+
 	addReceivers {
 		receivers.do(_.free);
 		receivers = List[
 			OSCFunc({ |msg, time, addr|
-				if(this.acceptsFrom(addr)) {
-					this.runInstruction(msg[1].asString, this.class.oscText(msg[2] ? "{}"), msg[3] == true or: { msg[3] == 1 })
+				var args = this.verifiedArgs(msg, addr, 3);
+				if(args.notNil) {
+					this.runInstruction(args[0].asString, (args[1] ? "{}").asString, args[2] == true or: { args[2] == 1 })
 				}
 			}, '/instruction').permanent_(true),
 			OSCFunc({ |msg, time, addr|
-				if(this.acceptsFrom(addr) and: { msg[1].notNil }) {
-					this.setVariable(this.class.oscText(msg[1]), this.class.oscText(msg[2] ? ""))
+				var args = this.verifiedArgs(msg, addr, 2);
+				if(args.notNil and: { args[0].notNil }) {
+					this.setVariable(args[0].asString, (args[1] ? "").asString)
 				}
 			}, '/variable').permanent_(true),
 			OSCFunc({ |msg, time, addr|
-				if(addr.ip == "127.0.0.1") { this.quit }
+				if(addr.ip == "127.0.0.1" and: { this.verifiedArgs(msg, addr, 0).notNil }) { this.quit }
 			}, '/gencaster/quit').permanent_(true)
 		];
 	}
@@ -329,7 +390,9 @@ GencasterServer {
 		options.device = if(jackServer.notNil) { jackServer ++ ":" ++ name } { name };
 		server = Server(name.asSymbol, NetAddr("127.0.0.1", synthPort), options);
 		Server.default = server;
+		this.sendBeacon; // BOOTING: the backend fails what the previous interpreter left open
 		server.waitForBoot({
+			ready = true;
 			this.addSynthDefs; // scsynth handles commands in order: no sync needed before the first Synth
 			beacon = SkipJack({ this.sendBeacon }, 5.0, name: "gencasterBeacon", autostart: false);
 			beacon.start;
