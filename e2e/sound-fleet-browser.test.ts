@@ -1,6 +1,6 @@
 // Two real stream points (jackd, scsynth/sclang with our class, GStreamer, Janus) started by the
 // backend; an instruction plays 440 Hz on point 1 and 880 Hz on point 2; headless Chromium watches
-// each mountpoint through the backend's /janus pass-through and measures the dominant frequency
+// each mountpoint through the backend's Janus gateway (as an editor: /janus/point/<uuid>) and measures the dominant frequency
 // with a WebAudio analyser: the right tone on the right mountpoint, silence before it plays.
 // WebRTC needs a non-loopback address and test media must not touch the host's interfaces, so the
 // file re-runs itself inside a private network namespace (lo + a veth pair) and tests there.
@@ -8,7 +8,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInstruction, listLiveStreamPoints, type Database } from '@gencaster/db';
+import { sessionCookieName } from '@gencaster/api';
+import {
+  createInstruction,
+  createSession,
+  createUser,
+  listLiveStreamPoints,
+  type Database,
+} from '@gencaster/db';
 import type { StreamPoint } from '@gencaster/domain';
 import type { InstructionSender } from '@gencaster/osc';
 import { missingSoundBinaries } from '@gencaster/sound';
@@ -99,11 +106,24 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
         await new Promise((done) => setTimeout(done, 500));
       }
       points.sort((a, b) => (a.janusOutRoom ?? 0) - (b.janusOutRoom ?? 0));
-      const config = (await (await fetch(`${backend.url}/config.json`)).json()) as {
-        janusApiSecret?: string;
-      };
+      // The Janus gateway serves editors any point (their session cookie) and listeners only
+      // their own: this page listens to both points, as an editor.
+      const user = await createUser(backend.database, {
+        username: 'fleet-browser',
+        password: 'fleet-browser-password',
+        role: 'editor',
+      });
+      const session = await createSession(backend.database, {
+        userUuid: user.uuid,
+        kind: 'session',
+        name: 'fleet browser',
+        ttlMs: 3_600_000,
+      });
       browser = await launchTestBrowser();
       page = await browser.newPage();
+      await page
+        .context()
+        .addCookies([{ name: sessionCookieName, value: session.token, url: backend.url }]);
       // A page on the backend's origin, so /janus is same-origin.
       await page.goto(`${backend.url}/health`);
       await page.addScriptTag({
@@ -111,7 +131,13 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
       });
       await page.evaluate(recordPeerConnections);
       await page.evaluate(
-        analyserHarness({ janusUrl: `${backend.url}/janus`, apiSecret: config.janusApiSecret }),
+        analyserHarness({
+          janusUrl: `${backend.url}/janus`,
+          withCredentials: true,
+          pointUrls: Object.fromEntries(
+            points.map((point) => [point.janusOutRoom, `${backend.url}/janus/point/${point.uuid}`]),
+          ),
+        }),
       );
     }, 240_000);
 

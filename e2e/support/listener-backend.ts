@@ -22,6 +22,10 @@ export interface LivePoint {
 export interface ListenerBackend {
   url: string;
   backend: Backend;
+  /** The backend's data dir (database, sound fleet state, janus-secrets.json). */
+  dataDir: string;
+  /** API token of the harness's editor account (`Authorization: Bearer …`). */
+  editorToken: string;
   /** Runs a GraphQL operation as an editor (bearer token) and returns its data; throws on errors. */
   editor<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Waits until `count` stream points are live and have a Janus mountpoint. */
@@ -100,6 +104,8 @@ export async function startListenerBackend(
     return {
       url: backend.url,
       backend,
+      dataDir,
+      editorToken: token,
       editor,
       waitForPoints: (count, timeoutMs = 90_000) =>
         waitFor(

@@ -36,7 +36,7 @@ const point = (uuid: string, janusHttpUrl: string): StreamPoint =>
     lastLive: new Date(),
     createdDate: new Date(),
     modifiedDate: new Date(),
-  }) as StreamPoint;
+  });
 
 describe('janus gateway routing', () => {
   const seen: IncomingHttpHeaders[] = [];
