@@ -3,7 +3,11 @@ import { writeJanusConfig } from './janus-config.ts';
 import { janusMountCredentials, type JanusSecrets } from './janus-secrets.ts';
 import { waitUntil } from './process-tools.ts';
 import type { SoundLogger } from './sound-logger.ts';
-import { createSupervisedProcess, type SupervisedProcess } from './supervised-process.ts';
+import {
+  createSupervisedProcess,
+  type SupervisedProcess,
+  type SupervisedProcessOptions,
+} from './supervised-process.ts';
 
 /** One stream point as Janus sees it: a streaming mountpoint and, with input, an audiobridge room. */
 export interface JanusMount {
@@ -50,6 +54,8 @@ export interface JanusServiceOptions {
   iceInterfaces?: readonly string[];
   /** How often the mountpoints and rooms are checked and re-created when missing (default 5000). */
   checkIntervalMs?: number;
+  /** Who runs Janus, its environment and pid file (the fleet's sound user). */
+  supervision?: Pick<SupervisedProcessOptions, 'user' | 'pidFiles' | 'env'>;
   logger: SoundLogger;
 }
 
@@ -233,6 +239,7 @@ export function createJanusService(o: JanusServiceOptions): JanusService {
     name: 'janus',
     command: 'janus',
     args: ['-C', configFile, '-F', o.configDir, '-o'],
+    ...o.supervision,
     logger: o.logger,
     graceMs: 5000,
     readiness: () =>

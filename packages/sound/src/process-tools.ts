@@ -75,8 +75,12 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group id (field 5). */
+  pgid: number;
   /** utime + stime in clock ticks. */
   cpuTicks: number;
+  /** Start time after boot in clock ticks (field 22): with the pid, it names one process for good. */
+  startTime: number;
 }
 
 /** Reads `/proc/<pid>/stat`; `null` if the process is gone. Zombies count as gone. */
@@ -96,7 +100,9 @@ export function readProcStat(pid: number): ProcStat | null {
     comm: text.slice(open + 1, close),
     state,
     ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
     cpuTicks: Number(fields[11]) + Number(fields[12]),
+    startTime: Number(fields[19]),
   };
 }
 
@@ -115,6 +121,18 @@ export function findChildren(ppid: number, comm?: string): number[] {
       result.push(Number(entry));
   }
   return result;
+}
+
+/** Real and effective uid of a live process (`/proc/<pid>/status`), or null if it is gone. */
+export function readProcUids(pid: number): { real: number; effective: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const match = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
+  return match ? { real: Number(match[1]), effective: Number(match[2]) } : null;
 }
 
 /** Kernel clock ticks per second (USER_HZ); 100 on every Linux this runs on. */

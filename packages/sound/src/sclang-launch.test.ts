@@ -34,6 +34,7 @@ describe('sclang launch', () => {
   it('passes the env contract of stream-point.scd and the headless Qt settings', () => {
     const root = mkdtempSync(join(tmpdir(), 'gencaster-sclang-test-'));
     dirs.push(root);
+    process.env.GENCASTER_TEST_LEAK = 'postgres://user:secret@db/gencaster';
     const env = sclangEnv({
       scName: 'SuperCollider1',
       synthPort: 1,
@@ -62,5 +63,9 @@ describe('sclang launch', () => {
     });
     expect(env.SC_JACK_DEFAULT_INPUTS).toBeUndefined();
     expect(env.GENCASTER_OSC_SECRET).toBeUndefined();
+    // Editors' code can read its environment: nothing of the launcher's own reaches sclang.
+    expect(env.GENCASTER_TEST_LEAK).toBeUndefined();
+    expect(env.HOME).toBe(join(root, 'xdg'));
+    delete process.env.GENCASTER_TEST_LEAK;
   });
 });

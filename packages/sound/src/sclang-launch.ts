@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fleetChildEnv } from './child-env.ts';
 
 /** What one stream point's sclang is told through its environment (read by our SuperCollider class). */
 export interface SclangPointEnv {
@@ -25,6 +26,8 @@ export interface SclangPointEnv {
   oscSecret?: string;
   /** Writable, private dir for XDG_RUNTIME_DIR. */
   runtimeDir: string;
+  /** Environment to extend (default: {@link fleetChildEnv} with HOME = runtimeDir); never the launcher's own. */
+  baseEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface SclangPointEnv {
 export function sclangEnv(p: SclangPointEnv): NodeJS.ProcessEnv {
   mkdirSync(p.runtimeDir, { recursive: true, mode: 0o700 });
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...(p.baseEnv ?? fleetChildEnv(p.runtimeDir)),
     QT_QPA_PLATFORM: 'offscreen',
     QTWEBENGINE_DISABLE_SANDBOX: '1',
     XDG_RUNTIME_DIR: p.runtimeDir,
@@ -66,18 +69,22 @@ export function sclangEnv(p: SclangPointEnv): NodeJS.ProcessEnv {
 
 /**
  * Writes a sclang language config (`-l`) whose includePaths add our class folder, so nothing is
- * written into the user's home. A copy or symlink of the same folder already installed in the user
+ * written into the user's home. `dataHome` is the XDG data dir sclang will see (its user extensions). A copy or symlink of the same folder already installed in the user
  * extension dir goes on excludePaths, because sclang refuses to compile duplicate classes.
  * Returns the file path.
  */
-export function writeSclangConfig(dir: string, includePaths: readonly string[]): string {
+export function writeSclangConfig(
+  dir: string,
+  includePaths: readonly string[],
+  dataHome = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'),
+): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'sclang_conf.yaml');
   const list = (items: readonly string[]): string =>
     items.length === 0
       ? ' []\n'
       : '\n' + items.map((item) => `    - ${JSON.stringify(item)}\n`).join('');
-  const exclude = installedDuplicates(includePaths);
+  const exclude = installedDuplicates(includePaths, dataHome);
   writeFileSync(
     file,
     `includePaths:${list(includePaths)}excludePaths:${list(exclude)}postInlineWarnings: false\nexcludeDefaultPaths: false\n`,
@@ -86,8 +93,7 @@ export function writeSclangConfig(dir: string, includePaths: readonly string[]):
 }
 
 /** Entries of sclang's user extension dir that are an include path (same real path or same folder name). */
-function installedDuplicates(includePaths: readonly string[]): string[] {
-  const dataHome = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+function installedDuplicates(includePaths: readonly string[], dataHome: string): string[] {
   const userExtensions = join(dataHome, 'SuperCollider', 'Extensions');
   const real = (path: string): string => {
     try {

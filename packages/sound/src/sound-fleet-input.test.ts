@@ -77,7 +77,12 @@ describe.skipIf(missing.binaries.length > 0)(
       );
       await waitUntil(
         'gst-in linked into scsynth',
-        () => isJackConnected({ server: point.jackServer, user: fleet!.user }, 'gst-in-1:out_sink_1', `${point.scName}:in_1`),
+        () =>
+          isJackConnected(
+            { server: point.jackServer, user: fleet!.user },
+            'gst-in-1:out_sink_1',
+            `${point.scName}:in_1`,
+          ),
         { timeoutMs: 10_000 },
       );
       const beacon = await waitUntil(

@@ -228,6 +228,7 @@ describe.skipIf(missing.binaries.length > 0)(
         { timeoutMs: 40_000 },
       );
       const relinkedMs = Date.now() - killedAt;
+      const upAt = Date.now();
       await waitUntil(
         'janus age_ms of mountpoint 1 small again',
         async () => ((await janusList()).find((m) => m.id === 1)?.media[0]?.age_ms ?? 1e9) < 300,
@@ -237,7 +238,12 @@ describe.skipIf(missing.binaries.length > 0)(
         'point 1 beacons again',
         () =>
           backend.received.find(
-            (m) => m.address === '/beacon' && m.fields.name === 'SuperCollider1' && m.at > killedAt,
+            (m) =>
+              m.address === '/beacon' &&
+              // BEACON (not BOOTING) from the new sclang: the class is ready for code.
+              m.fields.status === 'BEACON' &&
+              m.fields.name === 'SuperCollider1' &&
+              m.at > upAt,
           ),
         { timeoutMs: 10_000 },
       );
@@ -306,11 +312,17 @@ describe.skipIf(missing.binaries.length > 0)(
           proc(2, 'scsynth').pid !== before.scsynth,
         { timeoutMs: 30_000 },
       );
+      const upAt = Date.now();
       await waitUntil(
         'point 2 beacons again',
         () =>
           backend.received.some(
-            (m) => m.address === '/beacon' && m.fields.name === 'SuperCollider2' && m.at > killedAt,
+            (m) =>
+              m.address === '/beacon' &&
+              // BEACON (not BOOTING) from the new sclang: the class is ready for code.
+              m.fields.status === 'BEACON' &&
+              m.fields.name === 'SuperCollider2' &&
+              m.at > upAt,
           ),
         { timeoutMs: 10_000 },
       );
@@ -343,11 +355,17 @@ describe.skipIf(missing.binaries.length > 0)(
           proc(1, 'scsynth').pid !== before.scsynth,
         { timeoutMs: 30_000 },
       );
+      const upAt = Date.now();
       await waitUntil(
         'point 1 beacons again',
         () =>
           backend.received.some(
-            (m) => m.address === '/beacon' && m.fields.name === 'SuperCollider1' && m.at > killedAt,
+            (m) =>
+              m.address === '/beacon' &&
+              // BEACON (not BOOTING) from the new sclang: the class is ready for code.
+              m.fields.status === 'BEACON' &&
+              m.fields.name === 'SuperCollider1' &&
+              m.at > upAt,
           ),
         { timeoutMs: 10_000 },
       );

@@ -1,15 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { writeFleetStatus, type FleetPointStatus, type FleetStatus } from './fleet-status.ts';
 import type { OutPipelineTuning } from './gst-pipelines.ts';
+import { fleetChildEnv } from './child-env.ts';
+import {
+  grantReadOnly,
+  prepareFleetDirs,
+  prepareRuntimeDir,
+  protectDataDir,
+  unreadableFor,
+  type DataDirAccess,
+} from './fleet-dirs.ts';
+import { createPidFileStore, endLeftovers, isSameProcess } from './fleet-pid-files.ts';
 import { createJanusService, type JanusService } from './janus-service.ts';
 import { loadOrCreateJanusSecrets, type JanusSecrets } from './janus-secrets.ts';
 import { createPortAllocator } from './port-allocator.ts';
 import { createCpuMeter } from './cpu-meter.ts';
 import { missingSoundBinaries } from './sound-binaries.ts';
 import type { SoundLogger } from './sound-logger.ts';
+import { delay } from './process-tools.ts';
 import { createStreamPoint, type StreamPoint, type StreamPointPorts } from './stream-point.ts';
+import { resolveSoundUser, type SoundUser } from './sound-user.ts';
 
 /** Options of {@link startSoundFleet}. */
 export interface SoundFleetOptions {
@@ -19,8 +30,18 @@ export interface SoundFleetOptions {
   input?: boolean;
   /** Where stream points send /beacon, /acknowledge, /log. */
   backendOsc: { host: string; port: number };
-  /** Private working dir: generated configs, per-point dirs, status.json. */
+  /** Private working dir: generated configs, per-point dirs, status.json, pid files, the fleet's home. */
   runDir: string;
+  /**
+   * Unprivileged system user the children run as when the launcher is root (default
+   * `gencaster-sound`, created by the bootstrap). A launcher that is not root runs them as itself.
+   */
+  user?: string;
+  /**
+   * The backend's data dir when the run dir lives in it: locked so that the sound user reaches
+   * only the run dir and the `readable` dirs (media), never the database or the secrets.
+   */
+  dataDir?: DataDirAccess;
   janus?: {
     /** Fixed HTTP API port (default: a free one). */
     httpPort?: number;
@@ -81,6 +102,8 @@ export interface SoundFleetPoint {
 export interface SoundFleet extends AsyncDisposable {
   readonly id: string;
   readonly runDir: string;
+  /** Who the children run as. */
+  readonly user: SoundUser;
   /** `url`: the HTTP API as this host reaches it; `publicUrl`: as beaconed to the backends. */
   readonly janus: {
     url: string;
@@ -118,7 +141,25 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
   const log = options.logger;
   const id = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
   const runDir = resolve(options.runDir);
-  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const user = resolveSoundUser(options.user === undefined ? {} : { user: options.user });
+  if (user.switchUser) {
+    log.info(
+      { user: user.name, uid: user.uid },
+      `sound fleet runs as ${user.name} (uid ${user.uid})`,
+    );
+  } else {
+    log.warn(
+      { user: user.name, uid: user.uid },
+      `launcher is not root: the sound fleet runs as ${user.name} itself, so SuperCollider code can read whatever this user can (start as root to run it as an unprivileged sound user)`,
+    );
+  }
+  const dirs = prepareFleetDirs(runDir, user);
+  // Whatever an earlier launcher of this run dir left running ends before anything binds ports.
+  const leftovers = endLeftovers(dirs.pidDir, log).ended;
+  for (let i = 0; i < 40 && leftovers.some((r) => isSameProcess(r.pid, r.startTime)); i++)
+    await delay(50);
+  const pidFiles = createPidFileStore(dirs.pidDir);
+  if (options.dataDir) protectDataDir(options.dataDir, runDir, user);
   const ports = createPortAllocator({ lockDir: options.portLockDir });
   const startedAt = new Date().toISOString();
   let state: FleetStatus['state'] = 'starting';
@@ -138,6 +179,12 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
   const rtpPortRange = { min: rtpMin, max: rtpMin + rtpPortCount - 1 };
   const includePaths = [options.extensionDir ?? []].flat().map((dir) => resolve(dir));
   const startupFile = resolve(options.superColliderStartupFile);
+  const unreadable = await unreadableFor(user, [startupFile, ...includePaths, dirs.home]);
+  if (unreadable.length > 0) {
+    throw new Error(
+      `the sound user ${user.name} cannot read ${unreadable.join(', ')}: make these paths and their parent dirs readable for others (chmod o+rx), or put the repository elsewhere`,
+    );
+  }
 
   const status = (): FleetStatus => {
     const janusProcess = janus?.process.status();
@@ -227,8 +274,11 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
       allowRtpParticipants: options.janus?.allowRtpParticipants,
       iceInterfaces: options.janus?.iceInterfaces,
       mounts: plan.map((p) => ({ room: p.room, rtpOut: p.ports.rtpOut, rtpIn: p.ports.rtpIn })),
+      supervision: { user, pidFiles, env: fleetChildEnv(dirs.home) },
       logger: log,
     });
+    // Janus reads its config (with its secrets) as the sound user but can never rewrite it.
+    grantReadOnly(join(runDir, 'janus'), user);
     timer = setInterval(refresh, 1000);
     timer.unref();
     await janus.start();
@@ -240,6 +290,10 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
           jackServer: `gencaster-${id}-${p.index}`,
           scName: `SuperCollider${p.index}`,
           dir: join(runDir, `point-${p.index}`),
+          user,
+          home: dirs.home,
+          runtimeDir: prepareRuntimeDir(dirs, p.index, user),
+          pidFiles,
           ports: p.ports,
           input: options.input ?? false,
           backendOsc: options.backendOsc,
@@ -270,6 +324,7 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
   return {
     id,
     runDir,
+    user,
     janus: {
       url: started.url,
       publicUrl: options.janus?.publicUrl ?? started.url,

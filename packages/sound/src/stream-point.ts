@@ -8,12 +8,22 @@ import {
   outPipelinePorts,
   type OutPipelineTuning,
 } from './gst-pipelines.ts';
-import { isJackConnected, jackConnect, jackdArgs, listJackPorts } from './jack-tools.ts';
+import { fleetChildEnv } from './child-env.ts';
+import { grantReadOnly } from './fleet-dirs.ts';
+import type { PidFileStore } from './fleet-pid-files.ts';
+import {
+  isJackConnected,
+  jackConnect,
+  jackdArgs,
+  listJackPorts,
+  type JackServerRef,
+} from './jack-tools.ts';
 import { createLevelMeter, type AudioLevel } from './level-meter.ts';
 import { reclaimDeadJackServers } from './jack-registry.ts';
 import { delay, findChildren, isPidAlive, waitUntil } from './process-tools.ts';
 import { sclangArgs, sclangEnv, sendScsynthQuit, writeSclangConfig } from './sclang-launch.ts';
 import type { SoundLogger } from './sound-logger.ts';
+import type { SoundUser } from './sound-user.ts';
 import {
   createSupervisedProcess,
   type ProcessStatus,
@@ -45,7 +55,16 @@ export interface StreamPointOptions {
   room: number;
   jackServer: string;
   scName: string;
+  /** Generated configs (read-only to the sound user). */
   dir: string;
+  /** Who runs the point's processes (see resolveSoundUser). */
+  user: SoundUser;
+  /** The fleet's home (HOME of every child, owned by the sound user). */
+  home: string;
+  /** This point's XDG_RUNTIME_DIR (owned by the sound user). */
+  runtimeDir: string;
+  /** Records of running children, ended by the next start if this launcher dies. */
+  pidFiles?: PidFileStore;
   ports: StreamPointPorts;
   input: boolean;
   backendOsc: { host: string; port: number };
@@ -113,7 +132,16 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   const scIn: [string, string] = [`${o.scName}:in_1`, `${o.scName}:in_2`];
   const meter = createLevelMeter();
   const cpu = createCpuMeter();
-  const jackEnv = { ...process.env, JACK_NO_AUDIO_RESERVATION: '1', JACK_NO_START_SERVER: '1' };
+  const jackEnv = {
+    ...fleetChildEnv(o.home),
+    XDG_RUNTIME_DIR: o.runtimeDir,
+    JACK_NO_AUDIO_RESERVATION: '1',
+    JACK_NO_START_SERVER: '1',
+  };
+  const jack: JackServerRef = { server: o.jackServer, user: o.user };
+  // Realtime JACK as an unprivileged user: allow SCHED_FIFO (jackd -P 70, its clients just below).
+  const launch = o.jackRealtime ? { rtprio: 95 } : {};
+  const supervision = { user: o.user, pidFiles: o.pidFiles, launch };
   let jackRecovering = false;
   let dependantsStarted = false;
   let scsynth: { pid: number; since: number } | null = null;
@@ -124,18 +152,16 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   let droppedSamples = 0;
 
   const jackReady = () =>
-    waitUntil(`jackd ${o.jackServer}`, () => listJackPorts(o.jackServer).then((p) => p !== null), {
+    waitUntil(`jackd ${o.jackServer}`, () => listJackPorts(jack).then((p) => p !== null), {
       // 8 points starting at once on a loaded 2-core host can take longer than 10 s.
       timeoutMs: STARTUP_TIMEOUT_MS,
     });
   const portsReady = (port: string) => () =>
-    waitUntil(
-      `JACK port ${port}`,
-      async () => (await listJackPorts(o.jackServer))?.includes(port),
-      { timeoutMs: STARTUP_TIMEOUT_MS },
-    );
+    waitUntil(`JACK port ${port}`, async () => (await listJackPorts(jack))?.includes(port), {
+      timeoutMs: STARTUP_TIMEOUT_MS,
+    });
   const relink = async (pairs: Array<[string, string]>): Promise<void> => {
-    for (const [from, to] of pairs) await jackConnect(o.jackServer, from, to);
+    for (const [from, to] of pairs) await jackConnect(jack, from, to);
   };
   const dependantMayRestart = () => !jackRecovering && jackd.status().state === 'running';
 
@@ -144,6 +170,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     command: 'jackd',
     args: jackdArgs(o.jackServer, { period: o.jackPeriod, realtime: o.jackRealtime }),
     env: jackEnv,
+    ...supervision,
     logger: {
       ...log,
       debug: (obj, msg) => {
@@ -189,6 +216,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       }),
     ],
     env: jackEnv,
+    ...supervision,
     logger: { ...log, debug: () => undefined },
     onLine: (line) => {
       const dropped = DROPPED.exec(line);
@@ -218,6 +246,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
           rtpPort: o.ports.rtpIn,
         }),
         env: jackEnv,
+        ...supervision,
         logger: log,
         stopSignal: 'SIGINT',
         readiness: portsReady(inPorts[0]),
@@ -230,7 +259,12 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       })
     : null;
 
-  const configFile = writeSclangConfig(join(o.dir, 'sclang'), o.includePaths);
+  const configFile = writeSclangConfig(
+    join(o.dir, 'sclang'),
+    o.includePaths,
+    join(o.home, '.local', 'share'),
+  );
+  grantReadOnly(o.dir, o.user);
   const quitScsynth = async (): Promise<void> => {
     const tracked = scsynth;
     await sendScsynthQuit(o.ports.synth);
@@ -244,6 +278,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
         // gone
       }
     }
+    o.pidFiles?.remove(`${prefix}/scsynth`, tracked.pid);
     scsynth = null;
   };
   const sclang = createSupervisedProcess({
@@ -266,15 +301,22 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       jackOutputs: outPorts,
       jackInputs: o.input ? inPorts : [],
       oscSecret: o.oscSecret,
-      runtimeDir: join(o.dir, 'xdg-runtime'),
+      runtimeDir: o.runtimeDir,
+      baseEnv: fleetChildEnv(o.home),
     }),
-    cwd: o.dir,
+    cwd: o.runtimeDir,
     logger: log,
+    ...supervision,
+    // As init of its PID namespace sclang never sees SIGTERM; scsynth got /quit in beforeStop.
+    stopSignal: 'SIGKILL',
+    // Its own PID namespace: scsynth (booted by sclang) and anything a cell starts with unixCmd
+    // die with sclang, whether it crashed, was killed, or the launcher died.
+    launch: { ...launch, pidNamespace: true },
     graceMs: 2000,
     readiness: () =>
       waitUntil(
         `${o.scName} linked into ${outClient}`,
-        () => isJackConnected(o.jackServer, scOut[0], outPorts[0]),
+        () => isJackConnected(jack, scOut[0], outPorts[0]),
         {
           timeoutMs: o.sclangReadyTimeoutMs ?? 45_000,
           intervalMs: 250,
@@ -292,6 +334,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     if (current !== undefined && current !== scsynth?.pid) {
       scsynth = { pid: current, since: Date.now() };
       scsynthStarts++;
+      o.pidFiles?.record(`${prefix}/scsynth`, current);
     } else if (
       current === undefined &&
       scsynth &&
@@ -302,6 +345,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
         { child: `${prefix}/scsynth`, pid: scsynth.pid },
         'scsynth vanished: restarting sclang',
       );
+      o.pidFiles?.remove(`${prefix}/scsynth`, scsynth.pid);
       scsynth = null;
       void sclang
         .restart('scsynth exited')
@@ -328,6 +372,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       stopped = true;
       clearInterval(monitor);
       for (const child of children().reverse()) await child.stop();
+      o.pidFiles?.remove(`${prefix}/scsynth`);
       dependantsStarted = false;
       removeJackShm(o.jackServer);
     },

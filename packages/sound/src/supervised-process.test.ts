@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findChildren, isPidAlive, waitUntil } from './process-tools.ts';
+import { findChildren, isPidAlive, readProcUids, waitUntil } from './process-tools.ts';
+import { resolveSoundUser } from './sound-user.ts';
 import type { SoundLogger } from './sound-logger.ts';
 import { createSupervisedProcess, type SupervisedProcess } from './supervised-process.ts';
 
@@ -18,6 +19,20 @@ function collectingLogger() {
     error: push('error'),
   };
   return { lines, logger };
+}
+
+/** Live `sleep <seconds>` processes (the test's own, by their unique duration). */
+function sleepers(seconds: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && isPidAlive(Number(entry)))
+    .filter((entry) => {
+      try {
+        return readFileSync(`/proc/${entry}/cmdline`, 'utf8') === `sleep\0${seconds}\0`;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe('createSupervisedProcess (real child processes)', () => {
@@ -146,6 +161,58 @@ throw new Error('launcher crashed');`,
       // The exit hook's SIGKILL is delivered asynchronously.
       await waitUntil('orphan gone', () => !isPidAlive(pid), { timeoutMs: 3000 });
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Regression (issue 15): after kill -9 of the backend its fleet kept running with parent 1.
+  it('SIGKILL of the launcher ends its children and their children (pdeathsig, PID namespace), run as the sound user', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gencaster-orphan-test-'));
+    try {
+      const script = join(dir, 'launcher.mts');
+      const module = (file: string) => JSON.stringify(join(import.meta.dirname, file));
+      writeFileSync(
+        script,
+        `import { createSupervisedProcess } from ${module('supervised-process.ts')};
+import { resolveSoundUser } from ${module('sound-user.ts')};
+const logger = { debug() {}, info() {}, warn() {}, error() {} };
+const user = resolveSoundUser();
+const plain = createSupervisedProcess({ name: 'plain', command: 'sleep', args: ['601'], logger, user });
+// Like sclang booting scsynth: a grandchild that even leaves the process group.
+const parent = createSupervisedProcess({ name: 'parent', command: 'sh', args: ['-c', 'setsid sleep 602 & sleep 603'], logger, user, launch: { pidNamespace: true } });
+await plain.start();
+await parent.start();
+console.log('PIDS', plain.pid(), parent.pid());
+setInterval(() => {}, 1000);`,
+      );
+      const launcher = spawn(process.execPath, ['--import', 'tsx', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      launcher.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const [plainPid, parentPid] = await waitUntil(
+        'the launcher started both',
+        () => /PIDS (\d+) (\d+)/.exec(out)?.slice(1).map(Number),
+        { timeoutMs: 20_000 },
+      );
+      const grandchild = await waitUntil('the grandchild', () => sleepers('602')[0], {
+        timeoutMs: 5000,
+      });
+      const expectedUid = process.getuid?.() === 0 ? resolveSoundUser().uid : process.getuid?.();
+      for (const pid of [plainPid!, parentPid!, grandchild])
+        expect(readProcUids(pid)?.effective, `uid of ${pid}`).toBe(expectedUid);
+      const killedAt = Date.now();
+      launcher.kill('SIGKILL');
+      const alive = () => [plainPid!, parentPid!, grandchild].filter((pid) => isPidAlive(pid));
+      await waitUntil('no child left', () => alive().length === 0, { timeoutMs: 2000 }).catch(
+        () => {
+          throw new Error(`still alive 2 s after kill -9 of the launcher: ${alive().join(', ')}`);
+        },
+      );
+      console.warn(`kill -9 of the launcher → children gone in ${Date.now() - killedAt} ms`);
+    } finally {
+      for (const pid of [...sleepers('601'), ...sleepers('602'), ...sleepers('603')])
+        process.kill(pid, 'SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

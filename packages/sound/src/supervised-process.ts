@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { PidFileStore } from './fleet-pid-files.ts';
 import type { SoundLogger } from './sound-logger.ts';
-import { delay, waitForExit } from './process-tools.ts';
+import { wrapCommand, type LaunchOptions, type SoundUser } from './sound-user.ts';
+import { delay, findChildren, waitForExit } from './process-tools.ts';
 
 /** Lifecycle state of a {@link SupervisedProcess}. */
 export type ProcessState = 'idle' | 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
@@ -31,6 +33,15 @@ export interface SupervisedProcessOptions {
   stopSignal?: NodeJS.Signals;
   /** stop signal → SIGKILL grace in ms (default 3000). */
   graceMs?: number;
+  /**
+   * Run as this user through setpriv, tied to the launcher's life (`--pdeathsig SIGKILL`); without
+   * it the child runs unwrapped (tests of the supervisor itself).
+   */
+  user?: SoundUser;
+  /** PID namespace / realtime limits of the wrapped child (see {@link wrapCommand}). */
+  launch?: LaunchOptions;
+  /** Where the child's pid and start time are recorded while it runs. */
+  pidFiles?: PidFileStore;
   /** First restart delay in ms, doubled per consecutive failure up to `maxBackoffMs` (default 250). */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -73,6 +84,8 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
   const backoffMs = options.backoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 8000;
   let child: ChildProcess | null = null;
+  /** With a PID namespace: the real program, child of the spawned unshare. */
+  let inner: number | null = null;
   let state: ProcessState = 'idle';
   let startedAt = 0;
   let restarts = 0;
@@ -89,7 +102,11 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
 
   const spawnOnce = async (): Promise<void> => {
     state = 'starting';
-    const proc = spawn(options.command, options.args, {
+    inner = null;
+    const argv = options.user
+      ? wrapCommand(options.user, options.command, options.args, options.launch)
+      : { command: options.command, args: [...options.args] };
+    const proc = spawn(argv.command, argv.args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,7 +144,11 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
     exitedEarly.catch(() => undefined);
     proc.once('exit', (code, signal) => {
       lastExit = { code, signal, at: new Date().toISOString() };
-      if (child === proc) child = null;
+      if (proc.pid !== undefined) options.pidFiles?.remove(name, proc.pid);
+      if (child === proc) {
+        child = null;
+        inner = null;
+      }
       // Exits during a start are reported by spawnOnce itself; intentional kills are not crashes.
       if (wanted && state === 'running' && !intentional.has(proc)) {
         void serial(() => handleCrash(proc, Date.now() - startedAt));
@@ -137,10 +158,20 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
     const pid = proc.pid;
     if (pid === undefined) throw new Error(`${name}: no pid`);
     trackGroup(pid, proc);
-    logger.info({ child: name, pid }, `${name} started`);
+    options.pidFiles?.record(name, pid);
+    const namespaced = options.launch?.pidNamespace === true && options.user?.switchUser === true;
+    if (namespaced) {
+      try {
+        inner = await Promise.race([innerPid(pid), exitedEarly]);
+      } catch (error) {
+        await killChild(proc);
+        throw error;
+      }
+    }
+    logger.info({ child: name, pid: inner ?? pid }, `${name} started`);
     if (options.readiness) {
       try {
-        await Promise.race([options.readiness(pid), exitedEarly]);
+        await Promise.race([options.readiness(inner ?? pid), exitedEarly]);
       } catch (error) {
         await killChild(proc);
         throw error;
@@ -239,14 +270,24 @@ export function createSupervisedProcess(options: SupervisedProcessOptions): Supe
     },
     status: () => ({
       name,
-      pid: child?.pid ?? null,
+      pid: inner ?? child?.pid ?? null,
       state,
       uptimeMs: child && state === 'running' ? Date.now() - startedAt : 0,
       restarts,
       lastExit,
     }),
-    pid: () => child?.pid ?? null,
+    pid: () => inner ?? child?.pid ?? null,
   };
+}
+
+/** The one child of a spawned `unshare --fork`: the program itself (appears within milliseconds). */
+async function innerPid(outer: number): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const found = findChildren(outer)[0];
+    if (found !== undefined) return found;
+    await delay(20);
+  }
+  throw new Error(`no process inside the PID namespace of ${outer}`);
 }
 
 /** Process groups of live children of this Node process, killed if it exits without stopping them. */

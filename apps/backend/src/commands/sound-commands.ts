@@ -10,6 +10,7 @@ import {
   type SoundLogger,
 } from '@gencaster/sound';
 import { loadConfig, type BackendConfig } from '../config.ts';
+import { resolveOscSecret } from '../osc-secret.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { waitForShutdownSignal } from '../shutdown.ts';
 
@@ -48,6 +49,7 @@ export async function startConfiguredSoundFleet(
   host: SoundHostOptions = {},
 ): Promise<SoundFleet> {
   const paths = defaultSuperColliderPaths(repoRoot);
+  const oscSecret = resolveOscSecret(config).osc.secret;
   return startSoundFleet({
     points,
     input,
@@ -56,6 +58,14 @@ export async function startConfiguredSoundFleet(
       port: config.osc.port,
     },
     runDir: soundRunDir(config),
+    // The fleet runs as an unprivileged user: it may read the media library, never the database,
+    // the secrets or uploads still being converted.
+    dataDir: {
+      dir: config.dataDir,
+      readable: [join(config.dataDir, 'media')],
+      private: [join(config.dataDir, 'media', 'incoming')],
+    },
+    ...(config.sound.user ? { user: config.sound.user } : {}),
     janus: {
       dataDir: config.dataDir,
       ...(host.janusBind ? { httpBind: host.janusBind } : {}),
@@ -64,7 +74,8 @@ export async function startConfiguredSoundFleet(
     },
     superColliderStartupFile: paths.startupFile,
     extensionDir: paths.extensionDir,
-    ...(config.osc.secret ? { oscSecret: config.osc.secret } : {}),
+    // the same secret as a backend of this data dir (generated there when GENCASTER_OSC_SECRET is unset)
+    ...(oscSecret ? { oscSecret } : {}),
     logger: plainLogger(createLogger('sound')),
   });
 }
