@@ -66,9 +66,15 @@ describe.skipIf(skip)('listener microphone', { timeout: 240_000 }, () => {
     const microphone = page.getByTestId('microphone');
     await microphone.waitFor({ timeout: 30_000 });
     await expect
-      .poll(() => page.getByTestId('stream-state').getAttribute('data-instruction'), {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          server.instructionText(
+            await page.getByTestId('stream-state').getAttribute('data-instruction'),
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
       .toContain('listener-mic-through');
     const silentDb = await pointRmsDb();
     expect(silentDb).toBeLessThan(-60);

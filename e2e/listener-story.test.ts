@@ -128,7 +128,9 @@ describe.skipIf(skip)('listener story flow', { timeout: 240_000 }, () => {
 
     const state = page.getByTestId('stream-state');
     await expect
-      .poll(() => state.getAttribute('data-instruction'), { timeout: 30_000 })
+      .poll(async () => server.instructionText(await state.getAttribute('data-instruction')), {
+        timeout: 30_000,
+      })
       .toContain('listener-branch-left');
     const streamUuid = (await state.getAttribute('data-stream')) ?? '';
     const variables = await server.variables(streamUuid);

@@ -135,7 +135,10 @@ describe.skipIf(reason !== undefined || !insideTestNetns())(
           janusUrl: `${backend.url}/janus`,
           withCredentials: true,
           pointUrls: Object.fromEntries(
-            points.map((point) => [point.janusOutRoom, `${backend.url}/janus/point/${point.uuid}`]),
+            points.map((point): [number, string] => [
+              point.janusOutRoom ?? 0,
+              `${backend.url}/janus/point/${point.uuid}`,
+            ]),
           ),
         }),
       );

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   FIXTURE_STARTUP_FILE,
+  janusMountCredentials,
   startSoundFleet,
   type OutPipelineTuning,
   type SoundLogger,
@@ -116,7 +117,7 @@ async function measureVariant(variant: SenderVariant, page: Page): Promise<Laten
     for (const target of variant.jitterBufferTargets) {
       await page.goto(page_.url);
       await page.evaluate(
-        `window.listenWebrtc(${point.room}, ${JSON.stringify(fleet.janus.apiSecret)}, ${JSON.stringify(target)})`,
+        `window.listenWebrtc(${point.room}, ${JSON.stringify(fleet.janus.apiSecret)}, ${JSON.stringify(target)}, ${JSON.stringify(janusMountCredentials(fleet.janus.mountKey, point.room).pin)})`,
       );
       const withIcecast = icecast && target === variant.jitterBufferTargets[0];
       if (withIcecast) {

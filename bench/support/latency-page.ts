@@ -34,7 +34,10 @@ class Onset extends AudioWorkletProcessor {
 }
 registerProcessor('onset', Onset);`;
 
-/** In-page code: `window.listenWebrtc(room, apiSecret, jitterBufferTargetMs)`, `window.listenIcecast(path)`. */
+/**
+ * In-page code: `window.listenWebrtc(room, apiSecret, jitterBufferTargetMs, pin)` (straight to the
+ * fleet's Janus, the benchmark's own page server, with the mountpoint's pin), `window.listenIcecast(path)`.
+ */
 const PAGE_SCRIPT = `
 window.onsets = { webrtc: [], icecast: [] };
 window.now = () => performance.timeOrigin + performance.now();
@@ -51,7 +54,7 @@ async function detector(kind, source) {
   source.connect(node);
   node.connect(sink);
 }
-window.listenWebrtc = (room, apiSecret, jitterBufferTarget) => new Promise((resolve, reject) => {
+window.listenWebrtc = (room, apiSecret, jitterBufferTarget, pin) => new Promise((resolve, reject) => {
   Janus.init({ debug: false, callback: () => {
     let handle;
     let attached = false;
@@ -59,7 +62,7 @@ window.listenWebrtc = (room, apiSecret, jitterBufferTarget) => new Promise((reso
       error: reject,
       success: () => janus.attach({ plugin: 'janus.plugin.streaming',
         error: reject,
-        success: (h) => { handle = h; handle.send({ message: { request: 'watch', id: room } }); },
+        success: (h) => { handle = h; handle.send({ message: { request: 'watch', id: room, pin } }); },
         onmessage: (message, jsep) => {
           if (!jsep) return;
           handle.createAnswer({ jsep, tracks: [{ type: 'audio', capture: false, recv: true }],

@@ -2,7 +2,8 @@
 // their own network namespaces (own addresses, Janus bound to them) beacon to backend A; backends
 // A and B share PostgreSQL and Redis. Each stream point row carries its host and the Janus URL its
 // launcher beaconed; a listener of backend B whose point is on host 2 reaches host 2's Janus through
-// B's /janus/point/<uuid> pass-through. Then a short load run: 100 simulated listeners on 4 points.
+// B's /janus/point/<uuid> gateway (with its listener token; the gateway adds the Janus secret).
+// Then a short load run: 100 simulated listeners on 4 points.
 import { existsSync } from 'node:fs';
 import { listLiveStreamPoints } from '@gencaster/db';
 import { missingSoundBinaries } from '@gencaster/sound';
@@ -26,7 +27,7 @@ const reason =
 if (reason) console.warn(`[multi-host] skipped: ${reason}`);
 
 const streamInfo = `subscription ($g: UUID!) { streamInfo(graphUuid: $g) { __typename
-  ... on StreamInfo { stream { uuid streamPoint { uuid } } } } }`;
+  ... on StreamInfo { listenerToken stream { uuid streamPoint { uuid } } } } }`;
 
 async function janus(url: string, body: Record<string, unknown>) {
   const response = await fetch(url, {
@@ -81,16 +82,24 @@ describe.skipIf(reason)('several sound hosts behind two backends', { timeout: 12
       const assigned = await Promise.all(
         points.map(
           () =>
-            new Promise<string>((resolve, reject) => {
+            new Promise<{ point: string; token: string }>((resolve, reject) => {
               held.push(
                 client.subscribe<{
-                  streamInfo: { __typename: string; stream?: { streamPoint: { uuid: string } } };
+                  streamInfo: {
+                    __typename: string;
+                    listenerToken?: string;
+                    stream?: { streamPoint: { uuid: string } };
+                  };
                 }>(
                   { query: streamInfo, variables: { g: graphUuid } },
                   {
                     next: (result) => {
                       const info = result.data?.streamInfo;
-                      if (info?.__typename === 'StreamInfo') resolve(info.stream!.streamPoint.uuid);
+                      if (info?.__typename === 'StreamInfo')
+                        resolve({
+                          point: info.stream!.streamPoint.uuid,
+                          token: info.listenerToken!,
+                        });
                       else if (info?.__typename === 'NoStreamAvailable')
                         reject(new Error('NoStreamAvailable with a free point'));
                     },
@@ -102,19 +111,24 @@ describe.skipIf(reason)('several sound hosts behind two backends', { timeout: 12
             }),
         ),
       );
-      expect(new Set(assigned).size).toBe(4);
-      const onHost2 = assigned.find((uuid) => points.find((p) => p.uuid === uuid)?.host === host2)!;
-      expect(onHost2).toBeDefined();
+      expect(new Set(assigned.map((a) => a.point)).size).toBe(4);
+      const listener2 = assigned.find(
+        (a) => points.find((p) => p.uuid === a.point)?.host === host2,
+      )!;
+      expect(listener2).toBeDefined();
+      const onHost2 = listener2.point;
+      const token = listener2.token;
 
       const config = (await (await fetch(`${backendB}/config.json`)).json()) as {
         janusPointUrl?: string;
         janusApiSecret?: string;
       };
       expect(config.janusPointUrl).toBe('/janus/point/{point}');
-      expect(config.janusApiSecret).toBe(stack.janusApiSecret);
-      const apisecret = config.janusApiSecret;
+      // Browsers never get the secret: the gateway adds it; the listener shows its token.
+      expect(config.janusApiSecret).toBeUndefined();
+      const apisecret = stack.janusApiSecret;
       const viaBackend = `${backendB}${config.janusPointUrl!.replace('{point}', onHost2)}`;
-      const created = await janus(viaBackend, { janus: 'create', apisecret });
+      const created = await janus(viaBackend, { janus: 'create', token });
       expect(created.janus).toBe('success');
       const session = created.data!.id;
       // The session exists on host 2's Janus, not on host 1's.
@@ -126,16 +140,17 @@ describe.skipIf(reason)('several sound hosts behind two backends', { timeout: 12
       ).toBe('error');
       // The same route on backend A (where the beacons arrive) leads to the same Janus.
       const viaA = `${stack.backends[0]!.url}/janus/point/${onHost2}/${session}`;
-      expect((await janus(viaA, { janus: 'keepalive', apisecret })).janus).toBe('ack');
-      expect((await janus(`${viaBackend}/${session}`, { janus: 'destroy', apisecret })).janus).toBe(
+      // Session ids are bound to the caller without shared state: backend A accepts it too.
+      expect((await janus(viaA, { janus: 'keepalive', token })).janus).toBe('ack');
+      expect((await janus(`${viaBackend}/${session}`, { janus: 'destroy', token })).janus).toBe(
         'success',
       );
       // Unknown points are refused instead of reaching some Janus.
       const unknown = await fetch(`${backendB}/janus/point/00000000-0000-4000-8000-000000000000`, {
         method: 'POST',
-        body: '{}',
+        body: JSON.stringify({ janus: 'create', token }),
       });
-      expect(unknown.status).toBe(404);
+      expect(unknown.status).toBe(403);
     } finally {
       for (const unsubscribe of held) unsubscribe();
       await client.dispose();

@@ -32,6 +32,11 @@ export interface ListenerBackend {
   waitForPoints(count: number, timeoutMs?: number): Promise<LivePoint[]>;
   /** The sound fleet's status file (Janus ports, per-point output level). */
   fleetStatus(): FleetStatus;
+  /**
+   * The sclang code of an instruction (the page only learns its uuid, `data-instruction`; listeners
+   * never see the code). Empty when unknown.
+   */
+  instructionText(uuid: string | null): Promise<string>;
   /** The stored variables of a stream, key → value. */
   variables(streamUuid: string): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -120,6 +125,15 @@ export async function startListenerBackend(
           timeoutMs,
         ),
       fleetStatus: () => readFleetStatus(join(dataDir, 'sound')),
+      async instructionText(uuid) {
+        if (!uuid) return '';
+        const row = await backend.database.db
+          .selectFrom('streamInstruction')
+          .select('instructionText')
+          .where('uuid', '=', uuid)
+          .executeTakeFirst();
+        return row?.instructionText ?? '';
+      },
       async variables(streamUuid) {
         const rows = await listStreamVariables(backend.database, streamUuid);
         return Object.fromEntries(rows.map((row) => [row.key, row.value]));

@@ -18,6 +18,7 @@ import {
   listInstructions,
   listLiveStreamPoints,
   listStreamVariables,
+  type Database,
 } from '@gencaster/db';
 import { missingSoundBinaries } from '@gencaster/sound';
 import { createClient } from 'graphql-ws';
@@ -48,7 +49,7 @@ type StreamInfoEvent = {
   __typename: string;
   listenerToken?: string;
   stream?: { uuid: string };
-  streamInstruction?: { uuid: string; instructionText: string } | null;
+  streamInstruction?: { uuid: string; instructionText: string | null } | null;
   title?: string;
   error?: string;
 };
@@ -124,11 +125,28 @@ async function runListenerSession(
   return log;
 }
 
-/** Instruction texts the listener was shown, in order. */
-function instructionTexts(log: SessionLog): string[] {
-  return log.events.flatMap((event) =>
-    event.streamInstruction ? [event.streamInstruction.instructionText] : [],
+/**
+ * The code of the instructions the listener was told about, in order. Listeners get each
+ * instruction's uuid and state but never its code (issue 20 item 6): the text comes from the
+ * database, and the listener's view of it is checked to be null.
+ */
+async function instructionTexts(db: Database, log: SessionLog): Promise<string[]> {
+  const shown = log.events.flatMap((event) =>
+    event.streamInstruction ? [event.streamInstruction] : [],
   );
+  expect(shown.every((instruction) => instruction.instructionText === null)).toBe(true);
+  if (shown.length === 0) return [];
+  const rows = await db.db
+    .selectFrom('streamInstruction')
+    .select(['uuid', 'instructionText'])
+    .where(
+      'uuid',
+      'in',
+      shown.map((instruction) => instruction.uuid),
+    )
+    .execute();
+  const byUuid = new Map(rows.map((row) => [row.uuid, row.instructionText]));
+  return shown.map((instruction) => byUuid.get(instruction.uuid) ?? '');
 }
 
 describe.skipIf(missing.binaries.length > 0)('a listener session on a real stream point', () => {
@@ -206,7 +224,7 @@ describe.skipIf(missing.binaries.length > 0)('a listener session on a real strea
       expect(kinds[0]).toBe('StreamInfo');
       expect(kinds).toContain('Dialog');
       expect(kinds.at(-1)).toBe('GraphDeadEnd');
-      const codes = instructionTexts(session);
+      const codes = await instructionTexts(db, session);
       expect(codes.some((code) => code.includes('syncPlayBuffer'))).toBe(true);
       expect(codes).toContain('1 + 1');
 
@@ -244,7 +262,7 @@ describe.skipIf(missing.binaries.length > 0)('a listener session on a real strea
         value: 'forest',
       });
       expect(session.events.at(-1)?.__typename).toBe('GraphDeadEnd');
-      const texts = instructionTexts(session);
+      const texts = await instructionTexts(db, session);
       expect(texts.some((text) => text.includes('Dust.kr'))).toBe(true);
       expect(texts.some((text) => text.includes('BrownNoise'))).toBe(false);
       const instructions = await listInstructions(db, {});

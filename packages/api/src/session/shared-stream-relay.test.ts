@@ -42,7 +42,8 @@ function tickingEngines(backendId: string, nodeUuid: string, options: { endAfter
             createdDate: now,
             modifiedDate: now,
             instructionText: `${backendId} tick ${tick}`,
-            state: 'FINISHED',
+            // Listeners see an instruction's state but not its code: the fake says who ran it there.
+            state: `${backendId} tick ${tick}` as StreamInstructionShape['state'],
             returnValue: '',
           };
           onEvent({ type: 'instruction', instruction });
@@ -68,7 +69,7 @@ function tickingEngines(backendId: string, nodeUuid: string, options: { endAfter
 const streamInfo = `subscription ($g: UUID!) {
   streamInfo(graphUuid: $g) {
     __typename
-    ... on StreamInfo { stream { uuid } streamInstruction { instructionText createdDate } }
+    ... on StreamInfo { stream { uuid } streamInstruction { state createdDate } }
     ... on Dialog { title }
     ... on GraphDeadEnd { error }
   }
@@ -77,13 +78,13 @@ const streamInfo = `subscription ($g: UUID!) {
 type Info = {
   __typename: string;
   stream?: { uuid: string };
-  streamInstruction?: { instructionText: string; createdDate: string } | null;
+  streamInstruction?: { state: string; createdDate: string } | null;
   title?: string;
   error?: string;
 };
 const infoOf = (result: WireResult | undefined) => result?.data?.streamInfo as Info | undefined;
 const texts = (results: WireResult[]) =>
-  results.map((r) => infoOf(r)?.streamInstruction?.instructionText).filter(Boolean) as string[];
+  results.map((r) => infoOf(r)?.streamInstruction?.state).filter(Boolean) as string[];
 
 describeEachEngine('shared streams across API servers', (getDb: () => Database) => {
   const servers: TestServer[] = [];

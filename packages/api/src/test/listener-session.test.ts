@@ -72,7 +72,7 @@ describeEachEngine('listener session with the story engine', (getDb) => {
       client,
       `subscription($g: UUID!) { streamInfo(graphUuid: $g) {
         __typename
-        ... on StreamInfo { listenerToken stream { uuid } streamInstruction { instructionText } }
+        ... on StreamInfo { listenerToken stream { uuid } streamInstruction { uuid instructionText } }
         ... on Dialog { title content { __typename ... on Text { text } } buttons { text value key buttonType callbackActions } }
         ... on GraphDeadEnd { error }
       } }`,
@@ -119,10 +119,17 @@ describeEachEngine('listener session with the story engine', (getDb) => {
     expect(answer.errors).toBeUndefined();
     const instruction = (await session.next(30_000))!.data!.streamInfo as {
       __typename: string;
-      streamInstruction: { instructionText: string };
+      streamInstruction: { uuid: string; instructionText: string | null };
     };
     expect(instruction.__typename).toBe('StreamInfo');
-    expect(instruction.streamInstruction.instructionText).toBe('"went left".postln');
+    // Listeners see that an instruction ran, never its sclang code (issue 20 item 6).
+    expect(instruction.streamInstruction.instructionText).toBeNull();
+    const stored = await db.db
+      .selectFrom('streamInstruction')
+      .select('instructionText')
+      .where('uuid', '=', instruction.streamInstruction.uuid)
+      .executeTakeFirstOrThrow();
+    expect(stored.instructionText).toBe('"went left".postln');
     const end = (await session.next(30_000))!.data!.streamInfo;
     expect(end).toEqual({
       __typename: 'GraphDeadEnd',
