@@ -9,12 +9,24 @@ export async function reportSandboxConfinement(config: BackendConfig, log: Logge
   try {
     const found = await inspectSandboxConfinement();
     if (found.ok)
-      log.info({ event: 'sandbox-confinement', user: found.user?.name }, `script sandbox boxed as user ${found.user?.name}`);
+      log.info(
+        { event: 'sandbox-confinement', user: found.user?.name },
+        `script sandbox boxed as user ${found.user?.name}`,
+      );
     else if (config.sandboxUnconfined)
-      log.warn({ event: 'sandbox-confinement' }, `script sandbox runs WITHOUT its OS box (GENCASTER_SANDBOX_UNCONFINED=1): ${found.reason}`);
+      log.warn(
+        { event: 'sandbox-confinement' },
+        `script sandbox runs WITHOUT its OS box (GENCASTER_SANDBOX_UNCONFINED=1): ${found.reason}`,
+      );
     else
-      log.error({ event: 'sandbox-confinement' }, `script cells are refused until the sandbox box works: ${found.reason}`);
+      log.error(
+        { event: 'sandbox-confinement' },
+        `script cells are refused until the sandbox box works: ${found.reason}`,
+      );
   } catch (error) {
-    log.error({ event: 'sandbox-confinement', err: error }, 'the script sandbox runtime could not be prepared');
+    log.error(
+      { event: 'sandbox-confinement', err: error },
+      'the script sandbox runtime could not be prepared',
+    );
   }
 }

@@ -9,7 +9,11 @@ export async function checkSandboxBox(config: BackendConfig): Promise<DoctorChec
   try {
     const found = await inspectSandboxConfinement();
     if (found.ok)
-      return { name, status: 'ok', detail: `bubblewrap, user ${found.user?.name}, no network, no processes` };
+      return {
+        name,
+        status: 'ok',
+        detail: `bubblewrap, user ${found.user?.name}, no network, no processes`,
+      };
     return {
       name,
       status: 'fail',

@@ -54,7 +54,9 @@ export function createLocalSandbox(options: LocalSandboxOptions = {}): ScriptSan
               size: options.javascriptWorkers ?? 2,
               interruptible: false,
               preferFreshWorker: true,
-              stallGraceMs: 500,
+              // QuickJS stops its own runs at the CPU limit; killing the worker (and its other
+              // runs) is the last resort for a C-level operation that never checks back.
+              stallGraceMs: 2000,
               killGraceMs: 0,
               startupTimeoutMs: 20_000,
               heapCapBytes: 256 * 1024 * 1024,
@@ -65,8 +67,10 @@ export function createLocalSandbox(options: LocalSandboxOptions = {}): ScriptSan
               size: options.pythonWorkers ?? 1,
               interruptible: true,
               preferFreshWorker: false,
-              stallGraceMs: 100,
-              killGraceMs: 1000,
+              // The policy's ticks stop bytecode loops at the CPU limit; the interrupt is the
+              // backstop for long C-level operations only.
+              stallGraceMs: 1000,
+              killGraceMs: 2000,
               startupTimeoutMs: 60_000,
               heapCapBytes: options.pythonHeapCapBytes ?? 512 * 1024 * 1024,
               maxOldGenerationSizeMb: 256,

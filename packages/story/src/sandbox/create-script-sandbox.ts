@@ -34,7 +34,10 @@ let cachedProbe: Promise<SandboxConfinement> | undefined;
 
 /** Checks (once per process) whether the OS box works here; for `gencaster doctor` and start. */
 export function inspectSandboxConfinement(): Promise<SandboxConfinement> {
-  cachedProbe ??= sandboxRuntimeDir().then((runtimeDir) => ({ ...probeBox(runtimeDir), runtimeDir }));
+  cachedProbe ??= sandboxRuntimeDir().then((runtimeDir) => ({
+    ...probeBox(runtimeDir),
+    runtimeDir,
+  }));
   return cachedProbe;
 }
 
@@ -81,8 +84,11 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
   const start = async (): Promise<Host> => {
     const confinement = await inspectSandboxConfinement();
     if (!confinement.ok && !allowUnconfined)
-      throw Object.assign(new Error(`scripts are disabled: ${confinement.reason}`), { unavailable: true });
-    if (!confinement.ok) onLog('warning', `script sandbox runs WITHOUT the OS box: ${confinement.reason}`);
+      throw Object.assign(new Error(`scripts are disabled: ${confinement.reason}`), {
+        unavailable: true,
+      });
+    if (!confinement.ok)
+      onLog('warning', `script sandbox runs WITHOUT the OS box: ${confinement.reason}`);
     const wait = restartAt - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const box = boxCommand({
@@ -114,7 +120,8 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
       failures += 1;
       restartAt = Date.now() + Math.min(5000, 100 * 2 ** Math.min(failures, 6));
       const why = `sandbox process stopped (${signal ?? `exit code ${code}`})`;
-      if (!closed) onLog('error', `${why}; it is restarted on the next run. ${stderr.trim().slice(-500)}`);
+      if (!closed)
+        onLog('error', `${why}; it is restarted on the next run. ${stderr.trim().slice(-500)}`);
       for (const run of runs.values()) {
         run.calls.abort();
         run.finish(failed('crashed', `${why}; the run was lost`));
@@ -126,7 +133,10 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
       warmUps.clear();
     });
     started.send({ kind: 'settings', settings });
-    onLog('info', `script sandbox started (pid ${child.pid}, user ${box.user.name}, ${confinement.ok ? 'boxed' : 'unconfined'})`);
+    onLog(
+      'info',
+      `script sandbox started (pid ${child.pid}, user ${box.user.name}, ${confinement.ok ? 'boxed' : 'unconfined'})`,
+    );
     return started;
   };
 
@@ -200,18 +210,22 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
     };
     call().then(
       (value) => reply(true, value ?? null),
-      (error: unknown) => reply(false, undefined, error instanceof Error ? error.message : String(error)),
+      (error: unknown) =>
+        reply(false, undefined, error instanceof Error ? error.message : String(error)),
     );
   };
 
   // A host whose event loop stopped answering (it beats every second) is killed and replaced.
   const watchdog = setInterval(() => {
-    void host?.then((current) => {
-      if (Date.now() - current.lastMessage > 15_000) {
-        onLog('error', 'sandbox process stopped answering; killing it');
-        current.child.kill('SIGKILL');
-      }
-    }, () => undefined);
+    void host?.then(
+      (current) => {
+        if (Date.now() - current.lastMessage > 15_000) {
+          onLog('error', 'sandbox process stopped answering; killing it');
+          current.child.kill('SIGKILL');
+        }
+      },
+      () => undefined,
+    );
   }, 2000);
   watchdog.unref();
 
@@ -253,7 +267,15 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
           },
         });
         const { language, mode, code, variables, limits } = request;
-        current.send({ kind: 'run', id, language, mode, code, variables, ...(limits ? { limits } : {}) });
+        current.send({
+          kind: 'run',
+          id,
+          language,
+          mode,
+          code,
+          variables,
+          ...(limits ? { limits } : {}),
+        });
         if (request.signal?.aborted) onAbort();
       });
     },
@@ -267,7 +289,13 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
       const id = nextId++;
       return new Promise((resolve) => {
         checks.set(id, resolve);
-        current.send({ kind: 'check', id, language: request.language, mode: request.mode ?? 'cell', code: request.code });
+        current.send({
+          kind: 'check',
+          id,
+          language: request.language,
+          mode: request.mode ?? 'cell',
+          code: request.code,
+        });
       });
     },
     async warmUp(languages: ScriptLanguage[] = ['javascript', 'python']) {

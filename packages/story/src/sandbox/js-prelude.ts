@@ -11,9 +11,12 @@ export const jsPrelude = String.raw`
 (() => {
   const host = globalThis.__host;
   delete globalThis.__host;
-  // Callbacks that could fire during a later run of this context are not offered at all.
-  delete globalThis.FinalizationRegistry;
-  delete globalThis.WeakRef;
+  // Callbacks that could fire during a later run of this context are not offered at all, nor
+  // are binary buffers: QuickJS allocates their bytes outside its memory limit and interrupt
+  // checks, so a loop of them could only be stopped by killing the worker with its other runs.
+  for (const name of ['FinalizationRegistry', 'WeakRef', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics',
+    'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+    'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) delete globalThis[name];
   let run = { vars: {}, varsIn: {} };
   const call = async (method, ...args) => {
     const reply = await host(method, JSON.stringify(args));
@@ -121,7 +124,6 @@ export const jsPrelude = String.raw`
     Object.getPrototypeOf(new Set()[Symbol.iterator]()),
     Object.getPrototypeOf(''[Symbol.iterator]()),
     Object.getPrototypeOf(/a/[Symbol.matchAll]('')),
-    Object.getPrototypeOf(Int8Array),
     Object.getOwnPropertyDescriptor(Function.prototype, 'caller')?.get,
   ];
   const seen = new Set();

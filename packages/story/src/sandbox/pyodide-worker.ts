@@ -103,6 +103,7 @@ port.on('message', (message: ToWorker) => {
       run(token, mode, code, vars, cpuTimeMs, callBudget.busyResumptions, memoryBytes).then(
         (json) => {
           forget();
+          post({ kind: 'beat', heapBytes: heap() });
           type Done = Extract<FromWorker, { kind: 'done' }>;
           const report = JSON.parse(json) as Omit<Done, 'kind' | 'runId' | 'ok' | 'error'> & {
             error: Done['error'] | null;
@@ -159,5 +160,11 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
-setInterval(() => post({ kind: 'beat', heapBytes: module.HEAPU8.buffer.byteLength }), 50);
+// A stop (KeyboardInterrupt) that lands in asyncio's glue instead of a run must not end the
+// worker and every run it holds: the interpreter itself is still sound.
+process.on('uncaughtException', (error) => {
+  post({ kind: 'beat', heapBytes: heap() });
+  void error;
+});
+setInterval(() => post({ kind: 'beat', heapBytes: heap() }), 50);
 post({ kind: 'ready' });

@@ -6,7 +6,9 @@
 import { pythonPolicy } from './python-policy.ts';
 
 /** Source of the Python prelude. Expects the JS module `_gencaster_host` (call, heap) to be registered. */
-export const pythonPrelude = pythonPolicy + String.raw`
+export const pythonPrelude =
+  pythonPolicy +
+  String.raw`
 import ast, asyncio, builtins, datetime as _datetime, inspect, json, random as _random, sys, time, traceback
 import types as _types
 from enum import Enum

@@ -63,7 +63,8 @@ export function createQuickJsSlot(options: QuickJsSlotOptions): QuickJsSlot {
     run: undefined,
     uses: 0,
     dispose() {
-      for (const deferred of slot.run?.deferreds.values() ?? []) if (deferred.alive) deferred.dispose();
+      for (const deferred of slot.run?.deferreds.values() ?? [])
+        if (deferred.alive) deferred.dispose();
       if (slot.drive.alive) slot.drive.dispose();
       context.dispose();
       runtime.dispose();

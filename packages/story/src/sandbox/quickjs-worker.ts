@@ -78,7 +78,20 @@ function refill(): void {
   });
 }
 
-/** Executes `fn` as one CPU slice of the slot's run, accounting its time for the interrupt handler. */
+let lastBeat = Date.now();
+function beat(): void {
+  lastBeat = Date.now();
+  post({
+    kind: 'beat',
+    heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
+  });
+}
+
+/**
+ * Executes `fn` as one CPU slice of the slot's run, accounting its time for the interrupt
+ * handler. A long slice is followed by a heartbeat, so the pool's stall watchdog measures one
+ * slice, never several runs' slices that happened to follow each other without a timer turn.
+ */
 function slice<T>(run: SlotRun, fn: () => T): T {
   run.sliceStart = Date.now();
   run.heapAtSlice = heapBytes();
@@ -87,6 +100,7 @@ function slice<T>(run: SlotRun, fn: () => T): T {
   } finally {
     run.usedMs += Date.now() - run.sliceStart;
     run.sliceStart = undefined;
+    if (Date.now() - lastBeat > 20) beat();
   }
 }
 
@@ -119,7 +133,10 @@ function describe(run: SlotRun, error: unknown): string {
 }
 
 /** Ends the slot's run: posts the result, then recycles the slot if it is clean. */
-function finish(slot: QuickJsSlot, done: Omit<Extract<FromWorker, { kind: 'done' }>, 'kind' | 'runId'>): void {
+function finish(
+  slot: QuickJsSlot,
+  done: Omit<Extract<FromWorker, { kind: 'done' }>, 'kind' | 'runId'>,
+): void {
   const run = slot.run;
   if (!run || run.finished) return;
   run.finished = true;
@@ -180,7 +197,9 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   slot.run = run;
   slot.uses += 1;
   active.set(message.runId, slot);
-  const compiled = slice(run, () => context.evalCode(wrapJs(message.mode, message.code), 'cell.js'));
+  const compiled = slice(run, () =>
+    context.evalCode(wrapJs(message.mode, message.code), 'cell.js'),
+  );
   if (compiled.error) {
     const error: unknown = context.dump(compiled.error);
     compiled.error.dispose();
@@ -301,12 +320,7 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
-setInterval(() => {
-  post({
-    kind: 'beat',
-    heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
-  });
-}, 50);
+setInterval(beat, 50);
 refill();
 post({ kind: 'ready' });
 void boot;

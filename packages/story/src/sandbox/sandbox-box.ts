@@ -99,8 +99,15 @@ export function boxCommand(options: BoxCommandOptions): BoxCommand {
     );
     return {
       command: process.execPath,
-      args: [...permissionFlags([options.runtimeDir, ...(options.alsoReadable ?? [])]), ...nodeArgs],
-      user: { name: String(process.getuid?.() ?? 0), uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+      args: [
+        ...permissionFlags([options.runtimeDir, ...(options.alsoReadable ?? [])]),
+        ...nodeArgs,
+      ],
+      user: {
+        name: String(process.getuid?.() ?? 0),
+        uid: process.getuid?.() ?? 0,
+        gid: process.getgid?.() ?? 0,
+      },
     };
   }
   const node = process.execPath;
@@ -111,15 +118,25 @@ export function boxCommand(options: BoxCommandOptions): BoxCommand {
     '--die-with-parent',
     '--new-session',
     '--clearenv',
-    ...(options.ipc ? ['--setenv', 'NODE_CHANNEL_FD', '3', '--setenv', 'NODE_CHANNEL_SERIALIZATION_MODE', 'json'] : []),
-    '--setenv', 'PATH', '/usr/bin',
+    ...(options.ipc
+      ? ['--setenv', 'NODE_CHANNEL_FD', '3', '--setenv', 'NODE_CHANNEL_SERIALIZATION_MODE', 'json']
+      : []),
+    '--setenv',
+    'PATH',
+    '/usr/bin',
     ...systemDirs(),
     ...(nodeDir.startsWith('/usr/') ? [] : ['--ro-bind', nodeDir, nodeDir]),
-    '--proc', '/proc',
-    '--dev', '/dev',
-    '--tmpfs', '/tmp',
-    '--ro-bind', options.runtimeDir, boxRuntimeDir,
-    '--chdir', boxRuntimeDir,
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
+    '--ro-bind',
+    options.runtimeDir,
+    boxRuntimeDir,
+    '--chdir',
+    boxRuntimeDir,
     '--',
     node,
     ...permissionFlags([boxRuntimeDir, ...(options.alsoReadable ?? [])]),
@@ -164,20 +181,36 @@ export function probeBox(runtimeDir: string): BoxProbe {
   const box = boxCommand({ runtimeDir, nodeArgs: ['-e', probeScript], alsoReadable: ['*'] });
   const result = spawnSync(box.command, box.args, { encoding: 'utf8', timeout: 20_000 });
   const hint = `install bubblewrap (apt-get install -y --no-install-recommends bubblewrap) and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or set GENCASTER_SANDBOX_UNCONFINED=1 to run scripts without the OS box`;
-  if (result.error) return { ok: false, reason: `${box.command} could not start (${result.error.message}); ${hint}` };
+  if (result.error)
+    return {
+      ok: false,
+      reason: `${box.command} could not start (${result.error.message}); ${hint}`,
+    };
   if (result.status !== 0)
-    return { ok: false, reason: `the sandbox box failed: ${(result.stderr || '').trim().slice(0, 300)}; ${hint}` };
+    return {
+      ok: false,
+      reason: `the sandbox box failed: ${(result.stderr || '').trim().slice(0, 300)}; ${hint}`,
+    };
   try {
-    const seen = JSON.parse(result.stdout) as { uid: number; noNewPrivs: string; spawn: string; interfaces: string[] };
+    const seen = JSON.parse(result.stdout) as {
+      uid: number;
+      noNewPrivs: string;
+      spawn: string;
+      interfaces: string[];
+    };
     const problems = [
       seen.uid === 0 ? 'runs as root' : '',
       seen.noNewPrivs !== '1' ? 'no_new_privs is not set' : '',
       seen.spawn === 'allowed' ? 'can start processes' : '',
       seen.interfaces.some((name) => name !== 'lo') ? 'has a network interface' : '',
     ].filter(Boolean);
-    if (problems.length > 0) return { ok: false, reason: `the sandbox box ${problems.join(', ')}; ${hint}` };
+    if (problems.length > 0)
+      return { ok: false, reason: `the sandbox box ${problems.join(', ')}; ${hint}` };
     return { ok: true, user: box.user };
   } catch {
-    return { ok: false, reason: `the sandbox box answered garbage: ${result.stdout.slice(0, 200)}; ${hint}` };
+    return {
+      ok: false,
+      reason: `the sandbox box answered garbage: ${result.stdout.slice(0, 200)}; ${hint}`,
+    };
   }
 }

@@ -14,10 +14,18 @@ if (!process.send) throw new Error('sandbox-host must be started with an IPC cha
 
 let sandbox: ScriptSandbox | undefined;
 const runs = new Map<number, AbortController>();
-const calls = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+const calls = new Map<
+  number,
+  { resolve: (value: unknown) => void; reject: (error: Error) => void }
+>();
 let nextCallId = 1;
 
-function ask(id: number, method: HostMethod, args: unknown[], signal: AbortSignal): Promise<unknown> {
+function ask(
+  id: number,
+  method: HostMethod,
+  args: unknown[],
+  signal: AbortSignal,
+): Promise<unknown> {
   const callId = nextCallId++;
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {

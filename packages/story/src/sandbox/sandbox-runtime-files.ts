@@ -23,7 +23,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** Packages the bundles leave external because they load files next to themselves. */
-const copiedPackages = ['pyodide', '@jitl/quickjs-wasmfile-release-sync', '@jitl/quickjs-ffi-types'];
+const copiedPackages = [
+  'pyodide',
+  '@jitl/quickjs-wasmfile-release-sync',
+  '@jitl/quickjs-ffi-types',
+];
 
 function packageDir(name: string): string {
   return dirname(require.resolve(`${name}/package.json`));
@@ -32,9 +36,11 @@ function packageDir(name: string): string {
 function contentHash(): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(here).sort()) {
-    if (file.endsWith('.ts') && !file.endsWith('.test.ts')) hash.update(file).update(readFileSync(join(here, file)));
+    if (file.endsWith('.ts') && !file.endsWith('.test.ts'))
+      hash.update(file).update(readFileSync(join(here, file)));
   }
-  for (const name of copiedPackages) hash.update(readFileSync(join(packageDir(name), 'package.json')));
+  for (const name of copiedPackages)
+    hash.update(readFileSync(join(packageDir(name), 'package.json')));
   hash.update(process.version);
   return hash.digest('hex').slice(0, 16);
 }
@@ -83,7 +89,9 @@ export async function sandboxRuntimeDir(root = tmpdir()): Promise<string> {
     external: copiedPackages,
     logLevel: 'silent',
     // Bundled CommonJS may call require(); give the ESM output one.
-    banner: { js: "import { createRequire as __gcRequire } from 'node:module'; const require = __gcRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __gcRequire } from 'node:module'; const require = __gcRequire(import.meta.url);",
+    },
   });
   for (const name of copiedPackages) {
     cpSync(packageDir(name), join(staging, 'node_modules', name), {
@@ -99,6 +107,8 @@ export async function sandboxRuntimeDir(root = tmpdir()): Promise<string> {
     rmSync(staging, { recursive: true, force: true });
   }
   if (!trusted(target))
-    throw new Error(`${target} belongs to another user or is writable by others; remove it and start again`);
+    throw new Error(
+      `${target} belongs to another user or is writable by others; remove it and start again`,
+    );
   return target;
 }

@@ -309,9 +309,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (options.interruptible && slot.interruptedAt === undefined) {
         slot.interruptedAt = now;
         slot.interrupt[0] = 2;
-      } else if (options.interruptible && now - (slot.interruptedAt ?? now) <= options.killGraceMs) {
-        // A stop can meet a `finally` that runs on: interrupt again until the grace is over.
-        slot.interrupt[0] = 2;
+      } else if (
+        options.interruptible &&
+        now - (slot.interruptedAt ?? now) <= options.killGraceMs
+      ) {
+        // A stop can meet a `finally` that runs on: interrupt again (once the last one was taken)
+        // while the worker stays silent, until the grace is over.
+        if (slot.interrupt[0] === 0 && slot.lastBeat < (slot.interruptedAt ?? now))
+          slot.interrupt[0] = 2;
       } else if (
         !options.interruptible ||
         now - (slot.interruptedAt ?? now) > options.killGraceMs
