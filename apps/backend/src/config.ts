@@ -11,7 +11,18 @@ export interface BackendConfig {
   redisUrl: string | undefined;
   /** Scale-out: this backend's id in engine leases and the lease duration (see design §1). */
   cluster: { backendId: string | undefined; engineLeaseMs: number; reconnectGraceMs: number };
-  osc: { host: string; port: number; password: string | undefined; secret: string | undefined };
+  /**
+   * OSC server. `secret` is GENCASTER_OSC_SECRET; when unset the backend generates one in the data
+   * dir (see resolveOscSecret) unless `insecure` (GENCASTER_OSC_INSECURE=1: unsigned OSC accepted,
+   * also on a non-loopback address — only for original clients on a trusted network).
+   */
+  osc: {
+    host: string;
+    port: number;
+    password: string | undefined;
+    secret: string | undefined;
+    insecure: boolean;
+  };
   /** `user`: the unprivileged system user the fleet runs as when started by root (`GENCASTER_SOUND_USER`). */
   sound: { points: number; input: boolean; user?: string | undefined };
   corsOrigins: string[];
@@ -76,6 +87,7 @@ const envSchema = z.object({
   GENCASTER_OSC_PORT: portSchema.default(7000),
   GENCASTER_OSC_PASSWORD: z.string().min(1).optional(),
   GENCASTER_OSC_SECRET: z.string().min(16).optional(),
+  GENCASTER_OSC_INSECURE: flagSchema.default(false),
   GENCASTER_SOUND_POINTS: z.coerce.number().int().min(0).max(64).default(2),
   GENCASTER_SOUND_INPUT: flagSchema.default(false),
   GENCASTER_SOUND_USER: z
@@ -142,6 +154,7 @@ export function loadConfig(
       port: e.GENCASTER_OSC_PORT,
       password: e.GENCASTER_OSC_PASSWORD,
       secret: e.GENCASTER_OSC_SECRET,
+      insecure: e.GENCASTER_OSC_INSECURE,
     },
     sound: {
       points: e.GENCASTER_SOUND_POINTS,

@@ -1,10 +1,22 @@
-import { appendStreamLog, upsertStreamPointFromBeacon, type DbHandle } from '@gencaster/db';
+import {
+  appendStreamLog,
+  recordStreamPointBoot,
+  upsertStreamPointFromBeacon,
+  type DbHandle,
+} from '@gencaster/db';
 import type { LogSink, StreamPointRegistry } from '@gencaster/osc';
 
-/** Beacons upsert the stream point keyed by (sender host, lang port); last_live = receive time. */
+/**
+ * Beacons upsert the stream point keyed by (sender host, lang port); last_live = receive time. A
+ * BOOTING beacon (sclang restarted, scsynth not up) only takes the point out of assignment; a
+ * changed boot id fails the point's open instructions, which the OSC server then announces.
+ */
 export function createDatabaseStreamPointRegistry(handle: DbHandle): StreamPointRegistry {
   return {
     async upsertFromBeacon(beacon) {
+      const boot = { host: beacon.host, port: beacon.langPort, bootId: beacon.bootId };
+      if (!beacon.ready)
+        return { abandoned: await recordStreamPointBoot(handle, { ...boot, ready: false }) };
       await upsertStreamPointFromBeacon(handle, {
         host: beacon.host,
         port: beacon.langPort,
@@ -18,6 +30,7 @@ export function createDatabaseStreamPointRegistry(handle: DbHandle): StreamPoint
         janusHttpUrl: beacon.janusHttpUrl,
         scName: beacon.name,
       });
+      return { abandoned: await recordStreamPointBoot(handle, { ...boot, ready: true }) };
     },
   };
 }

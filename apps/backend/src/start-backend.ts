@@ -4,6 +4,7 @@ import {
   createApiServer,
   createInProcessPubSub,
   createRedisPubSub,
+  createRedisReplayGuard,
   createStoryEngineFactory,
   topics,
 } from '@gencaster/api';
@@ -25,6 +26,7 @@ import { soundRunDir, startConfiguredSoundFleet } from './commands/sound-command
 import { createJanusCallers } from './janus-callers.ts';
 import { createJanusRoutes, findJanusEndpoint, readStoredJanusSecrets } from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
+import { resolveOscSecret } from './osc-secret.ts';
 import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
@@ -84,10 +86,12 @@ export interface StartBackendOptions {
  * await using backend = await startBackend(loadConfig());
  */
 export async function startBackend(
-  config: BackendConfig,
+  givenConfig: BackendConfig,
   options: StartBackendOptions = {},
 ): Promise<Backend> {
   const log = createLogger('backend');
+  // one OSC secret for this backend and the fleet it launches (generated in the data dir if unset)
+  const config = resolveOscSecret(givenConfig);
   const stack: Array<{ name: string; stop: () => Promise<void> | void }> = [];
   const stopAll = async () => {
     for (const { name, stop } of stack.reverse()) {
@@ -143,10 +147,17 @@ export async function startBackend(
     const ledger = createDatabaseInstructionLedger(database);
     // The runner needs the instruction sender, which needs the OSC server: bind it late.
     const late: { remoteActions?: RemoteActionRunner } = {};
+    // several backends: a signature accepted by one is refused by all (seen set in Redis)
+    const replayGuard = config.redisUrl
+      ? createRedisReplayGuard({ url: config.redisUrl })
+      : undefined;
+    if (replayGuard) stack.push({ name: 'osc replay guard', stop: () => replayGuard.close() });
     const osc = await createOscServer({
       host: config.osc.host,
       port: config.osc.port,
       secret: config.osc.secret,
+      allowInsecure: config.osc.insecure,
+      ...(replayGuard ? { replayGuard } : {}),
       remoteActionPassword: config.osc.password,
       registry: createDatabaseStreamPointRegistry(database),
       ledger,
@@ -159,7 +170,7 @@ export async function startBackend(
     const metrics = createBackendMetrics({ database, oscStats: () => osc.stats() });
     stack.push({ name: 'metrics', stop: () => metrics.close() });
     const instructions = metrics.observeInstructions(
-      createInstructionSender({ server: osc, ledger, ackBus }),
+      createInstructionSender({ server: osc, ledger, ackBus, secret: config.osc.secret }),
     );
     stack.push({ name: 'instructions', stop: () => instructions.close() });
 

@@ -35,6 +35,10 @@ export type {
 export type { PubSub } from './pubsub/pubsub.ts';
 export { createInProcessPubSub } from './pubsub/pubsub.ts';
 export { createRedisPubSub, type RedisPubSubOptions } from './pubsub/redis-pubsub.ts';
+export {
+  createRedisReplayGuard,
+  type RedisReplayGuardOptions,
+} from './pubsub/redis-replay-guard.ts';
 export { topics, type StreamLogEvent, type VariablesEvent } from './server/events.ts';
 export { errorTable } from './errors/error-table.ts';
 export { listenerIdOf } from './session/listener-sessions.ts';

@@ -58,6 +58,8 @@ export interface StreamPointTable extends Stamped {
   janusHttpUrl: Generated<string | null>;
   scName: string | null;
   lastLive: Date | null;
+  /** Random id of the sclang start that beaconed last (migration 0007); null from original clients. */
+  bootId: Generated<string | null>;
 }
 
 /** Table `stream`. */

@@ -10,6 +10,7 @@ export type {
   RemoteAction,
   RemoteActionRunner,
   RemoteActionTarget,
+  BeaconOutcome,
   StreamPointRegistry,
 } from './ports.ts';
 export { silentOscLogger } from './ports.ts';
@@ -53,10 +54,19 @@ export {
   constantTimeEqual,
   createMessageAuthenticator,
   isLoopback,
+  positionalCanonicalText,
+  signatureTrailer,
   signRecord,
   signatureOf,
   type MessageAuthenticator,
 } from './message-auth.ts';
+export { createMemoryReplayGuard, type ReplayGuard } from './replay-guard.ts';
+export {
+  createPasswordLimiter,
+  type PasswordLimiter,
+  type PasswordLimiterOptions,
+} from './password-limiter.ts';
+export { loadOrCreateOscSecret, OSC_SECRET_FILE } from './osc-secret-file.ts';
 export {
   cleanupInstruction,
   playBufferInstruction,

@@ -10,11 +10,13 @@ import type { Command } from 'commander';
 import { loadConfig, type BackendConfig } from '../config.ts';
 import { readFleetStatusIfAny, soundRunDir } from './sound-commands.ts';
 import { checkSandboxBox } from './sandbox-doctor-check.ts';
+import { checkOscSecurity } from './osc-doctor-check.ts';
 
 /** Outcome of one check; `advice` tells what to do next when it failed. */
 export interface DoctorCheck {
   name: string;
-  status: 'ok' | 'fail' | 'skip';
+  /** `warn`: works, but is risky (printed with its advice; does not fail the run). */
+  status: 'ok' | 'warn' | 'fail' | 'skip';
   detail: string;
   advice?: string;
 }
@@ -342,6 +344,7 @@ export async function runDoctor(
     checkDatabase(config, backend, timeoutMs),
     checkRedis(config.redisUrl, timeoutMs),
     checkSandboxBox(config),
+    checkOscSecurity(config),
   ]);
   return results.flat();
 }
@@ -351,7 +354,7 @@ export function formatDoctorReport(checks: readonly DoctorCheck[]): string {
   const width = Math.max(...checks.map((c) => c.name.length));
   return checks
     .map((c) => {
-      const mark = c.status === 'ok' ? 'ok  ' : c.status === 'fail' ? 'FAIL' : 'skip';
+      const mark = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' }[c.status];
       const line = `${mark}  ${c.name.padEnd(width)}  ${c.detail}`;
       return c.advice ? `${line}\n      → ${c.advice}` : line;
     })

@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInstruction, listStreamPoints } from '@gencaster/db';
-import { decodeOscPacket, encodeOscMessage } from '@gencaster/osc';
+import {
+  decodeOscPacket,
+  encodeOscMessage,
+  loadOrCreateOscSecret,
+  signRecord,
+  type OscValue,
+} from '@gencaster/osc';
 import { createScriptSandbox } from '@gencaster/story';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
@@ -34,7 +40,9 @@ async function until<T>(
 }
 
 /** A backend on free ports with a fresh PGlite data dir, and a UDP socket that plays sclang. */
-async function startWithFakeSclang(dataDir: string): Promise<{ backend: Backend; sclang: Socket }> {
+async function startWithFakeSclang(
+  dataDir: string,
+): Promise<{ backend: Backend; sclang: Socket; secret: string }> {
   const env = {
     GENCASTER_PORT: '0',
     GENCASTER_OSC_PORT: '0',
@@ -43,6 +51,10 @@ async function startWithFakeSclang(dataDir: string): Promise<{ backend: Backend;
     LOG_LEVEL: 'fatal',
   };
   const backend = await startBackend(loadConfig(env, resolve(import.meta.dirname, '../../../..')));
+  // every OSC sender signs, loopback included: the fake sclang uses the data dir's generated secret
+  const secret = loadOrCreateOscSecret(dataDir);
+  const signed = (address: string, record: Record<string, OscValue>) =>
+    encodeOscMessage(address, Object.entries(signRecord(address, record, secret)).flat());
   // acknowledges every instruction: FAILURE when the code is "fail", else FINISHED with "2"
   const sclang = createSocket('udp4');
   sclang.on('message', (data) => {
@@ -51,30 +63,29 @@ async function startWithFakeSclang(dataDir: string): Promise<{ backend: Backend;
       const [uuid, code] = message.args.map((arg) => String((arg as { value: unknown }).value));
       const failed = code === 'fail';
       sclang.send(
-        encodeOscMessage('/acknowledge', [
-          'uuid',
-          uuid ?? '',
-          'status',
-          failed ? 'FAILURE' : 'FINISHED',
-          'return_value',
-          failed ? 'boom' : '2',
-        ]),
+        signed('/acknowledge', {
+          uuid: uuid ?? '',
+          status: failed ? 'FAILURE' : 'FINISHED',
+          return_value: failed ? 'boom' : '2',
+        }),
         backend.oscPort,
         '127.0.0.1',
       );
     }
   });
   await new Promise<void>((done) => sclang.bind(0, '127.0.0.1', () => done()));
-  return { backend, sclang };
+  return { backend, sclang, secret };
 }
 
 describe('backend /metrics', () => {
   it('reports points, dropped OSC packets, instruction round trips and process metrics', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'gencaster-metrics-'));
-    const { backend, sclang } = await startWithFakeSclang(dataDir).catch((error: unknown) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw error;
-    });
+    const { backend, sclang, secret } = await startWithFakeSclang(dataDir).catch(
+      (error: unknown) => {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
+      },
+    );
     const scrape = async () => {
       const response = await fetch(`${backend.url}/metrics`);
       expect(response.status).toBe(200);
@@ -90,7 +101,12 @@ describe('backend /metrics', () => {
 
       const { port } = sclang.address();
       sclang.send(
-        encodeOscMessage('/beacon', ['name', 'metrics', 'lang_port', port]),
+        encodeOscMessage(
+          '/beacon',
+          Object.entries(
+            signRecord('/beacon', { name: 'metrics', lang_port: port }, secret),
+          ).flat(),
+        ),
         backend.oscPort,
         '127.0.0.1',
       );

@@ -379,14 +379,15 @@ describeEachEngine('inventory §11.1 security: values reach sclang as data', (ge
 });
 
 describe('inventory §11.1 security: OSC and SSML', () => {
-  it('§11.1 OSC: unsigned /beacon and /acknowledge from a non-loopback sender are refused when a secret is set', () => {
+  it('§11.1 OSC: unsigned /beacon and /acknowledge are refused when a secret is set, from loopback too (issue 20)', async () => {
     const auth = createMessageAuthenticator({ secret: 'a-secret-of-16-chars' });
     for (const address of ['/beacon', '/acknowledge']) {
-      expect(() => auth.verify(address, { name: 'fake', lang_port: 1 }, '192.0.2.10')).toThrow(
-        expect.objectContaining({ code: 'UNAUTHENTICATED' }) as Error,
-      );
+      for (const host of ['192.0.2.10', '127.0.0.1']) {
+        await expect(auth.verify(address, { name: 'fake', lang_port: 1 }, host)).rejects.toThrow(
+          expect.objectContaining({ code: 'UNAUTHENTICATED' }) as Error,
+        );
+      }
     }
-    expect(auth.verify('/beacon', { name: 'local', lang_port: 1 }, '127.0.0.1')).toBe('unsigned');
   });
 
   it('§11.1 SSML text is XML-escaped: & and < from markdown or {var} cannot inject SSML', () => {

@@ -4,6 +4,7 @@ import { engineLeases } from './0003-engine-leases.ts';
 import { streamPointJanusUrl } from './0004-stream-point-janus-url.ts';
 import { walkCellsDone } from './0005-walk-cells-done.ts';
 import { listenerPresence } from './0006-listener-presence.ts';
+import { streamPointBootId } from './0007-stream-point-boot-id.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -19,4 +20,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0004-stream-point-janus-url', statements: streamPointJanusUrl },
   { name: '0005-walk-cells-done', statements: walkCellsDone },
   { name: '0006-listener-presence', statements: listenerPresence },
+  { name: '0007-stream-point-boot-id', statements: streamPointBootId },
 ];

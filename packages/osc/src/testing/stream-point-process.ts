@@ -124,7 +124,7 @@ export async function startTestStreamPoint(
   }
   let output = '';
   const startedAt = Date.now();
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...baseEnv,
     QT_QPA_PLATFORM: 'offscreen',
     QTWEBENGINE_DISABLE_SANDBOX: '1',
