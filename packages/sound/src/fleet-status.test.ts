@@ -89,6 +89,26 @@ describe('fleet status file', () => {
     expect(text).toMatch(/point-1\/scsynth\s+-\s+stopped\s+-\s+0\s+-/);
   });
 
+  it('shows the mount check: all present, or which mountpoints vanished and were re-created', () => {
+    const base = sample();
+    const ok = formatFleetStatus({
+      ...base,
+      janus: {
+        ...base.janus,
+        mounts: { checkedAt: 'now', missing: [], recreated: 0, error: null },
+      },
+    });
+    expect(ok).toContain('mountpoints all present  re-created 0  checked now');
+    const vanished = formatFleetStatus({
+      ...base,
+      janus: {
+        ...base.janus,
+        mounts: { checkedAt: 'now', missing: [1], recreated: 2, error: null },
+      },
+    });
+    expect(vanished).toContain('mountpoints MISSING 1 (re-created)  re-created 2');
+  });
+
   it('formats durations', () => {
     expect(formatDuration(0)).toBe('-');
     expect(formatDuration(5_400)).toBe('5s');
