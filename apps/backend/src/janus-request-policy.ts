@@ -61,7 +61,7 @@ const isSmallNumber = (value: unknown) =>
 
 /**
  * The plugin message a caller may send, rebuilt from scratch (unknown fields are dropped, the pin
- * is added): streaming `watch` of the granted mountpoint, `start`/`pause`/`stop`; audiobridge
+ * is added): streaming `watch` (or `switch`) to the granted mountpoint, `start`/`pause`/`stop`; audiobridge
  * `join` of the granted room (no plain-RTP participant), `configure` (mute, volume, quality only:
  * no recording), `leave`. Which plugin a handle belongs to does not matter: each plugin answers an
  * unknown request with an error.
@@ -71,7 +71,8 @@ export function checkPluginMessage(body: unknown, grant: JanusGrant): Json {
     throw refuse('a plugin message needs a "request"');
   const request = body.request;
   switch (request) {
-    case 'watch': {
+    case 'watch':
+    case 'switch': {
       if (!grant.mountpoint || body.id !== grant.mountpoint.id)
         throw refuse('only the mountpoint of your own stream point can be watched');
       return { request, id: grant.mountpoint.id, pin: grant.mountpoint.pin };
