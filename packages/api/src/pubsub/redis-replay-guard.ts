@@ -27,9 +27,17 @@ export function createRedisReplayGuard(
     enableOfflineQueue: false,
   });
   redis.on('error', () => undefined);
+  // Right after start the connection is not up yet: wait for it briefly instead of skipping Redis
+  // (a replay to another backend in that moment would pass). Once it was up, an outage is skipped
+  // at once, so signed messages are not delayed while Redis is down.
+  let everReady = false;
+  const firstReady = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  void firstReady.then(() => (everReady = true));
   return {
     async claim(key, ttlMs) {
       if (!(await local.claim(key, ttlMs))) return false;
+      if (!everReady)
+        await Promise.race([firstReady, new Promise((resolve) => setTimeout(resolve, 2000))]);
       try {
         return (await redis.set(prefix + key, '1', 'PX', Math.max(1, ttlMs), 'NX')) === 'OK';
       } catch {
