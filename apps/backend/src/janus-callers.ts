@@ -87,11 +87,21 @@ export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
           throw new GencasterError('UNAUTHENTICATED', 'Janus gateway: invalid listener token');
         const listenerId = listenerIdOf(token);
         const point = await listenerPoint(listenerId);
-        if (!point)
-          throw new GencasterError(
-            'UNAUTHENTICATED',
-            'Janus gateway: this listener token holds no stream (open the stream first)',
-          );
+        if (!point) {
+          // Its stream ended: only tearing down its own sessions on the named point is left.
+          const named =
+            pathPoint === null ? undefined : await findStreamPoint(options.database, pathPoint);
+          if (!named)
+            throw new GencasterError(
+              'UNAUTHENTICATED',
+              'Janus gateway: this listener token holds no stream (open the stream first)',
+            );
+          const ended = grantFor(`listener:${listenerId}`, named);
+          return {
+            ...ended,
+            grant: { ...ended.grant, mountpoint: null, room: null, teardownOnly: true },
+          };
+        }
         if (pathPoint !== null && pathPoint !== point.uuid)
           throw new GencasterError(
             'FORBIDDEN',

@@ -178,6 +178,28 @@ describe('janus request policy', () => {
     });
   });
 
+  it('a listener whose stream ended may only tear down its own sessions', () => {
+    const ended: JanusGrant = { ...grant, mountpoint: null, room: null, teardownOnly: true };
+    const target = { kind: 'handle', sessionId: 5, handleId: 6 } as const;
+    const check = (body: unknown, on: Parameters<typeof checkJanusRequest>[0]['target'] = target) =>
+      checkJanusRequest({ target: on, body, grant: ended, newSessionId: () => 1 });
+    expect(check({ janus: 'detach' })).toMatchObject({ janus: 'detach' });
+    expect(check({ janus: 'message', body: { request: 'stop' } })).toMatchObject({
+      body: { request: 'stop' },
+    });
+    expect(check({ janus: 'destroy' }, { kind: 'session', sessionId: 5 })).toMatchObject({
+      janus: 'destroy',
+    });
+    for (const body of [
+      { janus: 'keepalive' },
+      { janus: 'message', body: { request: 'watch', id: 3 } },
+      { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: 'v=0' } },
+      { janus: 'trickle', candidate: { completed: true } },
+    ])
+      expect(() => check(body)).toThrow(/holds no stream/);
+    expect(() => check({ janus: 'create' }, { kind: 'root' })).toThrow(/holds no stream/);
+  });
+
   it('refuses everything a listener does not need', () => {
     for (const request of [
       'destroy',

@@ -175,6 +175,11 @@ export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
             ? `/${target.sessionId}`
             : `/${target.sessionId}/${target.handleId}`;
       if (request.method === 'GET') {
+        if (caller.grant.teardownOnly)
+          throw new GencasterError(
+            'UNAUTHENTICATED',
+            'Janus gateway: this listener token holds no stream any more (open the stream again)',
+          );
         const maxev = Math.min(Math.max(Number(query.get('maxev')) || 1, 1), 10);
         const url = `${base}${path}?maxev=${maxev}&apisecret=${encodeURIComponent(apiSecret)}`;
         send(response, 200, await upstreamJson(url, undefined, 70_000));

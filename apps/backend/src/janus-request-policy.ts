@@ -10,6 +10,28 @@ export interface JanusGrant {
   mountpoint: { id: number; pin: string } | null;
   /** Audiobridge room the caller may join, with the pin the gateway adds. */
   room: { id: number; pin: string } | null;
+  /**
+   * A listener whose stream has ended (Stop, dead end, grace over) may still tear down its own
+   * sessions — destroy, detach, hangup, `stop`, `leave` — but not keep them alive or poll them,
+   * so Janus times out a session that would otherwise go on hearing the point's next listener.
+   */
+  teardownOnly?: boolean;
+}
+
+const TEARDOWN_VERBS = new Set(['destroy', 'detach', 'hangup']);
+const TEARDOWN_REQUESTS = new Set(['stop', 'leave']);
+
+/** True for the requests a listener without a stream may still send (see `teardownOnly`). */
+export function isTeardown(body: unknown): boolean {
+  if (!isRecord(body)) return false;
+  if (typeof body.janus === 'string' && TEARDOWN_VERBS.has(body.janus)) return true;
+  return (
+    body.janus === 'message' &&
+    isRecord(body.body) &&
+    typeof body.body.request === 'string' &&
+    TEARDOWN_REQUESTS.has(body.body.request) &&
+    body.jsep === undefined
+  );
 }
 
 /** Where a request goes, by path below `/janus` (or `/janus/point/<uuid>`). */
@@ -148,6 +170,11 @@ export function checkJanusRequest(input: {
   const { target, body, grant } = input;
   if (!isRecord(body) || typeof body.janus !== 'string')
     throw refuse('expected a Janus request object with "janus"');
+  if (grant.teardownOnly && (target.kind === 'root' || !isTeardown(body)))
+    throw new GencasterError(
+      'UNAUTHENTICATED',
+      'Janus gateway: this listener token holds no stream any more (open the stream again)',
+    );
   const transaction = text(body.transaction, 64) ?? 'gateway';
   const verb = body.janus;
   const base = { janus: verb, transaction };
