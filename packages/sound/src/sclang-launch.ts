@@ -2,6 +2,7 @@ import { createSocket } from 'node:dgram';
 import { mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { loopbackBindLibrary } from './loopback-bind.ts';
 import { fleetChildEnv } from './child-env.ts';
 
 /** What one stream point's sclang is told through its environment (read by our SuperCollider class). */
@@ -64,7 +65,23 @@ export function sclangEnv(p: SclangPointEnv): NodeJS.ProcessEnv {
   else delete env.JANUS_HTTP_URL;
   if (p.oscSecret) env.GENCASTER_OSC_SECRET = p.oscSecret;
   else delete env.GENCASTER_OSC_SECRET;
+  Object.assign(env, sclangBindEnv(p.backendOscHost));
   return env;
+}
+
+/**
+ * Where sclang's OSC port listens: on loopback only while the backend is on this host (sclang 3.13
+ * always binds 0.0.0.0, so the loopback-bind library is preloaded), on every address when the
+ * point is configured for a remote backend (BACKEND_OSC_HOST not loopback), which must reach it.
+ * Either way our class runs only instructions the backend signed when a secret is set.
+ */
+export function sclangBindEnv(backendOscHost: string): NodeJS.ProcessEnv {
+  const v4 = backendOscHost.startsWith('::ffff:') ? backendOscHost.slice(7) : backendOscHost;
+  const local = v4.startsWith('127.') || backendOscHost === '::1' || v4 === 'localhost';
+  if (!local) return { GENCASTER_LOOPBACK_BIND: '0' };
+  const library = loopbackBindLibrary();
+  if (!('path' in library)) return { GENCASTER_LOOPBACK_BIND: '0' };
+  return { GENCASTER_LOOPBACK_BIND: '1', LD_PRELOAD: library.path };
 }
 
 /**
