@@ -70,7 +70,8 @@ export interface SoundFleetOptions {
   };
   /**
    * JACK server of every point: `period` in frames (default 256 = 5.3 ms at 48 kHz); `realtime`
-   * schedules jackd and its clients SCHED_FIFO (default false; needs root or rtprio rights).
+   * schedules jackd and GStreamer SCHED_FIFO (default false; as root they keep CAP_SYS_NICE after
+   * the drop to the sound user, sclang/scsynth never: they run user code; else rtprio rights).
    */
   jack?: { period?: number; realtime?: boolean };
   /** sclang startup file (packages/osc/supercollider/stream-point.scd). */

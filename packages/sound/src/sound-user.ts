@@ -57,8 +57,11 @@ export interface LaunchOptions {
    * whatever an editor's cell starts with unixCmd) is killed by the kernel when it dies.
    */
   pidNamespace?: boolean;
-  /** Allow SCHED_FIFO up to this priority after dropping root (realtime JACK). */
-  rtprio?: number;
+  /**
+   * Keep CAP_SYS_NICE (ambient) after dropping root, so realtime JACK can use SCHED_FIFO. Only for
+   * processes that run no user code (jackd, GStreamer): with it a cell could starve the host.
+   */
+  realtime?: boolean;
 }
 
 /**
@@ -78,11 +81,9 @@ export function wrapCommand(
   const drop = user.switchUser
     ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--no-new-privs']
     : ['--no-new-privs'];
-  const inner = ['setpriv', ...drop, '--pdeathsig', 'SIGKILL', '--', command, ...args];
-  const limits =
-    launch.rtprio !== undefined && user.switchUser
-      ? ['prlimit', `--rtprio=${launch.rtprio}`, '--memlock=unlimited', '--']
-      : [];
+  const nice =
+    launch.realtime && user.switchUser ? ['--inh-caps=+sys_nice', '--ambient-caps=+sys_nice'] : [];
+  const inner = ['setpriv', ...drop, ...nice, '--pdeathsig', 'SIGKILL', '--', command, ...args];
   const argv =
     launch.pidNamespace && user.switchUser
       ? [
@@ -90,7 +91,6 @@ export function wrapCommand(
           '--pdeathsig',
           'SIGKILL',
           '--',
-          ...limits,
           'unshare',
           '--pid',
           '--fork',
@@ -98,7 +98,7 @@ export function wrapCommand(
           '--',
           ...inner,
         ]
-      : [...limits, ...inner];
+      : inner;
   const [first, ...rest] = argv;
   return { command: first ?? command, args: rest };
 }

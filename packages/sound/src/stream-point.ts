@@ -139,8 +139,9 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     JACK_NO_START_SERVER: '1',
   };
   const jack: JackServerRef = { server: o.jackServer, user: o.user };
-  // Realtime JACK as an unprivileged user: allow SCHED_FIFO (jackd -P 70, its clients just below).
-  const launch = o.jackRealtime ? { rtprio: 95 } : {};
+  // Realtime JACK as the sound user: jackd and GStreamer keep CAP_SYS_NICE; sclang/scsynth (user
+  // code) never get it, so scsynth's JACK thread stays non-realtime when the launcher is root.
+  const launch = o.jackRealtime ? { realtime: true } : {};
   const supervision = { user: o.user, pidFiles: o.pidFiles, launch };
   let jackRecovering = false;
   let dependantsStarted = false;
@@ -311,7 +312,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
     stopSignal: 'SIGKILL',
     // Its own PID namespace: scsynth (booted by sclang) and anything a cell starts with unixCmd
     // die with sclang, whether it crashed, was killed, or the launcher died.
-    launch: { ...launch, pidNamespace: true },
+    launch: { pidNamespace: true },
     graceMs: 2000,
     readiness: () =>
       waitUntil(
