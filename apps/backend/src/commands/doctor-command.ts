@@ -344,7 +344,7 @@ export async function runDoctor(
     checkDatabase(config, backend, timeoutMs),
     checkRedis(config.redisUrl, timeoutMs),
     checkSandboxBox(config),
-    checkOscSecurity(config),
+    Promise.resolve(checkOscSecurity(config)),
   ]);
   return results.flat();
 }
