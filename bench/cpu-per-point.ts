@@ -67,7 +67,7 @@ async function fleetSample(points: number): Promise<{ sample: CpuSample; janus: 
     startSoundFleet({
       points,
       backendOsc: { host: '127.0.0.1', port: osc.address().port },
-      runDir: join(dir, 'fleet'),
+      runDir: dir, // a mkdtemp dir (0700): the sound user reaches only a run dir the fleet prepared
       superColliderStartupFile: FIXTURE_STARTUP_FILE,
       logger: silentSoundLogger,
     });

@@ -79,7 +79,7 @@ async function measureVariant(variant: SenderVariant, page: Page): Promise<Laten
     startSoundFleet({
       points: 1,
       backendOsc: { host: '127.0.0.1', port: osc.address().port },
-      runDir: join(dir, 'fleet'),
+      runDir: dir, // a mkdtemp dir (0700): the sound user reaches only a run dir the fleet prepared
       superColliderStartupFile: FIXTURE_STARTUP_FILE,
       logger,
       gst: variant.gst,

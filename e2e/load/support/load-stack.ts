@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,6 +80,8 @@ function answersPing(port: number): Promise<boolean> {
  */
 export async function startLoadStack(options: LoadStackOptions): Promise<LoadStack> {
   const workDir = mkdtempSync(join(tmpdir(), 'gencaster-load-'));
+  // The sound hosts' fleets run as the unprivileged sound user: it must pass through to their data dirs.
+  chmodSync(workDir, 0o711);
   const cleanups: Array<() => Promise<void> | void> = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) {
