@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importAudioFile, inspectAudio } from '@gencaster/audio';
 import {
@@ -58,8 +58,7 @@ export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
       return await withTransaction(database, async (tx) => {
         const file = await createAudioFile(tx, { ...row, extension: '.wav' });
         if (!file.file) throw new Error('audio file row without a path');
-        await mkdir(join(mediaRoot, AUDIO_FILE_FOLDER), { recursive: true });
-        await rename(path, join(mediaRoot, file.file));
+        await publishAudio(mediaRoot, path, file.file);
         await extra?.(tx, file);
         return file;
       });
@@ -81,8 +80,7 @@ export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
       });
       const uuid = randomUUID();
       const file = `${AUDIO_FILE_FOLDER}/${uuid}.wav`;
-      await mkdir(join(mediaRoot, AUDIO_FILE_FOLDER), { recursive: true });
-      await rename(imported.path, join(mediaRoot, file));
+      await publishAudio(mediaRoot, imported.path, file);
       return { uuid, file };
     },
     importSpeech,
@@ -137,4 +135,18 @@ export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
       },
     },
   };
+}
+
+/**
+ * Moves a converted file into the library, readable for the sound fleet: scsynth plays it as the
+ * unprivileged sound user, which reaches `media/` only through the data dir (0710) and media dir
+ * (0750) the fleet opened to its group, so 0644/0755 here expose nothing to other users; without
+ * the explicit modes the backend's umask (0077) would make the file unplayable.
+ */
+async function publishAudio(mediaRoot: string, from: string, file: string): Promise<void> {
+  const folder = join(mediaRoot, AUDIO_FILE_FOLDER);
+  await mkdir(folder, { recursive: true });
+  await chmod(folder, 0o755);
+  await rename(from, join(mediaRoot, file));
+  await chmod(join(mediaRoot, file), 0o644);
 }

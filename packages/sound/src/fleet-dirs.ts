@@ -66,6 +66,21 @@ export function grantReadOnly(path: string, user: SoundUser): void {
   walk(path);
 }
 
+/**
+ * Group `gid` may read everything below `path` (files +r, dirs +rx) and nobody but the owner may
+ * write; `skip` dirs keep their modes. Repairs a library that a umask of 0077 made owner-only.
+ */
+function grantGroupRead(path: string, gid: number, skip: ReadonlySet<string>): void {
+  if (skip.has(path)) return;
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) return;
+  chownSync(path, stat.uid, gid);
+  const mode = stat.mode & 0o7777 & ~0o022;
+  chmodSync(path, stat.isDirectory() ? mode | 0o050 : mode | 0o040);
+  if (stat.isDirectory())
+    readdirSync(path).forEach((name) => grantGroupRead(join(path, name), gid, skip));
+}
+
 function chownTree(path: string, uid: number, gid: number): void {
   const stat = lstatSync(path);
   if (stat.isSymbolicLink()) return;
@@ -88,8 +103,8 @@ export interface DataDirAccess {
  * Locks the data dir against the sound user: the dir becomes 0710 root:<sound group> (the sound
  * user may pass through to the paths it is given, never list it), every entry but the fleet's run
  * dir and the `readable` ones becomes owner-only (dirs 0700, files 0600: database, secrets, locks),
- * `readable` dirs become 0750 root:<sound group> (read-only, their files keep their 0644), and
- * `private` ones 0700. Without a user switch the data dir is simply 0700.
+ * `readable` dirs become 0750 root:<sound group> with everything below group-readable and writable
+ * only by its owner (read-only for the sound user), `private` ones 0700 (contents untouched). Without a user switch the data dir is simply 0700.
  */
 export function protectDataDir(access: DataDirAccess, runDir: string, user: SoundUser): void {
   const dir = resolve(access.dir);
@@ -107,15 +122,16 @@ export function protectDataDir(access: DataDirAccess, runDir: string, user: Soun
     if (stat.isSymbolicLink()) continue;
     chmodSync(path, stat.isDirectory() ? 0o700 : 0o600);
   }
+  const privateDirs = new Set((access.private ?? []).map((path) => resolve(path)));
+  for (const path of privateDirs) {
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    chmodSync(path, 0o700);
+  }
   for (const path of readable) {
     if (dirname(path) !== dir) throw new Error(`${path} is not directly inside ${dir}`);
     mkdirSync(path, { recursive: true, mode: 0o750 });
-    chownSync(path, 0, user.gid);
+    grantGroupRead(path, user.gid, privateDirs);
     chmodSync(path, 0o750);
-  }
-  for (const path of access.private ?? []) {
-    mkdirSync(path, { recursive: true, mode: 0o700 });
-    chmodSync(path, 0o700);
   }
   chownSync(dir, statSync(dir).uid, user.gid);
   chmodSync(dir, 0o710);

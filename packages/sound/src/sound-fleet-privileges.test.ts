@@ -144,7 +144,9 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       writeFileSync(join(dataDir, 'db', 'PG_VERSION'), 'database-content\n');
       mkdirSync(join(media, 'incoming'), { recursive: true });
       writeFileSync(join(media, 'incoming', 'upload.wav'), 'upload-in-progress\n');
-      writeFileSync(join(media, 'tone.txt'), 'MEDIA-OK\n');
+      // A library a umask of 0077 made owner-only: the fleet start opens it to its group, read-only.
+      mkdirSync(join(media, 'audio_files'), { mode: 0o700 });
+      writeFileSync(join(media, 'audio_files', 'tone.txt'), 'MEDIA-OK\n', { mode: 0o600 });
       backend = await startOscTestBackend();
       first = await launch();
     }, 150_000);
@@ -226,9 +228,9 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       // The launcher's environment (database URLs, passwords) never reaches sclang.
       expect(await run(first!, `"GENCASTER_TEST_CANARY".getenv`)).toMatch(/^nil$/);
       // Legitimate use still works: the media library is readable, code runs.
-      expect(await run(first!, `"cat '${join(media, 'tone.txt')}'".unixCmdGetStdOut`)).toContain(
-        'MEDIA-OK',
-      );
+      expect(
+        await run(first!, `"cat '${join(media, 'audio_files', 'tone.txt')}'".unixCmdGetStdOut`),
+      ).toContain('MEDIA-OK');
       expect(await run(first!, '6 * 7')).toBe('42');
       expect(await run(first!, `"id -un".unixCmdGetStdOut`)).toContain(soundUser!.name);
     });
