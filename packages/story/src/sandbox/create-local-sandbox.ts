@@ -55,8 +55,9 @@ export function createLocalSandbox(options: LocalSandboxOptions = {}): ScriptSan
               interruptible: false,
               preferFreshWorker: true,
               // QuickJS stops its own runs at the CPU limit; killing the worker (and its other
-              // runs) is the last resort for a C-level operation that never checks back.
-              stallGraceMs: 2000,
+              // runs) is the last resort for a C-level operation that never checks back, so it
+              // waits long: on a loaded machine a stopped slice can take seconds of wall time.
+              stallGraceMs: 10_000,
               killGraceMs: 0,
               startupTimeoutMs: 20_000,
               heapCapBytes: 256 * 1024 * 1024,
@@ -69,8 +70,8 @@ export function createLocalSandbox(options: LocalSandboxOptions = {}): ScriptSan
               preferFreshWorker: false,
               // The policy's ticks stop bytecode loops at the CPU limit; the interrupt is the
               // backstop for long C-level operations only.
-              stallGraceMs: 1000,
-              killGraceMs: 2000,
+              stallGraceMs: 2000,
+              killGraceMs: 8000,
               startupTimeoutMs: 60_000,
               heapCapBytes: options.pythonHeapCapBytes ?? 512 * 1024 * 1024,
               maxOldGenerationSizeMb: 256,

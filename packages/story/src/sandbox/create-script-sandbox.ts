@@ -1,6 +1,8 @@
 // The ScriptSandbox the backend uses: a client of the sandbox host process, which runs in an OS
 // box (sandbox-box.ts) and is supervised here: started on first use, failed runs reported when it
 // dies, restarted with backoff, killed when it stops answering.
+import { createLazyAbort, type LazyAbort } from './lazy-abort.ts';
+import { createMessageBatcher } from './message-batcher.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { boxCommand, boxRuntimeDir, probeBox, type BoxProbe } from './sandbox-box.ts';
 import type { FromHost, HostSettings, ToHost } from './sandbox-host-protocol.ts';
@@ -43,7 +45,7 @@ export function inspectSandboxConfinement(): Promise<SandboxConfinement> {
 
 interface PendingRun {
   capabilities: ScriptCapabilities;
-  calls: AbortController;
+  calls: LazyAbort;
   finish: (result: ScriptRunResult) => void;
 }
 
@@ -105,16 +107,18 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
     const started: Host = {
       child,
       lastMessage: Date.now(),
-      send: (message) => {
-        if (child.connected) child.send(message);
-      },
+      send: createMessageBatcher<ToHost>((batch) => {
+        if (child.connected) child.send(batch);
+      }),
     };
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
       stderr = (stderr + text).slice(-2000);
     });
-    child.on('message', (message: FromHost) => onMessage(started, message));
+    child.on('message', (batch: FromHost[]) => {
+      for (const message of batch) onMessage(started, message);
+    });
     child.on('exit', (code, signal) => {
       host = undefined;
       failures += 1;
@@ -260,7 +264,7 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
         request.signal?.addEventListener('abort', onAbort, { once: true });
         runs.set(id, {
           capabilities: request.capabilities,
-          calls: new AbortController(),
+          calls: createLazyAbort(),
           finish: (result) => {
             request.signal?.removeEventListener('abort', onAbort);
             resolve(result);

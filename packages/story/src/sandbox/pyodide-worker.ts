@@ -11,11 +11,12 @@ import { hardenRealm } from './harden-realm.ts';
 import { pythonPrelude } from './python-prelude.ts';
 import { callBudget } from './call-budget.ts';
 import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
+import { createMessageBatcher } from './message-batcher.ts';
 
 const port = parentPort;
 if (!port) throw new Error('pyodide-worker must run in a worker thread');
 const boot = workerData as WorkerBoot;
-const post = (message: FromWorker): void => port.postMessage(message);
+const post = createMessageBatcher<FromWorker>((batch) => port.postMessage(batch));
 
 interface Waiting {
   resolve: (value: string | undefined) => void;
@@ -87,7 +88,11 @@ const cancel = globals.get('_gencaster_cancel') as (runId: string) => void;
 const check = globals.get('_gencaster_check') as (mode: string, code: string) => string;
 hardenRealm(pyodide as unknown as Record<string, unknown>);
 
-port.on('message', (message: ToWorker) => {
+port.on('message', (batch: ToWorker[]) => {
+  for (const message of batch) handle(message);
+});
+
+function handle(message: ToWorker): void {
   switch (message.kind) {
     case 'run': {
       const { runId, mode, code, variables, cpuTimeMs, memoryBytes } = message;
@@ -103,7 +108,7 @@ port.on('message', (message: ToWorker) => {
       run(token, mode, code, vars, cpuTimeMs, callBudget.busyResumptions, memoryBytes).then(
         (json) => {
           forget();
-          post({ kind: 'beat', heapBytes: heap() });
+          port.postMessage([{ kind: 'beat', heapBytes: heap() }]);
           type Done = Extract<FromWorker, { kind: 'done' }>;
           const report = JSON.parse(json) as Omit<Done, 'kind' | 'runId' | 'ok' | 'error'> & {
             error: Done['error'] | null;
@@ -158,13 +163,13 @@ port.on('message', (message: ToWorker) => {
       return;
     }
   }
-});
+}
 
 // A stop (KeyboardInterrupt) that lands in asyncio's glue instead of a run must not end the
 // worker and every run it holds: the interpreter itself is still sound.
 process.on('uncaughtException', (error) => {
-  post({ kind: 'beat', heapBytes: heap() });
+  port.postMessage([{ kind: 'beat', heapBytes: heap() }]);
   void error;
 });
-setInterval(() => post({ kind: 'beat', heapBytes: heap() }), 50);
+setInterval(() => port.postMessage([{ kind: 'beat', heapBytes: heap() }]), 50);
 post({ kind: 'ready' });

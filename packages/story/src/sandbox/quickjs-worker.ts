@@ -10,12 +10,13 @@ import { wrapJs } from './js-prelude.ts';
 import { jsErrorPosition } from './js-error-position.ts';
 import { createQuickJsSlot, slotIsClean, type QuickJsSlot, type SlotRun } from './quickjs-slot.ts';
 import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
+import { createMessageBatcher } from './message-batcher.ts';
 
 const port = parentPort;
 if (!port) throw new Error('quickjs-worker must run in a worker thread');
 const boot = workerData as WorkerBoot;
 const quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant);
-const post = (message: FromWorker): void => port.postMessage(message);
+const post = createMessageBatcher<FromWorker>((batch) => port.postMessage(batch));
 
 /**
  * Ready slots are kept for as many runs as were recently active at once (at least 8, at most
@@ -79,12 +80,12 @@ function refill(): void {
 }
 
 let lastBeat = Date.now();
+/** Sent at once, never batched: it tells the pool's watchdog that this worker is still alive. */
 function beat(): void {
   lastBeat = Date.now();
-  post({
-    kind: 'beat',
-    heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
-  });
+  port.postMessage([
+    { kind: 'beat', heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes() },
+  ]);
 }
 
 /**
@@ -286,7 +287,11 @@ function check(message: Extract<ToWorker, { kind: 'check' }>): void {
   runtime.dispose();
 }
 
-port.on('message', (message: ToWorker) => {
+port.on('message', (batch: ToWorker[]) => {
+  for (const message of batch) handle(message);
+});
+
+function handle(message: ToWorker): void {
   switch (message.kind) {
     case 'run':
       start(message);
@@ -318,7 +323,7 @@ port.on('message', (message: ToWorker) => {
       return;
     }
   }
-});
+}
 
 setInterval(beat, 50);
 refill();

@@ -1,5 +1,5 @@
 // Messages between the backend (create-script-sandbox.ts) and the boxed sandbox host process
-// (sandbox-host.ts), sent as JSON over the Node IPC channel. Nothing in them is a capability by
+// (sandbox-host.ts), sent as JSON over the Node IPC channel in batches (arrays, message-batcher.ts). Nothing in them is a capability by
 // itself: the host can only ask the backend to act for a run the backend started.
 import type { LocalSandboxOptions } from './create-local-sandbox.ts';
 import type {

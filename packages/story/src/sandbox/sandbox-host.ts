@@ -6,10 +6,11 @@ import { createLocalSandbox } from './create-local-sandbox.ts';
 import type { FromHost, ToHost } from './sandbox-host-protocol.ts';
 import type { ScriptCapabilities, ScriptSandbox } from './sandbox-types.ts';
 import type { HostMethod } from './worker-protocol.ts';
+import { createMessageBatcher } from './message-batcher.ts';
 
-const send = (message: FromHost): void => {
-  process.send?.(message);
-};
+const send = createMessageBatcher<FromHost>((batch) => {
+  process.send?.(batch);
+});
 if (!process.send) throw new Error('sandbox-host must be started with an IPC channel');
 
 let sandbox: ScriptSandbox | undefined;
@@ -66,7 +67,11 @@ function ready(): ScriptSandbox {
   return sandbox;
 }
 
-process.on('message', (message: ToHost) => {
+process.on('message', (batch: ToHost[]) => {
+  for (const message of batch) handle(message);
+});
+
+function handle(message: ToHost): void {
   switch (message.kind) {
     case 'settings':
       sandbox = createLocalSandbox({
@@ -119,7 +124,7 @@ process.on('message', (message: ToHost) => {
       return;
     }
   }
-});
+}
 
 // The backend ends us by closing the channel (or SIGKILL); a lost backend must not leave us behind.
 process.on('disconnect', () => process.exit(0));

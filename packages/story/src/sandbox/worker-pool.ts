@@ -1,5 +1,7 @@
 // A pool of sandbox worker threads for one language: dispatch, capability calls, deadlines,
 // and replacement of workers that stall, crash or grow too large.
+import { createLazyAbort, type LazyAbort } from './lazy-abort.ts';
+import { createMessageBatcher } from './message-batcher.ts';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type {
@@ -49,7 +51,7 @@ interface Pending {
   finish: (result: ScriptRunResult) => void;
   capabilities?: ScriptCapabilities;
   cpuTimeMs: number;
-  calls: AbortController;
+  calls: LazyAbort;
   check?: (result: SyntaxCheckResult) => void;
   /** Host calls made so far, per method (see callBudget). */
   used?: Partial<Record<HostMethod | 'all' | 'busy', number>>;
@@ -57,6 +59,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Batched postMessage to the worker (see message-batcher.ts). */
+  post: (message: ToWorker) => void;
   ready: Promise<void>;
   isReady: boolean;
   pending: Map<string, Pending>;
@@ -128,6 +132,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     let markFailed = (_error: Error): void => undefined;
     const slot: Slot = {
       worker,
+      post: createMessageBatcher<ToWorker>((batch) => worker.postMessage(batch)),
       ready: new Promise<void>((resolve, reject) => {
         markReady = resolve;
         markFailed = reject;
@@ -145,7 +150,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       () => markFailed(new Error('sandbox worker did not start in time')),
       options.startupTimeoutMs,
     );
-    worker.on('message', (message: FromWorker) => {
+    worker.on('message', (batch: FromWorker[]) => {
+      for (const message of batch) onMessage(message);
+    });
+    const onMessage = (message: FromWorker): void => {
       // A loop that floods calls (print spam) is still a stalled worker: calls are not a heartbeat.
       if (message.kind !== 'call') slot.lastBeat = Date.now();
       switch (message.kind) {
@@ -180,7 +188,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           slot.pending.delete(message.runId);
           return;
       }
-    });
+    };
     const onGone = (reason: string): void => {
       clearTimeout(startup);
       markFailed(new Error(reason));
@@ -213,7 +221,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     await slot.worker.terminate();
   };
 
-  const send = (slot: Slot, message: ToWorker): void => slot.worker.postMessage(message);
+  const send = (slot: Slot, message: ToWorker): void => slot.post(message);
 
   const handleCall = (
     slot: Slot,
@@ -344,7 +352,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       }
       const runId = randomUUID();
       return new Promise<ScriptRunResult>((resolve) => {
-        const calls = new AbortController();
+        const calls = createLazyAbort();
         const onAbort = (): void => send(slot, { kind: 'cancel', runId });
         const wall = setTimeout(() => {
           request.capabilities.log(
@@ -376,7 +384,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       return new Promise<SyntaxCheckResult>((resolve) => {
         slot.pending.set(runId, {
           cpuTimeMs: 5000,
-          calls: new AbortController(),
+          calls: createLazyAbort(),
           check: resolve,
           finish: () => undefined,
         });

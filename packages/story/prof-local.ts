@@ -1,0 +1,11 @@
+import { createLocalSandbox } from './src/sandbox/create-local-sandbox.ts';
+const caps = { waitForVariable: async () => 'x', sleep: async () => {}, getVariables: async () => ({}), log: () => {}, emitDialog: async () => {} };
+const sb = createLocalSandbox();
+await sb.warmUp(['javascript']);
+const one = () => sb.run({ language: 'javascript', mode: 'cell', code: 'vars.n = String(Number(vars.n ?? 0) + 1);', variables: { n: '1' }, capabilities: caps });
+for (let i = 0; i < 1000; i++) await one();
+const t0 = performance.now(); const c0 = process.cpuUsage();
+await Promise.all(Array.from({ length: 200 }, async () => { for (let i = 0; i < 50; i++) await one(); }));
+const c = process.cpuUsage(c0);
+console.log('10k runs', (performance.now() - t0).toFixed(0), 'ms; process cpu', ((c.user + c.system) / 1000).toFixed(0), 'ms');
+await sb.close();
