@@ -1,7 +1,8 @@
 // The fleet as an attacker with an editor account sees it (issue 14 item 4) and as a crashed
 // backend leaves it (issue 15 item 5): a real launcher in its own process, a real one-point fleet.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -147,6 +148,9 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       // A library a umask of 0077 made owner-only: the fleet start opens it to its group, read-only.
       mkdirSync(join(media, 'audio_files'), { mode: 0o700 });
       writeFileSync(join(media, 'audio_files', 'tone.txt'), 'MEDIA-OK\n', { mode: 0o600 });
+      const wav = join(media, 'audio_files', 'tone.wav');
+      execFileSync('sox', ['-n', '-r', '48000', '-c', '2', wav, 'synth', '0.5', 'sine', '440']);
+      chmodSync(wav, 0o600);
       backend = await startOscTestBackend();
       first = await launch();
     }, 150_000);
@@ -232,6 +236,18 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
         await run(first!, `"cat '${join(media, 'audio_files', 'tone.txt')}'".unixCmdGetStdOut`),
       ).toContain('MEDIA-OK');
       expect(await run(first!, '6 * 7')).toBe('42');
+      // scsynth (the sound user too) loads an audio file of the library, as a cell playing it does.
+      const wav = join(media, 'audio_files', 'tone.wav');
+      await run(first!, `~gcTone = Buffer.read(Server.default, "${wav}"); 1`);
+      const frames = await waitUntil(
+        'scsynth loaded the library file',
+        async () => {
+          const value = Number(await run(first!, '~gcTone.numFrames ? 0'));
+          return value > 0 ? value : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 300 },
+      );
+      expect(frames).toBe(24_000);
       expect(await run(first!, `"id -un".unixCmdGetStdOut`)).toContain(soundUser!.name);
     });
 
