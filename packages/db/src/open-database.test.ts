@@ -24,6 +24,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0004-stream-point-janus-url',
           '0005-walk-cells-done',
           '0006-listener-presence',
+          '0007-stream-point-boot-id',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });
