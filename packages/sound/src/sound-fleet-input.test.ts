@@ -99,7 +99,8 @@ describe.skipIf(missing.binaries.length > 0)(
       const point = fleet!.points[0]!;
       await waitUntil(
         'beacon (the class accepts instructions)',
-        () => backend.received.some((m) => m.address === '/beacon'),
+        // BEACON, not BOOTING: the class beacons while scsynth boots and drops code until ready.
+        () => backend.received.some((m) => m.address === '/beacon' && m.fields.status === 'BEACON'),
         { timeoutMs: 15_000 },
       );
       mic = await joinWithSine(
