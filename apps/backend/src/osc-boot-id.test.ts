@@ -140,6 +140,7 @@ describe.skipIf(unavailable !== undefined)('a stream point whose sclang restarts
       message: expect.stringContaining('restarted') as string,
     });
     // sclang compiles its class library and beacons BOOTING before scsynth boots: a few seconds
+    console.info(`[boot id] instruction failed ${settled!.at - restartedAt} ms after the restart`);
     expect(settled!.at - restartedAt).toBeLessThan(15_000);
     const stored = await backend.database.db
       .selectFrom('streamInstruction')
