@@ -23,3 +23,6 @@ export type { JanusMountHealth } from './janus-service.ts';
 export { missingSoundBinaries, SOUND_BINARIES } from './sound-binaries.ts';
 export type { SoundLogger } from './sound-logger.ts';
 export { silentSoundLogger } from './sound-logger.ts';
+export { resolveSoundUser, DEFAULT_SOUND_USER } from './sound-user.ts';
+export type { SoundUser } from './sound-user.ts';
+export type { DataDirAccess } from './fleet-dirs.ts';
