@@ -14,6 +14,7 @@ import { createSessionBinding } from './janus-session-binding.ts';
 
 const POINT = '11111111-1111-4111-8111-111111111111';
 const EVIL = '22222222-2222-4222-8222-222222222222';
+const QUIET = '33333333-3333-4333-8333-333333333333';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -48,6 +49,11 @@ describe('janus gateway routing', () => {
     });
     response.end('<script>alert(document.cookie)</script>');
   });
+  // A Janus long poll of a session destroyed meanwhile: 200 with an empty body.
+  const quiet = createServer((request, response) => {
+    request.resume();
+    response.writeHead(200).end();
+  });
   let evilUrl = '';
   let gateway: Server;
   let url = '';
@@ -55,13 +61,17 @@ describe('janus gateway routing', () => {
   beforeAll(async () => {
     evilUrl = `${await listen(evil)}/janus`;
     const trusted = `${evilUrl}`;
+    const quietUrl = `${await listen(quiet)}/janus`;
     const callers: JanusCallers = {
       resolve: ({ token, pathPoint }) => {
         if (token !== 'listener-a' && token !== 'listener-b')
           return Promise.reject(new GencasterError('UNAUTHENTICATED', 'no token'));
         const uuid = pathPoint ?? POINT;
         return Promise.resolve({
-          point: point(uuid, uuid === EVIL ? 'http://127.0.0.1:9/janus' : trusted),
+          point: point(
+            uuid,
+            uuid === EVIL ? 'http://127.0.0.1:9/janus' : uuid === QUIET ? quietUrl : trusted,
+          ),
           grant: {
             callerKey: `listener:${token}`,
             pointUuid: uuid,
@@ -74,7 +84,7 @@ describe('janus gateway routing', () => {
     const routes = createJanusRoutes({
       endpoint: () => ({ url: 'http://127.0.0.1:1/janus', apiSecret: 'api', mountKey: 'k' }),
       callers,
-      upstream: { allowedUrls: [trusted], signedBeacons: false },
+      upstream: { allowedUrls: [trusted, quietUrl], signedBeacons: false },
     });
     gateway = createServer((request, response) => {
       void (async () => {
@@ -87,6 +97,7 @@ describe('janus gateway routing', () => {
   });
 
   afterAll(() => {
+    quiet.close();
     evil.close();
     gateway.close();
   });
@@ -134,6 +145,14 @@ describe('janus gateway routing', () => {
     const last = seen.at(-1)!;
     expect(last.cookie).toBeUndefined();
     expect(last.authorization).toBeUndefined();
+  });
+
+  it('answers an empty long poll (session destroyed meanwhile) with no events', async () => {
+    const id = createSessionBinding('api').issue(`listener:listener-a|${QUIET}`);
+    const response = await fetch(`${url}/janus/point/${QUIET}/${id}?maxev=5&token=listener-a`);
+    expect(response.status).toBe(200);
+    expectSafe(response);
+    expect(await response.json()).toEqual([]);
   });
 
   it('only serves Janus API paths and refuses another caller’s session id', async () => {

@@ -244,10 +244,15 @@ async function upstreamJson(
     });
     text = await answer.text();
   } catch (error) {
+    // A pending long poll whose connection Janus closes (its session is being destroyed) simply
+    // ended without events; a Janus that is down refuses the next poll, which is UNAVAILABLE.
+    if (!body && closedAfterConnect(error)) return [];
     throw new GencasterError('UNAVAILABLE', 'Janus gateway: Janus did not answer', {
       cause: error,
     });
   }
+  // A long poll of a session destroyed meanwhile ends with an empty answer: no events.
+  if (!body && text.trim() === '') return [];
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -255,6 +260,15 @@ async function upstreamJson(
       cause: error,
     });
   }
+}
+
+function closedAfterConnect(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    if ((current as { code?: unknown }).code === 'UND_ERR_SOCKET') return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
