@@ -114,6 +114,8 @@ class _Policy(_ast.NodeTransformer):
     def visit_ClassDef(self, node):
         if node.name.startswith('__'):
             _refuse(node, f"the name '{node.name}'")
+        if any(keyword.arg == 'metaclass' for keyword in node.keywords):
+            _refuse(node, 'a metaclass')
         return self.generic_visit(node)
 
     def _loop(self, node):
@@ -126,12 +128,29 @@ class _Policy(_ast.NodeTransformer):
     def visit_comprehension(self, node):
         if _has_attribute(node.target):
             _refuse(node.target, 'an attribute as loop target')
-        return self.generic_visit(node)
+        self.generic_visit(node)
+        # A tick per iteration: the tick returns None, so the extra condition is always true.
+        tick = _ast.Compare(left=_guard_call('__gc_tick__'), ops=[_ast.Is()], comparators=[_ast.Constant(None)])
+        node.ifs.insert(0, tick)
+        return node
 
     def visit_withitem(self, node):
         if node.optional_vars is not None and _has_attribute(node.optional_vars):
             _refuse(node.optional_vars, "an attribute after 'as'")
-        return self.generic_visit(node)
+        self.generic_visit(node)
+        return node
+
+    def _with(self, node, guard):
+        self.generic_visit(node)
+        for item in node.items:
+            item.context_expr = _guard_call(guard, item.context_expr)
+        return node
+
+    def visit_With(self, node):
+        return self._with(node, '__gc_with__')
+
+    def visit_AsyncWith(self, node):
+        return self._with(node, '__gc_async_with__')
 
     def visit_ExceptHandler(self, node):
         self.generic_visit(node)
@@ -293,6 +312,37 @@ def _safe_range(*args):
     if len(found) > _MAX_RANGE:
         raise ValueError(f'range of more than {_MAX_RANGE} numbers')
     return found
+
+class _WithGuard:
+    '''Wraps the manager of a with statement: its __exit__ may swallow errors, never a stop.'''
+    __slots__ = ('inner', 'exit')
+    def __init__(self, inner):
+        self.inner = inner
+    def __enter__(self):
+        kind = type(self.inner)
+        enter, self.exit = kind.__enter__, kind.__exit__
+        return enter(self.inner)
+    def __exit__(self, kind, error, traceback):
+        suppressed = self.exit(self.inner, kind, error, traceback)
+        return False if isinstance(error, _STOPS) else suppressed
+
+class _AsyncWithGuard:
+    '''The same for async with.'''
+    __slots__ = ('inner', 'exit')
+    def __init__(self, inner):
+        self.inner = inner
+    async def __aenter__(self):
+        kind = type(self.inner)
+        enter, self.exit = kind.__aenter__, kind.__aexit__
+        return await enter(self.inner)
+    async def __aexit__(self, kind, error, traceback):
+        suppressed = await self.exit(self.inner, kind, error, traceback)
+        return False if isinstance(error, _STOPS) else suppressed
+
+def _safe_type(*args):
+    if len(args) != 1:
+        raise TypeError('type() with three arguments is not available in Gencaster scripts; use a class statement')
+    return type(args[0])
 
 def _safe_iter(*args):
     if len(args) != 1:

@@ -89,10 +89,21 @@ _BLOCKED_BUILTINS = {'open', 'exec', 'eval', 'compile', 'breakpoint', 'input', '
                      'locals', 'vars', 'dir', 'memoryview', 'BaseException', 'KeyboardInterrupt', 'SystemExit',
                      'GeneratorExit', 'BaseExceptionGroup', 'copyright', 'credits', 'license', 'setattr', 'delattr'}
 _BASE_BUILTINS = {k: v for k, v in builtins.__dict__.items() if k not in _BLOCKED_BUILTINS and not k.startswith('_')}
-_BASE_BUILTINS.update(getattr=_safe_getattr, hasattr=_safe_hasattr, range=_safe_range, iter=_safe_iter, pow=_pow_guard)
+_BASE_BUILTINS.update(getattr=_safe_getattr, hasattr=_safe_hasattr, range=_safe_range, iter=_safe_iter, pow=_pow_guard,
+                      type=_safe_type)
 
-def _facade(module, names):
-    return _types.SimpleNamespace(**{name: getattr(module, name) for name in names if hasattr(module, name)})
+def _facade(module, names, name=None, **extra):
+    '''A read-only stand-in for a module: a slot-less instance whose attributes live on its own
+    class, so neither setattr nor functools.update_wrapper nor __dict__ can change it.'''
+    found = {key: getattr(module, key) for key in names if hasattr(module, key)}
+    found.update(extra)
+    # Class attributes that are descriptors (Python functions) would bind to the instance.
+    found = {key: staticmethod(value) if hasattr(type(value), '__get__') and not isinstance(value, type) else value
+             for key, value in found.items()}
+    found['__slots__'] = ()
+    found['__repr__'] = lambda self: f"<module '{kind.__name__}'>"
+    kind = type(name or getattr(module, '__name__', 'module'), (), found)
+    return kind()
 
 def _capped(fn, limit):
     def wrapper(*args):
@@ -102,7 +113,7 @@ def _capped(fn, limit):
     return wrapper
 
 def _module_facades():
-    import collections, dataclasses, decimal, fractions, functools, itertools, math, re, statistics, string, typing
+    import collections, dataclasses, decimal, fractions, functools, itertools, math, re, statistics, string
     import enum as _enum_module
     facades = {
         'math': _facade(math, [n for n in dir(math) if not n.startswith('_')]),
@@ -115,7 +126,6 @@ def _module_facades():
         'itertools': _facade(itertools, ['accumulate', 'batched', 'chain', 'combinations', 'combinations_with_replacement',
                                          'compress', 'dropwhile', 'filterfalse', 'groupby', 'islice', 'pairwise',
                                          'permutations', 'product', 'starmap', 'takewhile', 'tee', 'zip_longest']),
-        'functools': _facade(functools, ['reduce', 'partial', 'lru_cache', 'cache', 'wraps', 'cmp_to_key', 'total_ordering']),
         'collections': _facade(collections, ['Counter', 'OrderedDict', 'defaultdict', 'deque', 'namedtuple', 'ChainMap']),
         'statistics': _facade(statistics, ['mean', 'fmean', 'geometric_mean', 'harmonic_mean', 'median', 'median_low',
                                            'median_high', 'mode', 'multimode', 'quantiles', 'stdev', 'pstdev',
@@ -126,13 +136,10 @@ def _module_facades():
         'string': _facade(string, ['ascii_letters', 'ascii_lowercase', 'ascii_uppercase', 'digits', 'hexdigits',
                                    'octdigits', 'punctuation', 'printable', 'whitespace', 'capwords', 'Template']),
         'enum': _facade(_enum_module, ['Enum', 'IntEnum', 'StrEnum', 'Flag', 'IntFlag', 'auto', 'unique']),
-        'dataclasses': _facade(dataclasses, ['dataclass', 'field', 'fields', 'asdict', 'astuple', 'replace', 'is_dataclass']),
-        'typing': _facade(typing, ['Any', 'Optional', 'Union', 'List', 'Dict', 'Tuple', 'Set', 'FrozenSet', 'Callable',
-                                   'Iterable', 'Iterator', 'Sequence', 'Mapping', 'Literal']),
-        'asyncio': _types.SimpleNamespace(sleep=asyncio.sleep, wait_for=asyncio.wait_for, TimeoutError=TimeoutError),
+        'asyncio': _facade(asyncio, ['sleep', 'wait_for', 'TimeoutError']),
     }
-    for name in ('factorial', 'comb', 'perm'):
-        setattr(facades['math'], name, _capped(getattr(math, name), 100_000))
+    capped = {name: _capped(getattr(math, name), 100_000) for name in ('factorial', 'comb', 'perm')}
+    facades['math'] = _facade(math, [n for n in dir(math) if not n.startswith('_') and n not in capped], **capped)
     return facades
 
 _FACADES = _module_facades()
@@ -142,19 +149,44 @@ _RANDOM_NAMES = ['random', 'uniform', 'randint', 'randrange', 'choice', 'choices
 
 def _random_facade():
     """Each run draws from its own generator: seeding it changes nobody else's numbers."""
-    facade = _facade(_random.Random(), _RANDOM_NAMES)
-    facade.Random = _random.Random
-    return facade
+    return _facade(_random.Random(), _RANDOM_NAMES, 'random', Random=_random.Random)
 
-async def _call(token, method, *args):
+import dataclasses as _dataclasses, functools as _functools
+
+def _run_facades(owned):
+    '''functools and dataclasses for one run: their decorators change the object they are given,
+    so they accept only the run's own classes and functions, never a shared one.'''
+    def own(target, what):
+        if not owned(target):
+            raise TypeError(f'{what} works only on classes and functions of this script')
+        return target
+    def dataclass(cls=None, /, **options):
+        if cls is None:
+            return lambda inner: _dataclasses.dataclass(own(inner, 'dataclass()'), **options)
+        return _dataclasses.dataclass(own(cls, 'dataclass()'), **options)
+    def total_ordering(cls):
+        return _functools.total_ordering(own(cls, 'total_ordering()'))
+    def wraps(wrapped, **options):
+        return lambda wrapper: _functools.wraps(wrapped, **options)(own(wrapper, 'wraps()'))
+    return {
+        'dataclasses': _facade(_dataclasses, ['field', 'fields', 'asdict', 'astuple', 'replace', 'is_dataclass'],
+                               'dataclasses', dataclass=dataclass),
+        'functools': _facade(_functools, ['reduce', 'partial', 'lru_cache', 'cache', 'cmp_to_key'], 'functools',
+                             total_ordering=total_ordering, wraps=wraps),
+    }
+
+async def _send(token, method, text):
     try:
-        reply = await _host_call(token, method, json.dumps(list(args), default=str))
+        reply = await _host_call(token, method, text)
     except Exception as error:
         message = str(error).split('Error: ')[-1]
         if 'TIMEOUT' in message or 'timed out' in message:
             raise TimeoutError(message) from None
         raise RuntimeError(message) from None
     return None if reply is None else json.loads(reply)
+
+async def _call(token, method, *args):
+    return await _send(token, method, json.dumps(list(args), default=str))
 
 class _Variables(dict):
     """get_stream_variables(): a dict (snapshot) that can also be awaited for a fresh read."""
@@ -183,10 +215,14 @@ class _Meter:
 
 def _make_tick(meter):
     def tick():
+        start = meter.slice_start
+        if start is None:
+            # This run's code is running outside its own run: in a finalizer during another run,
+            # or after its run ended. It stops at once instead of spending the other run's time.
+            raise _RunStopped('timeout', 'script code ran outside its own run')
         meter.ticks += 1
         if meter.ticks & 63:
             return
-        start = meter.slice_start
         if start is not None and meter.left - (time.perf_counter() - start) < 0:
             raise _RunStopped('timeout', 'script exceeded its CPU time')
         if _heap_bytes() - meter.heap_at_slice > meter.memory_limit:
@@ -227,17 +263,22 @@ def _namespace(token, vars_dict, snapshot, meter):
     own_classes = set()
     set_attr, del_attr, aug_attr = _make_write_guards(own_classes, _API_CLASSES)
     real_build_class = builtins.__build_class__
-    def build_class(*args, **kwargs):
-        cls = real_build_class(*args, **kwargs)
+    def build_class(function, name, *bases, **kwargs):
+        if any(isinstance(base, type) and issubclass(base, type) for base in bases):
+            raise TypeError('metaclasses are not available in Gencaster scripts')
+        cls = real_build_class(function, name, *bases, **kwargs)
         own_classes.add(cls)
         return cls
-    run_random = _random_facade()
+    def owned(target):
+        code = getattr(target, '__code__', None)
+        if getattr(code, 'co_filename', None) == '<cell>':
+            return True
+        return (isinstance(target, type) and target in own_classes) or type(target) in own_classes
+    modules = dict(_FACADES, random=_random_facade(), **_run_facades(owned))
     def safe_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if name == 'random' and level == 0:
-            return run_random
-        if level != 0 or name not in _FACADES:
+        if level != 0 or name not in modules:
             raise ImportError(f"module '{name}' is not available in Gencaster scripts")
-        return _FACADES[name]
+        return modules[name]
     safe = dict(_BASE_BUILTINS)
     safe.update(__import__=safe_import, __build_class__=build_class, setattr=set_attr, delattr=del_attr)
     def log(message, level='info'):
@@ -257,17 +298,26 @@ def _namespace(token, vars_dict, snapshot, meter):
     return {'__builtins__': safe, '__name__': '__cell__', 'vars': vars_dict, 'log': log, 'sleep': sleep, 'emit': emit,
             'wait_for_stream_variable': wait_for_stream_variable,
             'get_stream_variables': lambda: _Variables(token, vars_dict),
-            'asyncio': _FACADES['asyncio'], 'random': run_random, 'time': _FACADES['time'],
+            'asyncio': modules['asyncio'], 'random': modules['random'], 'time': modules['time'],
             'datetime': _datetime.datetime, 'timedelta': _datetime.timedelta, 'Dialog': Dialog, 'Text': Text,
             'Input': Input, 'Checkbox': Checkbox, 'Button': Button, 'ButtonType': ButtonType,
             'CallbackAction': CallbackAction, 'ScriptCellTimeout': ScriptCellTimeout,
             '__gc_tick__': _make_tick(meter), '__gc_exc__': _exc_guard, '__gc_pow__': _pow_guard,
             '__gc_lshift__': _lshift_guard, '__gc_setattr__': set_attr, '__gc_delattr__': del_attr,
-            '__gc_augattr__': aug_attr}
+            '__gc_augattr__': aug_attr, '__gc_with__': _WithGuard, '__gc_async_with__': _AsyncWithGuard}
 
-async def _emit(token, item):
-    payload = item._gencaster() if hasattr(item, '_gencaster') else item
-    await _call(token, 'emitDialog', payload)
+async def _emit(token, item, meter=None):
+    '''Sends a dialog; meter when called from outside the run's slices (a yielded dialog), so
+    user code in the dialog object (a custom _gencaster, __str__) runs as part of the run.'''
+    if meter is not None:
+        meter.begin()
+    try:
+        payload = item._gencaster() if hasattr(item, '_gencaster') else item
+        text = json.dumps([payload], default=str)
+    finally:
+        if meter is not None:
+            meter.end()
+    await _send(token, 'emitDialog', text)
 
 def _compile(mode, code):
     if mode != 'cell':
@@ -303,8 +353,13 @@ async def _evaluate(mode, code, namespace, meter, token):
                 item = await _Metered(generator.__anext__(), meter)
             except StopAsyncIteration:
                 return None
-            if item:
-                await _emit(token, item)
+            meter.begin()
+            try:
+                wanted = bool(item)
+            finally:
+                meter.end()
+            if wanted:
+                await _emit(token, item, meter)
     meter.begin()
     try:
         result = eval(compiled, namespace)

@@ -84,7 +84,10 @@ let lastBeat = Date.now();
 function beat(): void {
   lastBeat = Date.now();
   port.postMessage([
-    { kind: 'beat', heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes() },
+    {
+      kind: 'beat',
+      heapBytes: tainted && active.size === 0 ? Number.MAX_SAFE_INTEGER : heapBytes(),
+    },
   ]);
 }
 

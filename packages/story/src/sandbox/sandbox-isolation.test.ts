@@ -244,7 +244,7 @@ describe('limits hold per run', () => {
       expect(result.ok, `run ${index}: ${JSON.stringify(result.error)}`).toBe(true);
       expect(result.changed.out).toBe(`${index}:4999950000`);
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('a crashed sandbox process', () => {
