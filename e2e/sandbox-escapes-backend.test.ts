@@ -365,11 +365,11 @@ describe('sandbox escapes through the real backend (issue 14)', () => {
     const dStream = (await d.started()).streamUuid;
     await d.ended(60_000);
     await a.answer('a_go', 'go');
-    await a.ended(150_000);
+    await a.ended(240_000);
     await b.answer('b_go', 'go');
     await c.answer('c_go', 'go');
-    await b.ended(60_000);
-    await c.ended(60_000);
+    await b.ended(120_000);
+    await c.ended(120_000);
 
     const aLogs = await env.logs(aStream);
     const aVars = await env.variables(aStream);
@@ -383,6 +383,20 @@ describe('sandbox escapes through the real backend (issue 14)', () => {
       const error = line
         ? typedCellError(line.split(` in node "${attack.id}" failed: `)[1] ?? '')
         : undefined;
+      const survived = aVars[`survived_${attack.id.replace(/-/g, '_')}`] !== undefined;
+      if (survived) {
+        console.info(
+          `[escape] ${what}: SURVIVED ITS STOP (ran on to its last line, then ${short(error ?? 'ended')})`,
+        );
+        problems.push(`${what}: swallowed its stops and ran on to its last line`);
+        continue;
+      }
+      if (error && attack.kind === 'kill' && error.includes('worker replaced')) {
+        // The pool could stop it only by replacing the worker, which fails every run it held.
+        console.info(`[escape] ${what}: KILLED THE WORKER (${short(error)})`);
+        problems.push(`${what}: stopped only by replacing the sandbox worker with all its runs`);
+        continue;
+      }
       if (error) {
         console.info(`[escape] ${what}: refused (${short(error)})`);
         continue;
@@ -475,9 +489,7 @@ describe('sandbox escapes through the real backend (issue 14)', () => {
     if (aVars.a_end !== 'reached') problems.push('the attacker walk did not reach its end');
     if (!ownDialog) problems.push("the attacker's own dialog did not reach it");
     problems.push(...foreign.map((value) => `the attacker got ${value}`));
-    const stolen = Object.keys(aVars).filter(
-      (key) => key.startsWith('stolen') || key === 'hog_survived',
-    );
+    const stolen = Object.keys(aVars).filter((key) => key.startsWith('stolen'));
     problems.push(
       ...stolen.map((key) => `the attacker stored ${key} = ${short(aVars[key] ?? '')}`),
     );

@@ -36,7 +36,7 @@ const swallowingHog =
     { length: hogCount },
     () => 'with Swallow():\n    [0 for a in range(10**7) for b in range(10**7)]\n',
   ).join('') +
-  "vars['hog_survived'] = 'yes'\n";
+  "vars['survived_kill_hog_swallowing_exit'] = 'yes'\n";
 
 /** The attacks, in walk order (the spy reader and the kills come last, see the suite). */
 export const crossRunAttacks: CrossRunAttack[] = [
@@ -249,7 +249,10 @@ export const spyAttack: CrossRunAttack = {
   ].join('\n'),
 };
 
-/** Attempts to stop other runs; victims B (Python) and C (JavaScript) wait meanwhile. */
+/**
+ * Attempts to stop other runs; victims B (Python) and C (JavaScript) wait meanwhile. A hog whose
+ * last line runs (`survived_<id>`) swallowed the stops meant for it.
+ */
 export const killAttacks: CrossRunAttack[] = [
   {
     id: 'kill-asyncio-tasks',
@@ -280,13 +283,6 @@ export const killAttacks: CrossRunAttack[] = [
     code: 'try:\n    while True:\n        pass\nfinally:\n    while True:\n        pass',
   },
   {
-    id: 'kill-hog-swallowing-exit',
-    kind: 'kill',
-    language: 'python',
-    label: 'CPU hog in a type()-made context manager whose __exit__ swallows the stop',
-    code: swallowingHog,
-  },
-  {
     id: 'kill-js-hog-catch',
     kind: 'kill',
     language: 'javascript',
@@ -299,6 +295,57 @@ export const killAttacks: CrossRunAttack[] = [
     language: 'javascript',
     label: 'JavaScript CPU hog looping on in finally',
     code: 'try { for (;;) {} } finally { for (;;) {} }',
+  },
+  {
+    id: 'kill-hog-swallowing-exit',
+    kind: 'kill',
+    language: 'python',
+    label: 'CPU hog in a type()-made context manager whose __exit__ swallows the stop',
+    code: swallowingHog,
+  },
+  {
+    id: 'kill-hog-generator-finalizer',
+    kind: 'kill',
+    language: 'python',
+    label:
+      'CPU hog in the finally of generators closed by the garbage collector (the stop is "ignored")',
+    code: [
+      'def g():',
+      '    try:',
+      '        yield 1',
+      '    finally:',
+      '        while True:',
+      '            pass',
+      '[next(g()) for a in range(10**7) for b in range(10**7)]',
+      "vars['survived_kill_hog_generator_finalizer'] = 'yes'",
+    ].join('\n'),
+  },
+  {
+    id: 'kill-hog-finalizer-map',
+    kind: 'kill',
+    language: 'python',
+    label:
+      'CPU hog in the finally of generators closed by the garbage collector, driven by map(lambda) (no tick in lambdas)',
+    code: [
+      'def g():',
+      '    try:',
+      '        yield 1',
+      '    finally:',
+      '        sum(range(10**7))',
+      'list(map(lambda a: next(g()), range(10**7)))',
+      "vars['survived_kill_hog_finalizer_map'] = 'yes'",
+    ].join('\n'),
+  },
+  {
+    id: 'kill-hog-del',
+    kind: 'kill',
+    language: 'python',
+    label: 'CPU hog in a type()-made __del__ (the stop is "ignored")',
+    code: [
+      "D = type('D', (), {'__del__': lambda self: [0 for a in range(10**7) for b in range(10**7)]})",
+      '[D() for a in range(10**7)]',
+      "vars['survived_kill_hog_del'] = 'yes'",
+    ].join('\n'),
   },
 ];
 
