@@ -5,6 +5,9 @@ export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes: [
     { path: '/', redirect: '/graph' },
+    // The first-admin form (setup?token=…) is App.vue's, shown before login; a logged-in
+    // editor who opens the link sees the graphs.
+    { path: '/setup', name: 'setup', component: () => import('./views/GraphListView.vue') },
     { path: '/graph', name: 'graphs', component: () => import('./views/GraphListView.vue') },
     {
       path: '/graph/:uuid',

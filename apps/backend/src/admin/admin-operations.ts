@@ -1,6 +1,7 @@
 import {
   createAudioImporter,
   exportGraphArchive,
+  graphArchiveFileName,
   importGraphFile,
   serializeGraphArchive,
   type ImportReport,
@@ -31,6 +32,8 @@ export interface AdminContext {
 export interface AdminResult {
   lines: string[];
   archive?: string;
+  /** For an export: the file the CLI writes the archive to. */
+  file?: string;
 }
 
 const operationSchemas = {
@@ -53,7 +56,7 @@ const operationSchemas = {
     .strict(),
   'graph.list': z.object({}).strict(),
   'graph.export': z
-    .object({ slug: z.string().min(1).max(500), file: z.string().max(4096) })
+    .object({ slug: z.string().min(1).max(500), file: z.string().min(1).max(4096).optional() })
     .strict(),
   'graph.import': z
     .object({ text: z.string(), mediaDir: z.string().max(4096).optional() })
@@ -154,7 +157,9 @@ const handlers: Handlers = {
         `no graph with slug "${slug}": see gencaster graph list`,
       );
     const archive = await exportGraphArchive(transferEnvironment(context), found.uuid);
+    file ??= graphArchiveFileName(slug);
     return {
+      file,
       lines: [
         `exported "${found.name}" (${archive.nodes.length} nodes, ${archive.audioFiles.length} audio files) to ${file}`,
       ],

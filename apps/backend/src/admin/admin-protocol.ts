@@ -47,7 +47,11 @@ export const adminResponseSchema = z.discriminatedUnion('ok', [
   z.object({
     v: z.literal(ADMIN_PROTOCOL_VERSION),
     ok: z.literal(true),
-    result: z.object({ lines: z.array(z.string()), archive: z.string().optional() }),
+    result: z.object({
+      lines: z.array(z.string()),
+      archive: z.string().optional(),
+      file: z.string().optional(),
+    }),
   }),
   z.object({
     v: z.literal(ADMIN_PROTOCOL_VERSION),

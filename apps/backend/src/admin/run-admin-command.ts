@@ -8,13 +8,7 @@ import {
   readDataDirLockHolder,
   type DataDirLockHolder,
 } from '../data-dir-lock.ts';
-import { openBackendDatabase } from '../open-backend-database.ts';
-import {
-  runAdminOperation,
-  type AdminOperation,
-  type AdminParams,
-  type AdminResult,
-} from './admin-operations.ts';
+import type { AdminOperation, AdminParams, AdminResult } from './admin-operations.ts';
 import { adminSocketPath } from './admin-protocol.ts';
 import { AdminSocketNotListening, callAdminSocket } from './admin-socket-client.ts';
 
@@ -28,8 +22,21 @@ function isLockConflict(error: unknown): boolean {
   return isGencasterError(error, 'CONFLICT') && typeof error.details?.pid === 'number';
 }
 
+// The database and the operations load only when this process opens the database itself: a
+// command answered by the running backend needs none of it and starts in a fraction of the time.
 async function openDirect(config: BackendConfig, operation: string): Promise<Database> {
+  const { openBackendDatabase } = await import('../open-backend-database.ts');
   return openBackendDatabase(config, { purpose: `gencaster ${operation} (CLI)` });
+}
+
+async function runHere(
+  database: Database,
+  mediaRoot: string,
+  operation: AdminOperation,
+  params: unknown,
+): Promise<AdminResult> {
+  const { runAdminOperation } = await import('./admin-operations.ts');
+  return runAdminOperation({ database, mediaRoot }, operation, params);
 }
 
 /**
@@ -49,7 +56,7 @@ export async function runAdminCommand<Op extends AdminOperation>(
   const local = async () => {
     const database = await openDirect(config, operation);
     try {
-      return await runAdminOperation({ database, mediaRoot }, operation, params);
+      return await runHere(database, mediaRoot, operation, params);
     } finally {
       await database.close();
     }
@@ -68,7 +75,7 @@ export async function runAdminCommand<Op extends AdminOperation>(
         continue; // someone took the lock between our look and our open: ask them instead
       }
       try {
-        return await runAdminOperation({ database, mediaRoot }, operation, params);
+        return await runHere(database, mediaRoot, operation, params);
       } finally {
         await database.close();
       }

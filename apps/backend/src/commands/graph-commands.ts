@@ -1,12 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { graphArchiveFileName } from '@gencaster/api';
 import { printAdminResult } from '../admin/print-admin-result.ts';
 import { runAdminCommand } from '../admin/run-admin-command.ts';
 import { loadConfig } from '../config.ts';
-
-export { formatImportReport } from '../admin/admin-operations.ts';
 
 /**
  * `gencaster graph list|export|import`: move graphs between servers and from the original
@@ -26,10 +23,13 @@ export function registerGraphCommands(program: Command): void {
     .description('write a graph with its audio files as a .gencaster.json archive (version 1)')
     .option('-o, --output <file>', 'archive file (default: <slug>.gencaster.json)')
     .action(async (slug: string, options: { output?: string }) => {
-      const file = options.output ?? graphArchiveFileName(slug);
-      const result = await runAdminCommand(loadConfig(), 'graph.export', { slug, file });
-      if (result.archive === undefined) throw new Error('the export returned no archive');
-      await writeFile(file, result.archive);
+      const result = await runAdminCommand(loadConfig(), 'graph.export', {
+        slug,
+        ...(options.output ? { file: options.output } : {}),
+      });
+      if (result.archive === undefined || result.file === undefined)
+        throw new Error('the export returned no archive');
+      await writeFile(result.file, result.archive);
       printAdminResult(result);
     });
 

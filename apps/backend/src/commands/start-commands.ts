@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { configureLogging } from '../logger.ts';
 import { refuseMigrateWhileHeld } from '../admin/run-admin-command.ts';
-import { openBackendDatabase } from '../open-backend-database.ts';
+import { dataDirInUseError, readDataDirLockHolder } from '../data-dir-lock.ts';
 import { waitForShutdownSignal } from '../shutdown.ts';
-import { startBackend } from '../start-backend.ts';
 
 /** `gencaster start` (the whole system) and `gencaster migrate`. */
 export function registerStartCommands(program: Command): void {
@@ -20,6 +19,10 @@ export function registerStartCommands(program: Command): void {
     .action(async (options: { soundPoints?: string }) => {
       const config = loadConfig();
       configureLogging(config.logLevel);
+      // Fail fast, before loading the server's code, when another process holds the data dir.
+      const holder = config.databaseUrl ? undefined : readDataDirLockHolder(config.dataDir);
+      if (holder) throw dataDirInUseError(config.dataDir, holder);
+      const { startBackend } = await import('../start-backend.ts');
       const soundPoints =
         options.soundPoints === undefined ? config.sound.points : Number(options.soundPoints);
       if (!Number.isInteger(soundPoints) || soundPoints < 0)
@@ -46,6 +49,7 @@ export function registerStartCommands(program: Command): void {
       const config = loadConfig();
       configureLogging(config.logLevel);
       refuseMigrateWhileHeld(config);
+      const { openBackendDatabase } = await import('../open-backend-database.ts');
       const database = await openBackendDatabase(config, { purpose: 'gencaster migrate' });
       await database.close();
       console.log('database is up to date');
