@@ -26,6 +26,17 @@ export interface BackendConfig {
   /** `user`: the unprivileged system user the fleet runs as when started by root (`GENCASTER_SOUND_USER`). */
   sound: { points: number; input: boolean; user?: string | undefined };
   corsOrigins: string[];
+  /** Limits and trust at the public edge (see the README's settings table). */
+  edge: {
+    /** Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or CIDR ranges). */
+    trustedProxies: string[];
+    /** Anonymous listener sessions per client address on one backend. */
+    maxSessionsPerClient: number;
+    /** Largest upload (audio file, graph archive) in bytes. */
+    maxUploadBytes: number;
+    /** Bearer token `/metrics` requires; absent ⇒ `/metrics` answers anyone. */
+    metricsToken: string | undefined;
+  };
   /** STUN/TURN servers handed to browsers (`/config.json`) for listeners outside the LAN. */
   iceServers: IceServer[];
   /**
@@ -95,6 +106,21 @@ const envSchema = z.object({
     .regex(/^[a-z_][a-z0-9_-]*$/)
     .optional(),
   GENCASTER_CORS_ORIGINS: z.string().default(''),
+  GENCASTER_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine(
+      (text) =>
+        text
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .every((entry) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)),
+      'comma-separated IP addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8',
+    ),
+  GENCASTER_MAX_SESSIONS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(256),
+  GENCASTER_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(4096).default(256),
+  GENCASTER_METRICS_TOKEN: z.string().min(16).optional(),
   GENCASTER_ICE_SERVERS: iceServersSchema,
   GENCASTER_JANUS_ALLOWED_URLS: z
     .string()
@@ -164,6 +190,14 @@ export function loadConfig(
     corsOrigins: e.GENCASTER_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    edge: {
+      trustedProxies: e.GENCASTER_TRUSTED_PROXIES.split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+      maxSessionsPerClient: e.GENCASTER_MAX_SESSIONS_PER_CLIENT,
+      maxUploadBytes: e.GENCASTER_MAX_UPLOAD_MB * 1024 * 1024,
+      metricsToken: e.GENCASTER_METRICS_TOKEN,
+    },
     iceServers: e.GENCASTER_ICE_SERVERS,
     janusAllowedUrls: e.GENCASTER_JANUS_ALLOWED_URLS,
     dev: e.GENCASTER_DEV,

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger } from './logger.ts';
 import { createStaticSite } from './static-site.ts';
+
+const log = createLogger('http');
 
 /** A request handler that answers (returns true) or passes (returns false). */
 export type Route = (
@@ -43,13 +46,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: 'internal error', message: String(error) }));
+      // A code and a safe message; the exception stays in the log.
+      log.error({ err: error, path: request.url?.slice(0, 200) }, 'request failed');
+      if (!response.headersSent)
+        response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(
+        JSON.stringify({
+          errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL' } }],
+        }),
+      );
     });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    let pathname: string;
+    try {
+      pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(
+        JSON.stringify({
+          errors: [{ message: 'bad request URL', extensions: { code: 'INVALID_INPUT' } }],
+        }),
+      );
+      return;
+    }
     if (pathname === '/health') {
       const body = await options.health();
       response.writeHead(body.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' });

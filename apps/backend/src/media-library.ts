@@ -31,7 +31,9 @@ export interface MediaLibrary {
    * `audio_files/<uuid>.wav`; the API records the AudioFile row with that uuid and path.
    */
   importUpload(upload: {
-    data: Uint8Array;
+    /** The upload in memory, or a file on disk (a streamed upload, read in place). */
+    data?: Uint8Array;
+    path?: string;
     fileName: string;
     maxBytes: number;
   }): Promise<{ uuid: string; file: string }>;
@@ -73,7 +75,13 @@ export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
   return {
     async importUpload(upload) {
       const imported = await importAudioFile({
-        input: Buffer.from(upload.data.buffer, upload.data.byteOffset, upload.data.byteLength),
+        input:
+          upload.path ??
+          Buffer.from(
+            upload.data?.buffer ?? new ArrayBuffer(0),
+            upload.data?.byteOffset ?? 0,
+            upload.data?.byteLength ?? 0,
+          ),
         originalName: upload.fileName,
         storageDir: incoming,
         maxBytes: Math.min(upload.maxBytes, maxUploadBytes),

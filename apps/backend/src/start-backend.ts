@@ -33,6 +33,7 @@ import { createLogger } from './logger.ts';
 import { createBackendMetrics } from './metrics/backend-metrics.ts';
 import { readPointLevels } from './point-levels.ts';
 import { createMediaLibrary } from './media-library.ts';
+import { reportDataDirPrivacy } from './data-dir-permissions.ts';
 import { openBackendDatabase } from './open-backend-database.ts';
 import {
   createDatabaseInstructionLedger,
@@ -46,9 +47,6 @@ import { createStaticSite } from './static-site.ts';
 import { startAdminSocket } from './admin/admin-socket-server.ts';
 import { SETUP_PAGE_PATH, prepareFirstAdmin } from './setup/first-admin.ts';
 import { createFirstAdminRoute } from './setup/first-admin-route.ts';
-
-/** Largest accepted audio upload (the original allowed 512 MiB in memory; we stream to disk). */
-const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
 /** A running backend; `close()` stops everything in reverse start order. */
 export interface Backend extends AsyncDisposable {
@@ -104,8 +102,14 @@ export async function startBackend(
     stack.length = 0;
   };
   try {
-    await mkdir(config.dataDir, { recursive: true });
+    await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+    // Private to this user before anything else reads or writes there.
+    await reportDataDirPrivacy(config.dataDir, log);
+    await mkdir(join(config.dataDir, 'uploads'), { recursive: true, mode: 0o700 });
     const database = await openBackendDatabase(config, { purpose: 'gencaster start' });
+    // PGlite creates its files 0666 whatever the umask: fix them once it has written them (the
+    // 0700 directories above keep any file made later out of reach of other users).
+    if (!config.databaseUrl) await reportDataDirPrivacy(config.dataDir, log);
     stack.push({ name: 'database', stop: () => database.close() });
     if (!config.databaseUrl) {
       // The CLI talks to this process instead of opening the embedded database a second time.
@@ -167,7 +171,11 @@ export async function startBackend(
       logger: createLogger('osc'),
     });
     stack.push({ name: 'osc', stop: () => osc.close() });
-    const metrics = createBackendMetrics({ database, oscStats: () => osc.stats() });
+    const metrics = createBackendMetrics({
+      database,
+      oscStats: () => osc.stats(),
+      ...(config.edge.metricsToken ? { token: config.edge.metricsToken } : {}),
+    });
     stack.push({ name: 'metrics', stop: () => metrics.close() });
     const instructions = metrics.observeInstructions(
       createInstructionSender({ server: osc, ledger, ackBus, secret: config.osc.secret }),
@@ -175,7 +183,11 @@ export async function startBackend(
     stack.push({ name: 'instructions', stop: () => instructions.close() });
 
     const mediaRoot = join(config.dataDir, 'media');
-    const media = createMediaLibrary({ database, mediaRoot, maxUploadBytes: MAX_UPLOAD_BYTES });
+    const media = createMediaLibrary({
+      database,
+      mediaRoot,
+      maxUploadBytes: config.edge.maxUploadBytes,
+    });
     const tts = createCachedTts({
       provider: createTtsProviderFromEnv(),
       store: media.ttsStore,
@@ -201,11 +213,15 @@ export async function startBackend(
       database,
       pubsub,
       corsOrigins: config.corsOrigins,
+      trustedProxies: config.edge.trustedProxies,
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       dev: config.dev,
       logger: createLogger('api'),
       options: {
         mediaRoot,
-        maxUploadBytes: MAX_UPLOAD_BYTES,
+        uploadTempDir: join(config.dataDir, 'uploads'),
+        maxUploadBytes: config.edge.maxUploadBytes,
+        maxListenerSessionsPerClient: config.edge.maxSessionsPerClient,
         engineLeaseMs: config.cluster.engineLeaseMs,
         reconnectGraceMs: config.cluster.reconnectGraceMs,
         ...(config.cluster.backendId ? { backendId: config.cluster.backendId } : {}),

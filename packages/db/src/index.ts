@@ -8,7 +8,7 @@ export type * from './schema.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
 export { withTransaction } from './transaction.ts';
 export { mapDatabaseError, withDatabaseErrors } from './database-errors.ts';
-export { hashPassword, verifyPassword } from './password-hash.ts';
+export { hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 export * from './repositories/stream-points.ts';
 export * from './repositories/stream-point-boots.ts';
 export * from './repositories/streams.ts';

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const params = { N: 16_384, r: 8, p: 1 } as const;
+/** OWASP's recommended scrypt cost (2025): N=2^17 (128 MiB), r=8, p=1. */
+const params = { N: 2 ** 17, r: 8, p: 1 } as const;
 const keyLength = 64;
 
 function derive(
@@ -14,7 +15,7 @@ function derive(
       password.normalize('NFC'),
       salt,
       length,
-      { ...options, maxmem: 64 * 1024 * 1024 },
+      { ...options, maxmem: 256 * 1024 * 1024 },
       (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
@@ -34,10 +35,23 @@ export async function hashPassword(password: string): Promise<string> {
   ].join('$');
 }
 
+/**
+ * True when a stored hash was made with a lower cost than {@link hashPassword} uses today (hashes of
+ * older versions keep verifying; the login rehashes them).
+ */
+export function needsRehash(stored: string): boolean {
+  const [scheme, n, r, p] = stored.split('$');
+  return (
+    scheme !== 'scrypt' || Number(n) < params.N || Number(r) < params.r || Number(p) < params.p
+  );
+}
+
 /** True when `password` matches a hash from {@link hashPassword}; false for malformed hashes. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  // A cost above today's would let a planted hash tie up a thread (and exceed maxmem).
+  if (+n > params.N || +r > params.r || +p > 4) return false;
   const expected = Buffer.from(hash, 'base64');
   const actual = await derive(
     password,

@@ -10,6 +10,7 @@ export const errorCodes = [
   'INSTRUCTION_FAILED',
   'SCRIPT_ERROR',
   'UNAVAILABLE',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

@@ -1,4 +1,5 @@
 // The backend's /metrics: listeners, streams, stream points, instructions, OSC drops, sandbox kills.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '@gencaster/db';
 import { STREAM_POINT_LIVE_WINDOW_MS } from '@gencaster/domain';
@@ -20,6 +21,8 @@ export interface BackendMetricsOptions {
   oscStats: () => OscServerStats;
   /** A point is online when its last beacon is at most this old (default 60 s). */
   liveWindowMs?: number;
+  /** `GENCASTER_METRICS_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 /** Metrics of one backend and the wrappers that feed them. */
@@ -133,6 +136,26 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
         response.writeHead(405, { allow: 'GET, HEAD' }).end();
         return true;
       }
+      if (
+        options.token !== undefined &&
+        !bearerMatches(request.headers.authorization, options.token)
+      ) {
+        response.writeHead(401, {
+          'content-type': 'application/json; charset=utf-8',
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
+        response.end(
+          JSON.stringify({
+            errors: [
+              {
+                message: '/metrics needs Authorization: Bearer <GENCASTER_METRICS_TOKEN>',
+                extensions: { code: 'UNAUTHENTICATED' },
+              },
+            ],
+          }),
+        );
+        return true;
+      }
       const body = await registry.render();
       response.writeHead(200, {
         'content-type': PROMETHEUS_CONTENT_TYPE,
@@ -143,4 +166,11 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
     },
     close: stopProcess,
   };
+}
+
+/** True when an Authorization header carries exactly `Bearer <token>` (compared in constant time). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '';
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(token)) && given.length > 0;
 }

@@ -14,6 +14,7 @@ export const errorTable: Record<ErrorCode, { httpStatus: number; exposeMessage: 
   INSTRUCTION_FAILED: { httpStatus: 200, exposeMessage: true },
   SCRIPT_ERROR: { httpStatus: 200, exposeMessage: true },
   UNAVAILABLE: { httpStatus: 200, exposeMessage: true },
+  RATE_LIMITED: { httpStatus: 200, exposeMessage: true },
   INTERNAL: { httpStatus: 200, exposeMessage: false },
 };
 
@@ -54,7 +55,10 @@ export function toClientError(error: unknown, log: ErrorLogger): GraphQLError {
   if (gencaster) {
     const entry = errorTable[gencaster.code];
     if (!entry.exposeMessage) log(gencaster);
-    const withDetails = gencaster.code === 'INVALID_INPUT' || gencaster.code === 'CONFLICT';
+    const withDetails =
+      gencaster.code === 'INVALID_INPUT' ||
+      gencaster.code === 'CONFLICT' ||
+      gencaster.code === 'RATE_LIMITED';
     return new GraphQLError(entry.exposeMessage ? gencaster.message : 'Unexpected error.', {
       ...base,
       extensions: {

@@ -36,8 +36,12 @@ builder.mutationFields((t) => ({
       if (importer === undefined)
         throw new GencasterError('UNAVAILABLE', 'audio import is not configured');
       try {
+        // Streamed uploads are on disk already (server/multipart-upload.ts): import in place.
+        const path = (file as { path?: unknown }).path;
         const stored = await importer.importAudioFile({
-          data: new Uint8Array(await file.arrayBuffer()),
+          ...(typeof path === 'string'
+            ? { path }
+            : { data: new Uint8Array(await file.arrayBuffer()) }),
           fileName: newAudioFile.fileName,
           maxBytes: ctx.runtime.options.maxUploadBytes,
         });

@@ -1,27 +1,30 @@
+import { findUserByUsername, setUserPassword, updateUser } from '@gencaster/db';
+import { GencasterError } from '@gencaster/domain';
 import { sessionCookie, clearedSessionCookie } from '../auth/cookies.ts';
+import { endLoginSessions } from '../auth/end-sessions.ts';
 import { requireEditorWrite } from '../auth/guards.ts';
 import { builder } from './builder.ts';
-import { LoginRequestResponseRef } from './types-results.ts';
+import { LoginRequestResponseRef, UserRef } from './types-results.ts';
 
 builder.mutationFields((t) => ({
   authLogin: t.field({
     type: LoginRequestResponseRef,
     description:
-      'Logs in with a cookie session (HttpOnly, SameSite=Lax). Rate-limited per client and username.',
+      'Logs in with a cookie session (HttpOnly, SameSite=Lax, Secure over HTTPS). RATE_LIMITED per client address; failed logins of one account space out its next attempts (no lock-out).',
     args: {
       username: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
     },
     resolve: async (_root, { username, password }, ctx) => {
-      const limiter = ctx.runtime.loginLimiter;
-      const keys = [`ip:${ctx.clientIp}`, `user:${username.toLowerCase()}`];
-      if (!limiter.allow(keys)) return { errorMessage: 'Too many login attempts, try again later' };
-      const user = await ctx.data.verifyPassword(username, password);
+      const attempt = await ctx.runtime.loginLimiter.begin({ clientIp: ctx.clientIp, username });
+      const user = await ctx.runtime.passwordChecks.run(() =>
+        ctx.data.verifyPassword(username, password),
+      );
       if (user === null) {
-        limiter.fail(keys);
+        await attempt.failed();
         return { errorMessage: 'Wrong credentials' };
       }
-      limiter.reset(keys);
+      await attempt.succeeded();
       const session = await ctx.data.createSession(user.uuid);
       ctx.setCookie(sessionCookie(session.token, session.expiresAt, ctx.secure));
       return user;
@@ -29,12 +32,65 @@ builder.mutationFields((t) => ({
   }),
   authLogout: t.field({
     type: 'Boolean',
+    description: 'Ends this login session; its open WebSockets close at once (code 4401).',
     resolve: async (_root, _args, ctx) => {
       if (ctx.viewer === null) return true;
       const viewer = requireEditorWrite(ctx);
       if (viewer.sessionToken !== undefined) await ctx.data.deleteSession(viewer.sessionToken);
       ctx.setCookie(clearedSessionCookie(ctx.secure));
+      await ctx.runtime.sockets.sessionsChanged(viewer.uuid);
       return true;
+    },
+  }),
+  authChangePassword: t.field({
+    type: 'Boolean',
+    description:
+      'New: changes the own password (the current one is checked). Every other login session of the account ends, with its open WebSockets.',
+    args: {
+      currentPassword: t.arg.string({ required: true }),
+      newPassword: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, { currentPassword, newPassword }, ctx) => {
+      const viewer = requireEditorWrite(ctx);
+      const attempt = await ctx.runtime.loginLimiter.begin({
+        clientIp: ctx.clientIp,
+        username: viewer.username,
+      });
+      const current = await ctx.runtime.passwordChecks.run(() =>
+        ctx.data.verifyPassword(viewer.username, currentPassword),
+      );
+      if (current === null) {
+        await attempt.failed();
+        throw new GencasterError('FORBIDDEN', 'the current password is wrong');
+      }
+      await attempt.succeeded();
+      await ctx.runtime.passwordChecks.run(() =>
+        setUserPassword(ctx.data.database, viewer.uuid, newPassword),
+      );
+      await endLoginSessions(ctx.data.database, viewer.uuid, viewer.sessionToken);
+      await ctx.runtime.sockets.sessionsChanged(viewer.uuid);
+      return true;
+    },
+  }),
+  adminSetUserActive: t.field({
+    type: UserRef,
+    description:
+      'New, admins only: activates or deactivates an account. A deactivated account cannot log in and its open WebSockets close at once.',
+    args: {
+      username: t.arg.string({ required: true }),
+      active: t.arg.boolean({ required: true }),
+    },
+    resolve: async (_root, { username, active }, ctx) => {
+      const viewer = requireEditorWrite(ctx);
+      if (viewer.role !== 'admin') throw new GencasterError('FORBIDDEN', 'role admin required');
+      const user = await findUserByUsername(ctx.data.database, username);
+      if (!user) throw new GencasterError('NOT_FOUND', `no account "${username}"`);
+      if (user.uuid === viewer.uuid && !active)
+        throw new GencasterError('CONFLICT', 'an admin cannot deactivate the own account');
+      const updated = await updateUser(ctx.data.database, user.uuid, { isActive: active });
+      if (!active) await endLoginSessions(ctx.data.database, user.uuid);
+      await ctx.runtime.sockets.sessionsChanged(user.uuid);
+      return updated;
     },
   }),
 }));

@@ -1,4 +1,6 @@
 import { GencasterError } from '@gencaster/domain';
+import type { ApiContext } from '../server/context.ts';
+import type { ResolvedApiOptions } from '../server/runtime.ts';
 import { builder } from './builder.ts';
 import { StreamVariableRef } from './types-stream.ts';
 
@@ -21,11 +23,18 @@ builder.mutationFields((t) => ({
       listenerToken: t.arg.string(),
     },
     resolve: async (_root, { streamVariables, listenerToken }, ctx) => {
+      // Sizes first: nothing below touches the database for an oversized write.
+      checkVariableSizes(streamVariables, ctx.runtime.options.streamVariableLimits);
       const isEditor = ctx.viewer !== null && ctx.csrfVerified;
       if (!isEditor) {
-        const session = listenerToken
-          ? await ctx.runtime.sessions.streamForToken(listenerToken)
-          : undefined;
+        if (!listenerToken) {
+          throw new GencasterError(
+            'FORBIDDEN',
+            'a valid listenerToken of a running streamInfo session is required',
+          );
+        }
+        await ctx.runtime.listenerWrites.take(listenerToken);
+        const session = await ctx.runtime.sessions.streamForToken(listenerToken);
         if (session === undefined) {
           throw new GencasterError(
             'FORBIDDEN',
@@ -40,12 +49,10 @@ builder.mutationFields((t) => ({
             );
           }
         }
+        ctx.runtime.sessions.markListening(listenerToken);
       }
       const byStream = new Map<string, { key: string; value: string; streamToSc: boolean }[]>();
       for (const variable of streamVariables) {
-        if (variable.key.length === 0 || variable.key.length > 512) {
-          throw new GencasterError('INVALID_INPUT', 'variable keys have 1 to 512 characters');
-        }
         const list = byStream.get(variable.streamUuid) ?? [];
         list.push({
           key: variable.key,
@@ -53,6 +60,9 @@ builder.mutationFields((t) => ({
           streamToSc: variable.streamToSc ?? false,
         });
         byStream.set(variable.streamUuid, list);
+      }
+      for (const [streamUuid, variables] of byStream) {
+        await checkVariableCount(ctx, streamUuid, variables);
       }
       const results = [];
       for (const [streamUuid, variables] of byStream) {
@@ -69,3 +79,52 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+/** Refuses keys, values and batches over the configured sizes (INVALID_INPUT, no database work). */
+function checkVariableSizes(
+  variables: readonly { key: string; value: string }[],
+  limits: ResolvedApiOptions['streamVariableLimits'],
+): void {
+  if (variables.length > limits.maxPerWrite) {
+    throw new GencasterError('INVALID_INPUT', `at most ${limits.maxPerWrite} variables per write`, {
+      details: { maxPerWrite: limits.maxPerWrite },
+    });
+  }
+  for (const variable of variables) {
+    if (variable.key.length === 0 || variable.key.length > limits.maxKeyChars) {
+      throw new GencasterError(
+        'INVALID_INPUT',
+        `variable keys have 1 to ${limits.maxKeyChars} characters`,
+        { details: { maxKeyChars: limits.maxKeyChars } },
+      );
+    }
+    if (variable.value.length > limits.maxValueChars) {
+      throw new GencasterError(
+        'INVALID_INPUT',
+        `variable values have at most ${limits.maxValueChars} characters`,
+        { details: { maxValueChars: limits.maxValueChars } },
+      );
+    }
+  }
+}
+
+/** Refuses a write that would give the stream more than `maxPerStream` variables. */
+async function checkVariableCount(
+  ctx: ApiContext,
+  streamUuid: string,
+  variables: readonly { key: string }[],
+): Promise<void> {
+  const max = ctx.runtime.options.streamVariableLimits.maxPerStream;
+  const existing = await ctx.data.database.db
+    .selectFrom('streamVariable')
+    .select('key')
+    .where('streamUuid', '=', streamUuid)
+    .execute();
+  const keys = new Set(existing.map((row) => row.key));
+  for (const variable of variables) keys.add(variable.key);
+  if (keys.size > max) {
+    throw new GencasterError('INVALID_INPUT', `a stream has at most ${max} variables`, {
+      details: { maxPerStream: max },
+    });
+  }
+}

@@ -3,10 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Database } from '@gencaster/db';
+import { GencasterError } from '@gencaster/domain';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { authenticate, originMayUseCookie } from '../auth/authenticate.ts';
 import { csrfHeaderName } from '../auth/guards.ts';
-import { createRateLimiter } from '../auth/rate-limiter.ts';
+import { createListenerWriteLimiter } from '../auth/listener-write-limiter.ts';
+import { createLoginLimiter } from '../auth/login-limiter.ts';
+import { createPasswordCheckQueue } from '../auth/password-check-queue.ts';
 import { createDbDataAccess } from '../data/db-data-access.ts';
 import type { DataAccess } from '../data/data-access.ts';
 import { toClientError } from '../errors/error-table.ts';
@@ -18,6 +22,11 @@ import { presenceTiming, startListenerPresence } from '../session/listener-prese
 import type { ApiContext, Viewer } from './context.ts';
 import { createApiEvents } from './events.ts';
 import { writeFetchResponse, readBody, BodyTooLargeError } from './node-http.ts';
+import { createAuthenticatedSockets } from './authenticated-sockets.ts';
+import { createClientAddressResolver } from './client-address.ts';
+import { corsHeadersFor, corsOptionsFor } from './cors-policy.ts';
+import { sendRefusal } from './http-refusal.ts';
+import { createUploadHandler } from './upload-request.ts';
 import { createLimitsRule } from './limits.ts';
 import { createAliasLimitRule, tokenLimitPlugin, withTypedErrorBody } from './request-guards.ts';
 import type { ApiRuntime, ResolvedApiOptions } from './runtime.ts';
@@ -46,8 +55,13 @@ export interface ApiServerOptions {
   logger?: ApiLogger;
   /** Overrides of limits and paths; see {@link ResolvedApiOptions}. */
   options?: Partial<ResolvedApiOptions>;
-  /** Trust X-Forwarded-For/-Proto (behind a reverse proxy). */
-  trustProxy?: boolean;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For/-Proto are believed, for the
+   * client address (rate limits, session caps) and HTTPS (Secure cookies). Default: none.
+   */
+  trustedProxies?: string[];
+  /** Redis shared by several backends: login and listener-write limits count there. */
+  redisUrl?: string;
 }
 
 /** A running GraphQL API: mount `handler` at /graphql and call `attachWebSocket` on the server. */
@@ -76,9 +90,19 @@ export interface ApiServer {
 const defaults: ResolvedApiOptions = {
   mediaUrl: '/media',
   mediaRoot: undefined,
+  uploadTempDir: undefined,
   liveWindowMs: 60_000,
   maxUploadBytes: 256 * 1024 * 1024,
-  maxBodyBytes: 257 * 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
+  maxListenerSessionsPerClient: 256,
+  unstartedGraceMs: 5_000,
+  streamVariableLimits: {
+    maxKeyChars: 256,
+    maxValueChars: 16_384,
+    maxPerStream: 200,
+    maxPerWrite: 50,
+  },
+  listenerWritesPerSecond: 10,
   maxDepth: 12,
   maxCost: 2000,
   maxSubscriptionsPerSocket: 20,
@@ -112,12 +136,23 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   const pubsub = config.pubsub ?? createInProcessPubSub();
   const services = config.services ?? {};
   const events = createApiEvents(pubsub);
+  const limiterRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  limiterRedis?.on('error', () => undefined); // the limiters fall back to memory while it is down
+  const sockets = createAuthenticatedSockets({ pubsub, ...(log ? { log } : {}) });
   const runtime: ApiRuntime = {
     options,
     services,
     pubsub,
     events,
-    loginLimiter: createRateLimiter({ maxFailures: 10, windowMs: 5 * 60_000 }),
+    loginLimiter: createLoginLimiter(limiterRedis ? { redis: limiterRedis } : {}),
+    passwordChecks: createPasswordCheckQueue(),
+    listenerWrites: createListenerWriteLimiter({
+      perSecond: options.listenerWritesPerSecond,
+      ...(limiterRedis ? { redis: limiterRedis } : {}),
+    }),
+    sockets,
     sessions: undefined as never,
     plays: undefined as never,
     async sendVariablesToSc(stream, variables) {
@@ -151,14 +186,34 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     createAliasLimitRule(),
   ];
 
-  const clientIp = (request: IncomingMessage) => {
-    const forwarded = config.trustProxy ? request.headers['x-forwarded-for'] : undefined;
-    const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-    return first ?? request.socket.remoteAddress ?? 'unknown';
-  };
-  const isSecure = (request: IncomingMessage) =>
-    (config.trustProxy === true && request.headers['x-forwarded-proto'] === 'https') ||
-    'encrypted' in request.socket;
+  const clientAddress = createClientAddressResolver(config.trustedProxies ?? []);
+  const clientIp = (request: IncomingMessage) => clientAddress(request).ip;
+  const isSecure = (request: IncomingMessage) => clientAddress(request).secure;
+  /** The viewer of a plain HTTP request from its headers (bearer token, or an allowed cookie). */
+  const viewerFromHeaders = (request: IncomingMessage) =>
+    authenticate(data, {
+      cookieHeader: request.headers.cookie,
+      authorizationHeader: request.headers.authorization,
+      cookieAllowed: originMayUseCookie(request.headers.origin, request.headers.host, corsOrigins),
+    });
+  const uploads = createUploadHandler({
+    schema,
+    rules,
+    logError,
+    maxFileBytes: options.maxUploadBytes,
+    ...(options.uploadTempDir ? { tempDir: options.uploadTempDir } : {}),
+    authenticate: viewerFromHeaders,
+    hasCsrfHeader: (request) => request.headers[csrfHeaderName] !== undefined,
+    createContext: (request, viewer) =>
+      baseContext({
+        viewer,
+        request,
+        transport: 'http',
+        csrfVerified: true,
+        setCookie: () => undefined,
+      }),
+    corsHeaders: (request) => corsHeadersFor(request.headers.origin, corsOrigins),
+  });
 
   const baseContext = (input: {
     viewer: Viewer | null;
@@ -200,12 +255,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     logging: false,
     // unique (huge) documents would fill a per-document cache: parsing is cheap with the token limit
     parserAndValidationCache: false,
-    cors: {
-      origin: corsOrigins,
-      credentials: true,
-      allowedHeaders: ['content-type', 'authorization', csrfHeaderName, 'x-graphql-yoga-csrf'],
-      methods: ['GET', 'POST', 'OPTIONS'],
-    },
+    cors: (request) => corsOptionsFor(request.headers.get('origin'), corsOrigins),
     maskedErrors: { maskError: (error) => toClientError(error, logError) },
     plugins: [cookiePlugin, limitsPlugin, tokenLimitPlugin],
     context: async ({ request, nodeRequest }) => {
@@ -220,6 +270,17 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
         cookieAllowed,
       });
       const csrfVerified = viewer?.via !== 'cookie' || request.headers.has(csrfHeaderName);
+      // A plain link or an EventSource can send the cookie but no header: cookie-authenticated
+      // reads over GET and subscriptions over SSE need the CSRF header like writes do.
+      const streamOrGet =
+        request.method === 'GET' ||
+        (request.headers.get('accept') ?? '').includes('text/event-stream');
+      if (!csrfVerified && streamOrGet) {
+        throw new GencasterError(
+          'FORBIDDEN',
+          `cookie-authenticated GET and SSE requests need the ${csrfHeaderName} header`,
+        );
+      }
       return baseContext({
         viewer,
         request: nodeRequest,
@@ -260,7 +321,11 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
         setCookie: () => undefined,
         connectionClosed,
       }),
+    sockets,
   };
+  /** Open WebSockets per client address (listeners' sessions are capped separately). */
+  const socketsPerClient = new Map<string, number>();
+  const maxSocketsPerClient = options.maxListenerSessionsPerClient * 2 + 8;
   const modern = createModernWsServer(wsEnvironment);
   const legacy = createLegacyWsServer(wsEnvironment);
   const attached = new Set<Server>();
@@ -268,7 +333,12 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   let draining = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    let pathname: string;
+    try {
+      pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return;
+    }
     if (pathname !== '/graphql') return;
     if (draining) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\ndraining\r\n');
@@ -288,25 +358,57 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
       );
       return;
     }
+    const ip = clientIp(request);
+    const open = socketsPerClient.get(ip) ?? 0;
+    if (open >= maxSocketsPerClient) {
+      const body = JSON.stringify({
+        errors: [
+          {
+            message: `at most ${maxSocketsPerClient} WebSockets per client address`,
+            extensions: { code: 'RATE_LIMITED' },
+          },
+        ],
+      });
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    socketsPerClient.set(ip, open + 1);
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
+      const left = (socketsPerClient.get(ip) ?? 1) - 1;
+      if (left <= 0) socketsPerClient.delete(ip);
+      else socketsPerClient.set(ip, left);
+    };
+    socket.once('close', uncount);
     // Cross-site pages may connect (anonymous listeners); their cookies are ignored in authenticate.
-    target.handleUpgrade(request, socket, head, (ws) => target.emit('connection', ws, request));
+    target.handleUpgrade(request, socket, head, (ws) => {
+      ws.once('close', uncount);
+      target.emit('connection', ws, request);
+    });
   };
 
   return {
     runtime,
-    viewerOf: (request) =>
-      authenticate(data, {
-        cookieHeader: request.headers.cookie,
-        authorizationHeader: request.headers.authorization,
-        cookieAllowed: originMayUseCookie(request.headers.origin, request.headers.host, corsOrigins),
-      }),
+    viewerOf: viewerFromHeaders,
     async handler(request, response) {
+      const contentType = (request.headers['content-type'] ?? '').toLowerCase();
+      if (request.method === 'POST' && contentType.startsWith('multipart/')) {
+        await uploads(request, response);
+        return;
+      }
       try {
+        let url: URL;
+        try {
+          url = new URL(request.url ?? '/graphql', 'http://localhost');
+        } catch {
+          sendRefusal(response, { status: 400, code: 'INVALID_INPUT', message: 'bad request URL' });
+          return;
+        }
         const body = await readBody(request, options.maxBodyBytes);
-        const url = new URL(
-          request.url ?? '/graphql',
-          `http://${request.headers.host ?? 'localhost'}`,
-        );
         const headers = new Headers();
         for (const [name, value] of Object.entries(request.headers)) {
           if (typeof value === 'string') headers.set(name, value);
@@ -325,15 +427,17 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
         await writeFetchResponse(fetchResponse, response);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
-          response.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-          response.end(
-            JSON.stringify({
-              errors: [{ message: error.message, extensions: { code: 'INVALID_INPUT' } }],
-            }),
-          );
+          sendRefusal(response, {
+            status: 413,
+            code: 'INVALID_INPUT',
+            message: `request bodies are limited to ${options.maxBodyBytes} bytes (uploads: multipart)`,
+            close: true,
+            headers: corsHeadersFor(request.headers.origin, corsOrigins),
+          });
           return;
         }
-        throw error;
+        logError(error);
+        sendRefusal(response, { status: 500, code: 'INTERNAL', message: 'Unexpected error.' });
       }
     },
     attachWebSocket(server) {
@@ -355,6 +459,8 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
         await runtime.sessions.close();
         await runtime.plays.close();
         await Promise.all([modern.dispose(), legacy.dispose()]);
+        sockets.close();
+        limiterRedis?.disconnect();
         await pubsub.close();
       })();
       return closing;

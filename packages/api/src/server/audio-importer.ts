@@ -12,9 +12,9 @@ export function createAudioImporter(options: {
   tempDir?: string;
 }): NonNullable<ApiServices['audio']> {
   return {
-    async importAudioFile({ data, fileName, maxBytes }) {
+    async importAudioFile({ data, path, fileName, maxBytes }) {
       const imported = await importAudioFile({
-        input: data,
+        input: path ?? data ?? new Uint8Array(),
         originalName: fileName,
         storageDir: join(options.mediaRoot, AUDIO_FILE_FOLDER),
         maxBytes,

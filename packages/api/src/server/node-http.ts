@@ -7,7 +7,11 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads a request body into memory, failing fast (Content-Length) or while streaming past `limit`. */
+/**
+ * Reads a request body into memory, failing fast when Content-Length already says it is over
+ * `limit`, else as soon as the bytes read pass it. On failure the rest of the body is not read:
+ * answer with `connection: close` and drop the socket (see `sendRefusal`).
+ */
 export async function readBody(
   request: IncomingMessage,
   limit: number,
@@ -16,20 +20,43 @@ export async function readBody(
     return undefined;
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    request.resume();
+    request.pause();
     throw new BodyTooLargeError(limit);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      request.destroy();
-      throw new BodyTooLargeError(limit);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        chunks.length = 0;
+        request.pause();
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => onError(new Error('request aborted'));
+    request.on('data', onData);
+    request.once('end', onEnd);
+    request.once('error', onError);
+    request.once('aborted', onAborted);
+  });
 }
 
 /** Writes a fetch Response to a node:http response (streaming bodies, several Set-Cookie). */

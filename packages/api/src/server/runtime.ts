@@ -1,4 +1,7 @@
-import type { RateLimiter } from '../auth/rate-limiter.ts';
+import type { LoginLimiter } from '../auth/login-limiter.ts';
+import type { PasswordCheckQueue } from '../auth/password-check-queue.ts';
+import type { ListenerWriteLimiter } from '../auth/listener-write-limiter.ts';
+import type { AuthenticatedSockets } from './authenticated-sockets.ts';
 import type { StreamShape } from '../data/shapes.ts';
 import type { PubSub } from '../pubsub/pubsub.ts';
 import type { ApiServices } from './services.ts';
@@ -13,10 +16,30 @@ export interface ResolvedApiOptions {
   mediaUrl: string;
   /** Directory of stored media (uploads go to `<mediaRoot>/audio_files`). */
   mediaRoot: string | undefined;
+  /** Where multipart uploads are streamed to while the mutation runs (default: the OS temp dir). */
+  uploadTempDir: string | undefined;
   /** A stream point is live when its last beacon is at most this old (60 s). */
   liveWindowMs: number;
+  /** Largest file in a multipart upload (audio, graph archives), counted while it streams to disk. */
   maxUploadBytes: number;
+  /** Largest JSON (non-multipart) request body, counted while it is read (1 MiB). */
   maxBodyBytes: number;
+  /** Anonymous listener sessions one client address may hold on this backend (256). */
+  maxListenerSessionsPerClient: number;
+  /**
+   * Reconnect grace of a session that never started listening (5 s): a page that got a stream but
+   * never played it gives the point back sooner than {@link reconnectGraceMs}.
+   */
+  unstartedGraceMs: number;
+  /** Stream variables: longest key (characters), longest value (characters), most per stream. */
+  streamVariableLimits: {
+    maxKeyChars: number;
+    maxValueChars: number;
+    maxPerStream: number;
+    maxPerWrite: number;
+  };
+  /** Variable writes one listener token may make per second, with a burst of twice as many. */
+  listenerWritesPerSecond: number;
   maxDepth: number;
   maxCost: number;
   maxSubscriptionsPerSocket: number;
@@ -53,6 +76,11 @@ export interface ListenerSessions {
   drain(): Promise<void>;
   /** Listener ids of the sessions this process holds, in their grace period too (presence). */
   heldListenerIds(): string[];
+  /**
+   * Marks the session of this token as listening (its audio started: the Janus gateway saw its
+   * `watch`, or it wrote a variable); sessions never marked keep only `unstartedGraceMs` of grace.
+   */
+  markListening(token: string): void;
 }
 
 /** Long-lived pieces shared by all requests of one API server. */
@@ -64,7 +92,13 @@ export interface ApiRuntime {
   sessions: ListenerSessions;
   /** Editors' play sessions (`playGraph`). */
   plays: PlaySessions;
-  loginLimiter: RateLimiter;
+  loginLimiter: LoginLimiter;
+  /** Password hashing at OWASP cost, a core at a time (logins, password changes). */
+  passwordChecks: PasswordCheckQueue;
+  /** Rate limit of listeners' variable writes, per listener token. */
+  listenerWrites: ListenerWriteLimiter;
+  /** Editors' open WebSockets: closed when their session ends. */
+  sockets: AuthenticatedSockets;
   /** Sends stream variables marked streamToSc to the stream's point, values as data. */
   sendVariablesToSc(
     stream: StreamShape,

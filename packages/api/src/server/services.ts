@@ -19,7 +19,10 @@ export interface ApiServices {
   audio?: {
     /** Resolves with the stored file's uuid and path relative to the media root; INVALID_INPUT if not audio. */
     importAudioFile(input: {
-      data: Uint8Array;
+      /** The upload in memory, or … */
+      data?: Uint8Array;
+      /** … a file on disk (a streamed multipart upload), read in place and left for the caller. */
+      path?: string;
       fileName: string;
       maxBytes: number;
     }): Promise<{ uuid: string; file: string }>;

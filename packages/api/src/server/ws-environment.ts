@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { ErrorLogger } from '../errors/error-table.ts';
+import type { AuthenticatedSockets } from './authenticated-sockets.ts';
 import type { ApiContext, Viewer } from './context.ts';
 
 /** What both WebSocket protocol servers need from the API server. */
@@ -16,6 +17,8 @@ export interface WsEnvironment {
     request: IncomingMessage,
     connectionParams: Record<string, unknown> | undefined,
   ): Promise<Viewer | null>;
+  /** Editors' sockets: closed when their session ends; each operation re-checks the session. */
+  sockets: AuthenticatedSockets;
   /** A context for one operation on a connection. */
   createContext(input: {
     viewer: Viewer | null;

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { toClientError } from '../errors/error-table.ts';
+import { sessionEndedCloseCode } from './authenticated-sockets.ts';
 import type { Viewer } from './context.ts';
 import {
   formatResult,
@@ -53,6 +55,7 @@ export function createLegacyWsServer(env: WsEnvironment): {
 function handleConnection(env: WsEnvironment, socket: WebSocket, request: IncomingMessage): void {
   const operations = new Map<string, AsyncIterableIterator<ExecutionResult> | null>();
   let viewer: Viewer | null | undefined;
+  let initParams: Record<string, unknown> | undefined;
   let initialised: Promise<void> | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
   const send = (message: Record<string, unknown>) => {
@@ -89,9 +92,12 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
       case 'connection_init': {
         if (initialised) return;
         const params = (message.payload ?? undefined) as Record<string, unknown> | undefined;
+        initParams = params;
         initialised = env.authenticate(request, params).then(
           (resolved) => {
             viewer = resolved;
+            if (resolved)
+              env.sockets.add(socket, resolved, () => env.authenticate(request, params));
             send({ type: 'connection_ack' });
             send({ type: 'ka' });
             keepAlive = setInterval(() => send({ type: 'ka' }), env.keepAliveMs);
@@ -137,6 +143,24 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
       return;
     }
     await initialised;
+    if (viewer) {
+      // The login may have ended since the connection opened (logout, deactivation, password).
+      const current = await env.authenticate(request, initParams);
+      if (current?.uuid !== viewer.uuid || current.role !== viewer.role) {
+        send({
+          type: 'error',
+          id,
+          payload: [
+            {
+              message: 'the login session of this connection ended',
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        });
+        socket.close(sessionEndedCloseCode, 'session ended');
+        return;
+      }
+    }
     if (operations.has(id)) await stop(id);
     if (operations.size >= env.maxSubscriptionsPerSocket) {
       send({
@@ -179,11 +203,8 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
         send({ type: 'data', id, payload: formatResult(item, env.logError) });
       }
     } catch (error) {
-      send({
-        type: 'error',
-        id,
-        payload: { message: error instanceof Error ? error.message : 'error' },
-      });
+      // Mapped like every other error: a code and a safe message, never exception text.
+      send({ type: 'error', id, payload: toClientError(error, env.logError).toJSON() });
     }
     if (operations.delete(id)) send({ type: 'complete', id });
   };

@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from '../graphql-runtime.ts';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { sessionEndedCloseCode } from './authenticated-sockets.ts';
 import type { ApiContext, Viewer } from './context.ts';
+import { toClientError } from '../errors/error-table.ts';
 import { formatResult, prepareOperation } from './operation.ts';
 import type { WsEnvironment } from './ws-environment.ts';
 
@@ -26,13 +28,32 @@ export function createModernWsServer(env: WsEnvironment): {
       // Generous: the embedded database runs on the event loop, so a busy backend may read a
       // client's connection_init late.
       connectionInitWaitTimeout: 15_000,
+      // Close reasons never carry exception text (graphql-ws puts err.message there otherwise).
+      isProd: true,
       onConnect: async (ctx) => {
         const viewer = await env.authenticate(ctx.extra.request, ctx.connectionParams);
         viewers.set(ctx.extra.socket, viewer);
+        if (viewer)
+          env.sockets.add(ctx.extra.socket, viewer, () =>
+            env.authenticate(ctx.extra.request, ctx.connectionParams),
+          );
         return true;
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const socket = ctx.extra.socket;
+        const signedIn = viewers.get(socket) ?? null;
+        if (signedIn) {
+          // The login may have ended since the connection opened (logout, deactivation, password).
+          const current = await env.authenticate(ctx.extra.request, ctx.connectionParams);
+          if (current?.uuid !== signedIn.uuid || current.role !== signedIn.role) {
+            socket.close(sessionEndedCloseCode, 'session ended');
+            return [
+              new GraphQLError('the login session of this connection ended', {
+                extensions: { code: 'UNAUTHENTICATED' },
+              }),
+            ];
+          }
+        }
         const ids = active.get(socket) ?? new Set<string>();
         active.set(socket, ids);
         if (ids.size >= env.maxSubscriptionsPerSocket) {
@@ -56,8 +77,9 @@ export function createModernWsServer(env: WsEnvironment): {
       onComplete: (ctx, id) => {
         active.get(ctx.extra.socket)?.delete(id);
       },
-      onError: (ctx, id) => {
+      onError: (ctx, id, _payload, errors) => {
         active.get(ctx.extra.socket)?.delete(id);
+        return errors.map((error) => toClientError(error, env.logError));
       },
     },
     wss,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { assignStream, getEngineLease, getStream, leaveStream, type Database } from '@gencaster/db';
-import { isGencasterError, type Stream } from '@gencaster/domain';
+import { GencasterError, isGencasterError, type Stream } from '@gencaster/domain';
 import type { DataAccess } from '../data/data-access.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
 import { topics } from '../server/events.ts';
@@ -28,6 +28,10 @@ export interface Session {
   graceTimer: NodeJS.Timeout | undefined;
   left: boolean;
   finished: boolean;
+  /** True once the listener's audio started (the Janus gateway saw its `watch`) or it wrote. */
+  listening: boolean;
+  /** Gives the session's per-address slot back (once). */
+  releaseSlot: () => void;
 }
 
 /** The listener id stored in the database: a hash, so the token itself is never stored. */
@@ -49,11 +53,28 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
   const sessions = new Map<string, Session>();
   const pendingLeaves = new Set<Promise<void>>();
   let shuttingDown = false;
+  const perClient = new Map<string, number>();
+  const maxPerClient = runtime.options.maxListenerSessionsPerClient;
+  /** Takes one of the address's session slots; a function giving it back once, or undefined. */
+  const takeSlot = (clientIp: string): (() => void) | undefined => {
+    const used = perClient.get(clientIp) ?? 0;
+    if (used >= maxPerClient) return undefined;
+    perClient.set(clientIp, used + 1);
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      const left = (perClient.get(clientIp) ?? 1) - 1;
+      if (left <= 0) perClient.delete(clientIp);
+      else perClient.set(clientIp, left);
+    };
+  };
   const engines = createStreamEngines({ database, data: options.data, runtime, log });
 
   const leave = (session: Session): Promise<void> => {
     if (session.left) return Promise.resolve();
     session.left = true;
+    session.releaseSlot();
     if (session.graceTimer) clearTimeout(session.graceTimer);
     sessions.delete(session.token);
     const done = (async () => {
@@ -78,6 +99,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     token: string,
     graphUuid: string,
     output: PushQueue<StreamInfoResponse>,
+    releaseSlot: () => void,
   ): Promise<Session | undefined> => {
     const listenerId = listenerIdOf(token);
     const row = await database.db
@@ -97,6 +119,9 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       graceTimer: undefined,
       left: false,
       finished: false,
+      // it listened on the backend it came from, so it keeps the full reconnect grace
+      listening: true,
+      releaseSlot,
     };
     sessions.set(token, session);
     log?.info({ stream: stream.uuid }, 'listener session resumed from another backend');
@@ -119,6 +144,25 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     ctx: ApiContext;
     listenerToken?: string | null;
   }) => {
+    // Before any database work: one address holds at most maxListenerSessionsPerClient sessions
+    // (a token resuming its session in the grace period already holds its slot).
+    const resumable = listenerToken ? sessions.get(listenerToken) : undefined;
+    const resuming =
+      resumable !== undefined &&
+      resumable.graphUuid === graphUuid &&
+      resumable.output === null &&
+      !resumable.left;
+    let slot: (() => void) | undefined;
+    if (!resuming && !shuttingDown) {
+      slot = takeSlot(ctx.clientIp);
+      if (slot === undefined) {
+        throw new GencasterError(
+          'RATE_LIMITED',
+          `at most ${maxPerClient} listener sessions per client address`,
+          { details: { retryAfterMs: runtime.options.unstartedGraceMs } },
+        );
+      }
+    }
     let session: Session | undefined;
     let cancelled = false;
     const output: PushQueue<StreamInfoResponse> = createPushQueue<StreamInfoResponse>({
@@ -128,12 +172,13 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         if (!session || session.left || session.output !== output) return;
         session.output = null;
         const dropped = ctx.connectionClosed?.() === true;
-        if (dropped && !shuttingDown && !session.finished && runtime.options.reconnectGraceMs > 0) {
+        // A session that never started listening gives its point back sooner.
+        const graceMs = session.listening
+          ? runtime.options.reconnectGraceMs
+          : Math.min(runtime.options.reconnectGraceMs, runtime.options.unstartedGraceMs);
+        if (dropped && !shuttingDown && !session.finished && graceMs > 0) {
           const current = session;
-          current.graceTimer = setTimeout(
-            () => void leave(current),
-            runtime.options.reconnectGraceMs,
-          );
+          current.graceTimer = setTimeout(() => void leave(current), graceMs);
           current.graceTimer.unref();
           return;
         }
@@ -141,34 +186,22 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       },
     });
 
-    void (async () => {
+    /** Starts or adopts the session; true once `releaseSlot` belongs to a session. */
+    const startSession = async (releaseSlot: () => void): Promise<boolean> => {
       const resumed = listenerToken ? sessions.get(listenerToken) : undefined;
-      if (resumed && resumed.graphUuid === graphUuid && resumed.output === null && !resumed.left) {
-        if (resumed.graceTimer) clearTimeout(resumed.graceTimer);
-        resumed.graceTimer = undefined;
-        session = resumed;
-        resumed.output = output;
-        output.push(streamInfo(resumed));
-        return;
-      }
-      if (shuttingDown) {
-        output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
-        output.end();
-        return;
-      }
       if (listenerToken && !resumed) {
         // A session of another backend (it crashed or drained): the stream and the walk go on here.
-        const moved = await adoptSession(listenerToken, graphUuid, output);
+        const moved = await adoptSession(listenerToken, graphUuid, output, releaseSlot);
         if (moved) {
           session = moved;
           if (cancelled) {
             moved.output = null;
             await leave(moved);
-            return;
+            return true;
           }
           output.push(streamInfo(moved));
           engines.attach(moved, { resume: true });
-          return;
+          return true;
         }
       }
       const token = randomBytes(24).toString('base64url');
@@ -184,10 +217,10 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         if (isGencasterError(error, 'NO_STREAM_AVAILABLE')) {
           output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
           output.end();
-          return;
+          return false;
         }
         output.fail(error);
-        return;
+        return false;
       }
       session = {
         token,
@@ -198,16 +231,50 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         graceTimer: undefined,
         left: false,
         finished: false,
+        listening: false,
+        releaseSlot,
       };
       sessions.set(token, session);
       if (cancelled || shuttingDown) {
         session.output = null;
         await leave(session);
-        return;
+        return true;
       }
       output.push(streamInfo(session));
       await runtime.events.streamsChanged();
       engines.attach(session);
+      return true;
+    };
+
+    void (async () => {
+      const resumed = listenerToken ? sessions.get(listenerToken) : undefined;
+      if (resumed && resumed.graphUuid === graphUuid && resumed.output === null && !resumed.left) {
+        if (resumed.graceTimer) clearTimeout(resumed.graceTimer);
+        resumed.graceTimer = undefined;
+        session = resumed;
+        resumed.output = output;
+        slot?.();
+        output.push(streamInfo(resumed));
+        return;
+      }
+      if (shuttingDown) {
+        slot?.();
+        output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+        output.end();
+        return;
+      }
+      const releaseSlot = slot ?? takeSlot(ctx.clientIp);
+      if (releaseSlot === undefined) {
+        output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+        output.end();
+        return;
+      }
+      let handedOver = false;
+      try {
+        handedOver = await startSession(releaseSlot);
+      } finally {
+        if (!handedOver) releaseSlot();
+      }
     })().catch((error: unknown) => {
       log?.error({ err: error }, 'streamInfo session failed');
       output.fail(error);
@@ -220,6 +287,10 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       return sessions.size;
     },
     heldListenerIds: () => [...sessions.values()].map((session) => session.listenerId),
+    markListening(token) {
+      const session = sessions.get(token);
+      if (session && !session.left) session.listening = true;
+    },
     open,
     async streamForToken(token) {
       const local = sessions.get(token);

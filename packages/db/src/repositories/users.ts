@@ -12,7 +12,7 @@ import {
 } from '@gencaster/domain';
 import type { DbHandle } from '../database.ts';
 import { withDatabaseErrors } from '../database-errors.ts';
-import { hashPassword, verifyPassword } from '../password-hash.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../password-hash.ts';
 
 /** Columns of a user without the password hash. */
 export const userColumns = [
@@ -62,6 +62,18 @@ export async function verifyUserCredentials(
   }
   const { passwordHash, ...user } = row;
   if (!(await verifyPassword(input.password, passwordHash)) || !user.isActive) return undefined;
+  if (needsRehash(passwordHash)) {
+    // An older, cheaper hash: replace it now that the password is known.
+    const upgraded = await hashPassword(input.password);
+    await withDatabaseErrors(() =>
+      handle.db
+        .updateTable('appUser')
+        .set({ passwordHash: upgraded })
+        .where('uuid', '=', user.uuid)
+        .where('passwordHash', '=', passwordHash)
+        .execute(),
+    );
+  }
   return user;
 }
 

@@ -271,13 +271,19 @@ GencasterServer {
 		routine.play(TempoClock.default);
 	}
 
-	// Stores a stream variable as data; numeric values also drive a control-rate Ndef named by key.
+	// Stores a stream variable as data; numeric values also drive a control-rate Ndef named
+	// \var_<key> (see *variableNdefName): listener variables never replace the story's own Ndefs.
 	setVariable { |key, value|
 		variables.put(key, value);
 		if(server.notNil and: { server.serverRunning } and: { this.class.isNumeric(value) }) {
-			Ndef(key.asSymbol, value.asFloat);
+			Ndef(this.class.variableNdefName(key), value.asFloat);
 		};
 		^value
+	}
+
+	// The Ndef a numeric stream variable drives: its key under the reserved prefix "var_".
+	*variableNdefName { |key|
+		^("var_" ++ key.asString).asSymbol
 	}
 
 	// True for decimal numbers such as "1", "-0.5" or "2e3".

@@ -1,0 +1,51 @@
+// Worker thread for the public-edge test: opens many graphql-transport-ws connections at once and
+// subscribes each, on its own event loop, so that the attack's client work does not slow the
+// backend under test (which runs in the main thread) and /health timings measure the server.
+// Input (workerData): { wsUrl, count, query, variables }. Output: one outcome per connection:
+// the error code of the refusal, 'NEXT' for a result, 'UPGRADE_<status>:<code>' for a refused
+// handshake or 'CLOSE_<code>'.
+import { parentPort, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
+
+const { wsUrl, count, query, variables } = workerData;
+
+function attack() {
+  return new Promise((resolve) => {
+    let settled = false;
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const finish = (outcome) => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+      socket.terminate();
+    };
+    socket.on('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk.toString()));
+      response.on('end', () => {
+        let code = 'none';
+        try {
+          code = JSON.parse(body).errors[0].extensions.code;
+        } catch {
+          // not JSON
+        }
+        finish(`UPGRADE_${response.statusCode}:${code}`);
+      });
+    });
+    socket.on('error', () => finish('SOCKET_ERROR'));
+    socket.on('close', (code) => finish(`CLOSE_${code}`));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    socket.on('message', (raw) => {
+      const message = JSON.parse(raw.toString());
+      if (message.type === 'connection_ack')
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+      else if (message.type === 'error') finish(message.payload?.[0]?.extensions?.code ?? 'ERROR');
+      else if (message.type === 'next')
+        finish(message.payload?.errors?.[0]?.extensions?.code ?? 'NEXT');
+    });
+  });
+}
+
+const started = Date.now();
+const outcomes = await Promise.all(Array.from({ length: count }, () => attack()));
+parentPort.postMessage({ outcomes, ms: Date.now() - started });
