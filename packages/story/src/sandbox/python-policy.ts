@@ -125,6 +125,13 @@ class _Policy(_ast.NodeTransformer):
 
     visit_For = visit_AsyncFor = visit_While = _loop
 
+    def visit_Lambda(self, node):
+        # A lambda ticks too: (tick(), body)[1] — map() or sorted() can call it from C code.
+        self.generic_visit(node)
+        pair = _ast.Tuple(elts=[_guard_call('__gc_tick__'), node.body], ctx=_ast.Load())
+        node.body = _ast.Subscript(value=pair, slice=_ast.Constant(1), ctx=_ast.Load())
+        return node
+
     def visit_comprehension(self, node):
         if _has_attribute(node.target):
             _refuse(node.target, 'an attribute as loop target')

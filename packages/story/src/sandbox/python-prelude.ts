@@ -204,7 +204,7 @@ class _Meter:
     def __init__(self, cpu_ms, max_steps, memory_bytes):
         self.left, self.steps, self.suspended = cpu_ms / 1000.0, max_steps, None
         self.memory_limit = max(memory_bytes, 64 * 1024 * 1024)
-        self.ticks, self.slice_start, self.heap_at_slice = 0, None, 0
+        self.ticks, self.slice_start, self.heap_at_slice, self.stopped = 0, None, 0, None
     def begin(self):
         self.slice_start = time.perf_counter()
         self.heap_at_slice = _heap_bytes()
@@ -220,13 +220,18 @@ def _make_tick(meter):
             # This run's code is running outside its own run: in a finalizer during another run,
             # or after its run ended. It stops at once instead of spending the other run's time.
             raise _RunStopped('timeout', 'script code ran outside its own run')
+        if meter.stopped is not None:
+            # Sticky: a stop swallowed somewhere (a finalizer ignores it) comes back at every tick.
+            raise _RunStopped(*meter.stopped)
         meter.ticks += 1
         if meter.ticks & 63:
             return
-        if start is not None and meter.left - (time.perf_counter() - start) < 0:
-            raise _RunStopped('timeout', 'script exceeded its CPU time')
-        if _heap_bytes() - meter.heap_at_slice > meter.memory_limit:
-            raise _RunStopped('memory', 'script exceeded its memory limit')
+        if meter.left - (time.perf_counter() - start) < 0:
+            meter.stopped = ('timeout', 'script exceeded its CPU time')
+        elif _heap_bytes() - meter.heap_at_slice > meter.memory_limit:
+            meter.stopped = ('memory', 'script exceeded its memory limit')
+        if meter.stopped is not None:
+            raise _RunStopped(*meter.stopped)
     return tick
 
 class _Metered:
