@@ -25,6 +25,8 @@ export interface ScriptSandboxOptions extends HostSettings {
   allowUnconfined?: boolean;
   /** Where lines about the host process go (start, crash, restart). */
   onLog?: (level: 'info' | 'warning' | 'error', message: string) => void;
+  /** How the box is checked (default {@link inspectSandboxConfinement}; tests pass a failing one). */
+  inspectConfinement?: () => Promise<SandboxConfinement>;
 }
 
 /** How the sandbox host is confined on this machine; see {@link inspectSandboxConfinement}. */
@@ -73,7 +75,12 @@ const failed = (kind: 'crashed' | 'unavailable', message: string): ScriptRunResu
  * const result = await sandbox.run({ language: 'javascript', mode: 'condition', code: "vars.a === '1'", variables: { a: '1' }, capabilities });
  */
 export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptSandbox {
-  const { allowUnconfined = false, onLog = () => undefined, ...settings } = options;
+  const {
+    allowUnconfined = false,
+    onLog = () => undefined,
+    inspectConfinement = inspectSandboxConfinement,
+    ...settings
+  } = options;
   const runs = new Map<number, PendingRun>();
   const checks = new Map<number, (result: SyntaxCheckResult) => void>();
   const warmUps = new Map<number, () => void>();
@@ -84,7 +91,7 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
   let restartAt = 0;
 
   const start = async (): Promise<Host> => {
-    const confinement = await inspectSandboxConfinement();
+    const confinement = await inspectConfinement();
     if (!confinement.ok && !allowUnconfined)
       throw Object.assign(new Error(`scripts are disabled: ${confinement.reason}`), {
         unavailable: true,
