@@ -223,13 +223,14 @@ def _make_tick(meter):
         if meter.stopped is not None:
             # Sticky: a stop swallowed somewhere (a finalizer ignores it) comes back at every tick.
             raise _RunStopped(*meter.stopped)
-        meter.ticks += 1
-        if meter.ticks & 63:
-            return
+        # Time at every tick (ticks can be seconds apart when C code runs between them), the
+        # heap every 64th (it asks JavaScript).
         if meter.left - (time.perf_counter() - start) < 0:
             meter.stopped = ('timeout', 'script exceeded its CPU time')
-        elif _heap_bytes() - meter.heap_at_slice > meter.memory_limit:
-            meter.stopped = ('memory', 'script exceeded its memory limit')
+        else:
+            meter.ticks += 1
+            if meter.ticks & 63 == 0 and _heap_bytes() - meter.heap_at_slice > meter.memory_limit:
+                meter.stopped = ('memory', 'script exceeded its memory limit')
         if meter.stopped is not None:
             raise _RunStopped(*meter.stopped)
     return tick
