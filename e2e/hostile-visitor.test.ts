@@ -237,10 +237,15 @@ describe.skipIf(skip)('hostile visitor against the Janus gateway', { timeout: 30
     expect(anonymous).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
     const info = await refusal(await fetch(`${server.url}/janus/info`));
     expect(info).toMatchObject({ status: 403, code: 'FORBIDDEN' });
-    const guessed = await refusal(
-      await post(`/janus/point/${own.uuid}/1234`, { janus: 'keepalive', token: 'guess' }),
+    const made = await refusal(
+      await post(`/janus/point/${own.uuid}`, { janus: 'create', token: 'made-up' }),
     );
-    expect(guessed).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(made).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    const guessed = await refusal(
+      await post(`/janus/point/${own.uuid}/1234`, { janus: 'keepalive', token: 'made-up' }),
+    );
+    expect(guessed).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(guessed.message).toMatch(/not yours/);
   });
 
   it('a listener cannot destroy, edit, record, forward, play files or look at other mountpoints', async () => {
