@@ -64,7 +64,7 @@ async function upload(url: string, cookie: string, n: number): Promise<string | 
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     body: form,
-    headers: { cookie, 'x-graphql-yoga-csrf': '1' },
+    headers: { cookie, 'x-gencaster-csrf': '1', 'x-graphql-yoga-csrf': '1' },
   });
   const body = (await response.json()) as {
     data?: { addAudioFile: { __typename: string; uuid?: string } };

@@ -196,7 +196,9 @@ describe.each(engines)('CLI beside a serving backend ($engine)', ({ engine, skip
 
       stage('20 accounts done');
       await writers.stop();
-      stage(`clients stopped after ${writers.acked.length} acknowledged graphs`);
+      stage(
+        `clients stopped after ${writers.acked.length} acknowledged graphs; failures: ${writers.failures.slice(0, 3).join(' | ')}`,
+      );
       expect(writers.failures).toEqual([]);
       expect(writers.acked.length).toBeGreaterThan(5);
       const listedWhileServing = await runCli(target, ['user', 'list']);

@@ -153,6 +153,8 @@ export async function graphql<T>(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      // what the editor sends: cookie-authenticated mutations need it (CSRF)
+      'x-gencaster-csrf': '1',
       ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),
       ...(auth.cookie ? { cookie: auth.cookie } : {}),
     },
