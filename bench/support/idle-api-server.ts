@@ -18,7 +18,12 @@ await database.db
   .execute();
 const api = createApiServer({
   database,
-  options: { maxSubscriptionsPerSocket: 100, reconnectGraceMs: 0 },
+  // every simulated listener comes from 127.0.0.1: no per-address session cap here
+  options: {
+    maxSubscriptionsPerSocket: 100,
+    reconnectGraceMs: 0,
+    maxListenerSessionsPerClient: 1_000_000,
+  },
 });
 const server = createServer((req, res) => void api.handler(req, res));
 api.attachWebSocket(server);

@@ -18,9 +18,14 @@ export interface TestServer {
 export async function startTestServer(options: ApiServerOptions): Promise<TestServer> {
   const api = createApiServer(options);
   const server = createServer((request, response) => {
-    void api.handler(request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end(String(error));
+    void api.handler(request, response).catch(() => {
+      // a code and a safe message, never exception text (like the backend's HTTP server)
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL' } }],
+        }),
+      );
     });
   });
   api.attachWebSocket(server);
