@@ -82,6 +82,12 @@ export const jsPrelude = String.raw`
   };
   // Ends with one call __done(report) instead of a promise the worker must subscribe to.
   const drive = async (kind, fn, varsJson) => {
+    // The worker reuses compiled cell functions across runs: freeze each (and the prototype of a
+    // generator function) so that no run can leave state on it, e.g. via arguments.callee.
+    if (!Object.isFrozen(fn)) {
+      Object.freeze(fn);
+      if (fn.prototype) Object.freeze(fn.prototype);
+    }
     const varsIn = JSON.parse(varsJson);
     const mine = (run = { vars: { ...varsIn }, varsIn });
     let text;

@@ -13,8 +13,8 @@ import { callBudget } from './call-budget.ts';
 import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
 import { createMessageBatcher } from './message-batcher.ts';
 
+if (!parentPort) throw new Error('pyodide-worker must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('pyodide-worker must run in a worker thread');
 const boot = workerData as WorkerBoot;
 const post = createMessageBatcher<FromWorker>((batch) => port.postMessage(batch));
 

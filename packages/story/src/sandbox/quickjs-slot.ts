@@ -36,6 +36,8 @@ export interface QuickJsSlot {
   drive: QuickJSHandle;
   run: SlotRun | undefined;
   uses: number;
+  /** Compiled cell functions by mode and code, frozen by the driver (see quickjs-worker.ts). */
+  compiled: Map<string, QuickJSHandle>;
   dispose(): void;
 }
 
@@ -62,7 +64,10 @@ export function createQuickJsSlot(options: QuickJsSlotOptions): QuickJsSlot {
     drive: context.undefined,
     run: undefined,
     uses: 0,
+    compiled: new Map(),
     dispose() {
+      for (const fn of slot.compiled.values()) if (fn.alive) fn.dispose();
+      slot.compiled.clear();
       for (const deferred of slot.run?.deferreds.values() ?? [])
         if (deferred.alive) deferred.dispose();
       if (slot.drive.alive) slot.drive.dispose();

@@ -12,8 +12,8 @@ import { createQuickJsSlot, slotIsClean, type QuickJsSlot, type SlotRun } from '
 import type { FromWorker, HostMethod, ToWorker, WorkerBoot } from './worker-protocol.ts';
 import { createMessageBatcher } from './message-batcher.ts';
 
+if (!parentPort) throw new Error('quickjs-worker must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('quickjs-worker must run in a worker thread');
 const boot = workerData as WorkerBoot;
 const quickjs = await newQuickJSWASMModuleFromVariant(releaseVariant);
 const post = createMessageBatcher<FromWorker>((batch) => port.postMessage(batch));
@@ -26,6 +26,7 @@ const post = createMessageBatcher<FromWorker>((batch) => port.postMessage(batch)
 const minSpare = 8;
 const maxSpare = 256;
 const usesPerSlot = 1000;
+const compiledPerSlot = 32;
 let spareSlots = minSpare;
 
 const active = new Map<string, QuickJsSlot>();
@@ -201,30 +202,36 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   slot.run = run;
   slot.uses += 1;
   active.set(message.runId, slot);
-  const compiled = slice(run, () =>
-    context.evalCode(wrapJs(message.mode, message.code), 'cell.js'),
-  );
-  if (compiled.error) {
-    const error: unknown = context.dump(compiled.error);
-    compiled.error.dispose();
-    const position = jsErrorPosition(error, message.code, message.mode);
-    const kind = run.timedOut || run.memoryExceeded ? failureKind(run) : 'syntax';
-    finish(slot, {
-      ok: false,
-      changed: {},
-      deleted: [],
-      error: { kind, message: describe(run, error), ...(kind === 'syntax' ? position : {}) },
-    });
-    return;
+  const key = `${message.mode}\u0000${message.code}`;
+  let fn = slot.compiled.get(key);
+  if (!fn) {
+    const compiled = slice(run, () =>
+      context.evalCode(wrapJs(message.mode, message.code), 'cell.js'),
+    );
+    if (compiled.error) {
+      const error: unknown = context.dump(compiled.error);
+      compiled.error.dispose();
+      const position = jsErrorPosition(error, message.code, message.mode);
+      const kind = run.timedOut || run.memoryExceeded ? failureKind(run) : 'syntax';
+      finish(slot, {
+        ok: false,
+        changed: {},
+        deleted: [],
+        error: { kind, message: describe(run, error), ...(kind === 'syntax' ? position : {}) },
+      });
+      return;
+    }
+    fn = compiled.value;
+    cacheCompiled(slot, key, fn);
   }
   const kind = context.newString(message.mode);
   const varsJson = context.newString(JSON.stringify(message.variables));
+  const cell = fn;
   const promise = slice(run, () =>
-    context.callFunction(slot.drive, context.undefined, kind, compiled.value, varsJson),
+    context.callFunction(slot.drive, context.undefined, kind, cell, varsJson),
   );
   kind.dispose();
   varsJson.dispose();
-  compiled.value.dispose();
   if (promise.error) {
     const error: unknown = context.dump(promise.error);
     promise.error.dispose();
@@ -233,6 +240,22 @@ function start(message: Extract<ToWorker, { kind: 'run' }>): void {
   }
   promise.value.dispose();
   pump(slot);
+}
+
+/**
+ * Keeps a slot's compiled cell functions (the prelude's driver freezes each before its first
+ * call, so a run cannot leave state on it): 200 engines walking one graph compile each cell once
+ * per slot instead of once per run.
+ */
+function cacheCompiled(slot: QuickJsSlot, key: string, fn: QuickJSHandle): void {
+  if (slot.compiled.size >= compiledPerSlot) {
+    const [oldest] = slot.compiled;
+    if (oldest) {
+      slot.compiled.delete(oldest[0]);
+      oldest[1].dispose();
+    }
+  }
+  slot.compiled.set(key, fn);
 }
 
 function settle(slot: QuickJsSlot, run: SlotRun, json: string): void {

@@ -183,6 +183,25 @@ describe.each(['python', 'javascript'] as const)('%s runs are isolated', (langua
   });
 });
 
+describe('JavaScript cell functions compiled once per slot', () => {
+  it('carry no state from one run of the same code to the next', async () => {
+    const code =
+      'vars.seen = String(arguments.callee.leak) + String(Object.getPrototypeOf(arguments.callee).leak); arguments.callee.leak = vars.secret; try { Object.getPrototypeOf(arguments.callee).leak = vars.secret; } catch (e) {}';
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const result = await stream({ secret: `S${i}` }).run('javascript', code);
+      expect(result.ok, JSON.stringify(result.error)).toBe(true);
+      seen.push(result.changed.seen ?? '');
+    }
+    attack('state on a reused compiled cell function (arguments.callee)', {
+      ok: true,
+      changed: { seen: seen.join(',') },
+      deleted: [],
+    });
+    expect(seen.every((value) => value === 'undefinedundefined')).toBe(true);
+  });
+});
+
 describe('Python stops cannot be swallowed', () => {
   it.each([
     ['bare except', 'while True:\n    try:\n        while True: pass\n    except:\n        pass'],
