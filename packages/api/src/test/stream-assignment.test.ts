@@ -22,7 +22,12 @@ describeEachEngine(
     beforeEach(async () => {
       server = await startTestServer({
         database: getDb(),
-        options: { reconnectGraceMs: 0, maxSubscriptionsPerSocket: 20 },
+        // 500 simulated listeners share 127.0.0.1: lift the per-address session cap here
+        options: {
+          reconnectGraceMs: 0,
+          maxSubscriptionsPerSocket: 20,
+          maxListenerSessionsPerClient: 10_000,
+        },
       });
     });
     afterEach(async () => {
