@@ -8,6 +8,7 @@ import { connect as connectTls } from 'node:tls';
 import { openDatabase } from '@gencaster/db';
 import type { Command } from 'commander';
 import { loadConfig, type BackendConfig } from '../config.ts';
+import { acquireDataDirLock, describeLockHolder, readDataDirLockHolder } from '../data-dir-lock.ts';
 import { readFleetStatusIfAny, soundRunDir } from './sound-commands.ts';
 import { checkSandboxBox } from './sandbox-doctor-check.ts';
 import { checkOscSecurity } from './osc-doctor-check.ts';
@@ -226,6 +227,14 @@ async function checkDatabase(
         status: 'ok',
         detail: `PGlite ${dir} in use by the running backend`,
       };
+    // Never open the embedded database beside its holder (PGlite takes no lock of its own).
+    const holder = readDataDirLockHolder(config.dataDir);
+    if (holder)
+      return {
+        name: 'database',
+        status: 'ok',
+        detail: `PGlite ${dir} in use by ${describeLockHolder(holder)}`,
+      };
     if (!existsSync(dir))
       return {
         name: 'database',
@@ -237,7 +246,17 @@ async function checkDatabase(
     ? redact(config.databaseUrl)
     : `PGlite ${join(config.dataDir, 'db')}`;
   let timer: NodeJS.Timeout | undefined;
+  // The probe holds the data dir lock while it has the embedded database open.
+  const lock = config.databaseUrl
+    ? undefined
+    : await acquireDataDirLock({ dataDir: config.dataDir, command: 'gencaster doctor' }).catch(
+        () => undefined,
+      );
   try {
+    if (!config.databaseUrl && !lock)
+      throw new Error(
+        'another process took the data dir lock meanwhile; run gencaster doctor again',
+      );
     const database = await openDatabase(
       config.databaseUrl
         ? { url: config.databaseUrl, poolSize: 1 }
@@ -265,6 +284,7 @@ async function checkDatabase(
     };
   } finally {
     clearTimeout(timer);
+    await lock?.release();
   }
 }
 
