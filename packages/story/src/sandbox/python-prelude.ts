@@ -147,11 +147,28 @@ _RANDOM_NAMES = ['random', 'uniform', 'randint', 'randrange', 'choice', 'choices
                  'normalvariate', 'lognormvariate', 'triangular', 'betavariate', 'expovariate', 'vonmisesvariate',
                  'gammavariate', 'paretovariate', 'weibullvariate', 'getrandbits', 'binomialvariate']
 
-def _random_facade():
-    """Each run draws from its own generator: seeding it changes nobody else's numbers."""
-    return _facade(_random.Random(), _RANDOM_NAMES, 'random', Random=_random.Random)
+class _RunRandom:
+    """The random module of one run: its own generator, so seeding it changes nobody else's
+    numbers. One class for all runs (building a class per run is slow in Pyodide); no __dict__."""
+    __slots__ = ('_generator',)
+    Random = _random.Random
+    def __init__(self):
+        self._generator = _random.Random()
+    def __repr__(self):
+        return "<module 'random'>"
+
+def _delegate(name):
+    def method(self, *args, **kwargs):
+        return getattr(self._generator, name)(*args, **kwargs)
+    method.__name__ = name
+    return method
+
+for _name in _RANDOM_NAMES:
+    setattr(_RunRandom, _name, _delegate(_name))
 
 import dataclasses as _dataclasses, functools as _functools
+
+_RUN_FACADES = ('dataclasses', 'functools')
 
 def _run_facades(owned):
     '''functools and dataclasses for one run: their decorators change the object they are given,
@@ -280,8 +297,10 @@ def _namespace(token, vars_dict, snapshot, meter):
         if getattr(code, 'co_filename', None) == '<cell>':
             return True
         return (isinstance(target, type) and target in own_classes) or type(target) in own_classes
-    modules = dict(_FACADES, random=_random_facade(), **_run_facades(owned))
+    modules = dict(_FACADES, random=_RunRandom())
     def safe_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0 and name in _RUN_FACADES and name not in modules:
+            modules.update(_run_facades(owned))
         if level != 0 or name not in modules:
             raise ImportError(f"module '{name}' is not available in Gencaster scripts")
         return modules[name]
