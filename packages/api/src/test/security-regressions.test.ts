@@ -460,7 +460,9 @@ describe('inventory §11.1 security and §11.2 event loop: editor scripts run in
     const result = await run('python', code, 'cell', logs);
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ kind: 'syntax', line: 1 });
-    expect(result.error?.message).toMatch(/the attribute '\.__\w+__' is not allowed in Gencaster scripts/);
+    expect(result.error?.message).toMatch(
+      /the attribute '\.__\w+__' is not allowed in Gencaster scripts/,
+    );
     expect(logs).toEqual([]);
   });
 
