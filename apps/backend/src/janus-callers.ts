@@ -20,6 +20,12 @@ export interface JanusCallersOptions {
   mountKey: () => string | undefined;
   /** How long a listener lookup is reused (default 2000 ms). */
   cacheMs?: number;
+  /**
+   * Called for a listener that uses the gateway for its own stream: it is listening, so its
+   * session keeps the full reconnect grace when its socket drops (not the short grace of a
+   * session that never started).
+   */
+  onListenerActive?: (listenerToken: string) => void;
 }
 
 /** Resolves who calls the Janus gateway and which point's mountpoint/room it may use. */
@@ -107,6 +113,7 @@ export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
             'FORBIDDEN',
             'Janus gateway: only the Janus of your own stream point can be used',
           );
+        options.onListenerActive?.(token);
         return grantFor(`listener:${listenerId}`, point);
       }
       const viewer = await options.viewerOf(request);

@@ -290,6 +290,7 @@ export async function startBackend(
             viewerOf: (request) => api.viewerOf(request),
             mountKey: () =>
               janusEndpoint()?.mountKey ?? readStoredJanusSecrets(config.dataDir)?.mountKey,
+            onListenerActive: (token) => api.runtime.sessions.markListening(token),
           }),
           upstream: {
             allowedUrls: config.janusAllowedUrls,
