@@ -18,7 +18,8 @@ describeEachEngine('users, sessions, audio files and speech cache', (getDb) => {
       .select('passwordHash')
       .where('uuid', '=', user.uuid)
       .executeTakeFirstOrThrow();
-    expect(row.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    // Current recommended cost (OWASP: scrypt N=2^17, r=8, p=1).
+    expect(row.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(row.passwordHash).not.toContain('correct horse');
     expect(
       (await verifyUserCredentials(getDb(), { username: 'ada', password: 'correct horse' }))?.role,
