@@ -38,8 +38,8 @@ let cachedProbe: Promise<SandboxConfinement> | undefined;
 
 /** Checks (once per process) whether the OS box works here; for `gencaster doctor` and start. */
 export function inspectSandboxConfinement(): Promise<SandboxConfinement> {
-  cachedProbe ??= sandboxRuntimeDir().then((runtimeDir) => ({
-    ...probeBox(runtimeDir),
+  cachedProbe ??= sandboxRuntimeDir().then(async (runtimeDir) => ({
+    ...(await probeBox(runtimeDir)),
     runtimeDir,
   }));
   return cachedProbe;

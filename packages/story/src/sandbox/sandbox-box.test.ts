@@ -45,8 +45,8 @@ function inBox(
 }
 
 describe('the sandbox box', () => {
-  it('is available on this machine (bubblewrap and user namespaces)', () => {
-    const found = probeBox(runtimeDir);
+  it('is available on this machine (bubblewrap and user namespaces)', async () => {
+    const found = await probeBox(runtimeDir);
     console.info(`[sandbox-box] probe: ${JSON.stringify(found)}`);
     expect(found.ok, found.reason).toBe(true);
     expect(found.user?.uid).not.toBe(0);

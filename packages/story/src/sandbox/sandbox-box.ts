@@ -7,7 +7,7 @@
 // writes, no native addons. Bubblewrap was chosen over Node's permission model alone because that
 // model has no network or process-visibility controls, and over a hand-made namespace setup
 // because it is small, audited and packaged by Debian.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -175,11 +175,32 @@ process.stdout.write(JSON.stringify({ uid: process.getuid(), noNewPrivs: field('
 
 /**
  * Starts a throwaway process in the box and checks what it sees: an unprivileged uid,
- * no_new_privs, no child processes, no network interface but loopback. Synchronous, ~100 ms.
+ * no_new_privs, no child processes, no network interface but loopback. Asynchronous (~100 ms): the backend's event loop never
+ * waits for it.
  */
-export function probeBox(runtimeDir: string): BoxProbe {
+export async function probeBox(runtimeDir: string): Promise<BoxProbe> {
   const box = boxCommand({ runtimeDir, nodeArgs: ['-e', probeScript], alsoReadable: ['*'] });
-  const result = spawnSync(box.command, box.args, { encoding: 'utf8', timeout: 20_000 });
+  const result = await new Promise<{
+    error?: Error;
+    status: number;
+    stdout: string;
+    stderr: string;
+  }>((done) => {
+    execFile(
+      box.command,
+      box.args,
+      { encoding: 'utf8', timeout: 20_000 },
+      (error, stdout, stderr) => {
+        const code = (error as { code?: unknown } | null)?.code;
+        done({
+          ...(error && typeof code === 'string' ? { error } : {}),
+          status: error ? (typeof code === 'number' ? code : 1) : 0,
+          stdout,
+          stderr,
+        });
+      },
+    );
+  });
   const hint = `install bubblewrap (apt-get install -y --no-install-recommends bubblewrap) and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1), or set GENCASTER_SANDBOX_UNCONFINED=1 to run scripts without the OS box`;
   if (result.error)
     return {

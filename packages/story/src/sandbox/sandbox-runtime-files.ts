@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
-  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -14,6 +13,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -94,7 +94,7 @@ export async function sandboxRuntimeDir(root = tmpdir()): Promise<string> {
     },
   });
   for (const name of copiedPackages) {
-    cpSync(packageDir(name), join(staging, 'node_modules', name), {
+    await cp(packageDir(name), join(staging, 'node_modules', name), {
       recursive: true,
       filter: (source) => !source.endsWith('.map') && !source.endsWith('.html'),
     });
