@@ -74,10 +74,22 @@ function setPath(target: unknown, path: string, value: unknown): void {
   const parts = path.split('.');
   let node = target as Record<string, unknown> | null;
   for (const [index, part] of parts.entries()) {
-    if (node === null || typeof node !== 'object' || part === '__proto__')
+    if (
+      node === null ||
+      typeof node !== 'object' ||
+      part === '__proto__' ||
+      part === 'constructor' ||
+      part === 'prototype'
+    )
       throw invalid(`map path "${path}" does not exist in operations`);
     if (index === parts.length - 1) {
-      if (node[part] !== null) throw invalid(`map path "${path}" must point at a null variable`);
+      // The spec puts null there; browsers that JSON.stringify a File send {} (the editor does).
+      const slot = node[part];
+      const placeholder =
+        slot === null ||
+        slot === undefined ||
+        (typeof slot === 'object' && !Array.isArray(slot) && Object.keys(slot).length === 0);
+      if (!placeholder) throw invalid(`map path "${path}" must point at a null variable (or {})`);
       node[part] = value;
     } else node = node[part] as Record<string, unknown> | null;
   }
