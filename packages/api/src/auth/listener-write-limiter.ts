@@ -1,12 +1,7 @@
 import { GencasterError } from '@gencaster/domain';
 import type { Redis } from 'ioredis';
-import {
-  BurstyRateLimiter,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createSharedRateLimiter } from './shared-rate-limiter.ts';
 
 /** Rate limit of listeners' stream-variable writes (see {@link createListenerWriteLimiter}). */
 export interface ListenerWriteLimiter {
@@ -30,17 +25,8 @@ export interface ListenerWriteLimiterOptions {
 export function createListenerWriteLimiter(
   options: ListenerWriteLimiterOptions,
 ): ListenerWriteLimiter {
-  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
-    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-    if (!options.redis) return memory;
-    return new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `gencaster:${keyPrefix}`,
-      points,
-      duration,
-      insuranceLimiter: memory,
-    });
-  };
+  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+    createSharedRateLimiter({ redis: options.redis, keyPrefix, points, duration });
   const perSecond = Math.max(1, Math.round(options.perSecond));
   const limiter = new BurstyRateLimiter(
     make('listener-writes', perSecond, 1),

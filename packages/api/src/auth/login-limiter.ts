@@ -1,11 +1,7 @@
 import { GencasterError } from '@gencaster/domain';
 import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createSharedRateLimiter } from './shared-rate-limiter.ts';
 
 /** Options of {@link createLoginLimiter}. */
 export interface LoginLimiterOptions {
@@ -71,17 +67,8 @@ export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimi
   const maxBackoff = options.maxAccountBackoffSeconds ?? 60;
   const accountMemory = options.accountMemorySeconds ?? 3600;
 
-  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
-    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-    if (!options.redis) return memory;
-    return new RateLimiterRedis({
-      storeClient: options.redis,
-      keyPrefix: `gencaster:${keyPrefix}`,
-      points,
-      duration,
-      insuranceLimiter: memory,
-    });
-  };
+  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+    createSharedRateLimiter({ redis: options.redis, keyPrefix, points, duration });
   const perClient = make('login-client', clientPoints, clientWindow);
   const accountFailures = make('login-account-failures', 1_000_000, accountMemory);
   const accountSlot = make('login-account-slot', 1, maxBackoff);
