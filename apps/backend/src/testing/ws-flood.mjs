@@ -1,17 +1,17 @@
 // Child process for the public-edge test: opens many graphql-transport-ws connections at once and
 // subscribes each, in another process, so that the attack's client work does not slow the backend
 // under test (which runs in the test process) and /health timings measure the server.
-// Input: argv[2] is JSON { wsUrl, count, query, variables }. Output (IPC): one outcome per connection:
+// Input: argv[2] is JSON { wsUrl, localAddress?, count, query, variables }. Output (IPC): one outcome per connection:
 // the error code of the refusal, 'NEXT' for a result, 'UPGRADE_<status>:<code>' for a refused
 // handshake or 'CLOSE_<code>'.
 import WebSocket from 'ws';
 
-const { wsUrl, count, query, variables } = JSON.parse(process.argv[2]);
+const { wsUrl, localAddress, count, query, variables } = JSON.parse(process.argv[2]);
 
 function attack() {
   return new Promise((resolve) => {
     let settled = false;
-    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws', { localAddress });
     const finish = (outcome) => {
       if (settled) return;
       settled = true;
