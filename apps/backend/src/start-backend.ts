@@ -11,6 +11,7 @@ import {
 import { releaseAllEngineLeases, type Database } from '@gencaster/db';
 import type { StreamInstruction } from '@gencaster/domain';
 import {
+  cleanupInstruction,
   createInProcessAckBus,
   createInstructionSender,
   createOscServer,
@@ -235,6 +236,8 @@ export async function startBackend(
         engineFactory: createStoryEngineFactory({
           database,
           sandbox,
+          // A new stream's walk starts only once its point acknowledged the reset (hand-over).
+          engineOptions: { cleanupCode: cleanupInstruction().code },
           instructionPortFor: (session) => {
             const { point } = session;
             const onInstruction = (instruction: StreamInstruction) =>

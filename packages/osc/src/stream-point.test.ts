@@ -276,6 +276,75 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it(
+      'cleanup hands the point over clean: the last story\'s loops, sounds, data and instructions end; the point goes on',
+      { timeout: 40_000 },
+      async () => {
+        const key = `127.0.0.1:${point.langPort}`;
+        // a point is handed over only once it is up (BOOTING points are never assigned)
+        for (let tries = 0; tries < 600; tries += 1) {
+          if ((await run('GencasterServer.default.ready').result).returnValue === 'true') break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        // What story A leaves behind: loops on every clock, a sounding Ndef, a buffer, data.
+        const counter = (name: string) =>
+          `Library.put(\\handover, \\${name}, (Library.at(\\handover, \\${name}) ? 0) + 1)`;
+        await run(
+          [
+            `Tdef(\\storyLoop, { loop { ${counter('tdef')}; 0.05.wait } }).play(quant: 0)`,
+            `fork { loop { ${counter('fork')}; 0.05.wait } }`,
+            `SystemClock.sched(0.05, { ${counter('system')}; 0.05 })`,
+            `AppClock.sched(0.05, { ${counter('app')}; 0.05 })`,
+            'Ndef(\\storyTone, { SinOsc.ar(440) * 0.1 }).play',
+            'Pdef(\\storyPattern, Pbind(\\dur, 0.1, \\amp, 0)).play',
+            '~storyBuffer = Buffer.alloc(Server.default, 4800)',
+            'x = 42',
+            '~storyKey = 1',
+            'true',
+          ].join('; '),
+        ).result;
+        await sender.sendVariable({ host: '127.0.0.1', port: point.langPort, key: 'name', value: 'A' });
+        const inFlight = run('30.wait; "A is still here"', { timeoutMs: 35_000 });
+        inFlight.result.catch(() => undefined); // awaited below; a failed attempt must not leak it
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const counts = '[\\tdef, \\fork, \\system, \\app].collect { |k| Library.at(\\handover, k) ? 0 }';
+        const before = JSON.parse((await run(counts).result).returnValue) as number[];
+        expect(before.every((count) => count > 0), String(before)).toBe(true);
+
+        await expect(run('GencasterServer.default.cleanup').result).resolves.toMatchObject({
+          state: 'FINISHED',
+          returnValue: 'true',
+        });
+        // the instruction A left running is failed at once, with the reason
+        const cut = await failure(inFlight.result);
+        expect(cut.message).toMatch(/reset for a new stream/);
+
+        const settled = JSON.parse((await run(counts).result).returnValue) as number[];
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const later = JSON.parse((await run(counts).result).returnValue) as number[];
+        expect(later, 'no loop of story A runs on after the reset').toEqual(settled);
+        // scsynth's own count of synths (status reply), after the server's status poll caught up
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const state = await run(
+          '[Ndef.all.collect { |space| space.envir.size }.sum, Tdef.all.size, Pdef.all.size, ~storyKey, ~storyBuffer, x, GencasterServer.default.variables.size, Server.default.numSynths, Server.default.bufferAllocator.blocks.size]',
+        ).result;
+        expect(state.returnValue).toBe('[ 0, 0, 0, nil, nil, nil, 0, 0, 0 ]');
+
+        // the point goes on: it beacons, runs the next stream's code and its variables
+        const beacons = ports.points.get(key)!.beacons;
+        await waitUntil(() => ports.points.get(key)!.beacons > beacons, 7000, 'beacon after reset').catch((error: unknown) => {
+          throw new Error(`${String(error)}\nsclang output:\n${point.output().slice(-1500)}`);
+        });
+        await expect(run('Ndef(\\next, { DC.ar(0) }); 1 + 1').result).resolves.toMatchObject({
+          returnValue: '2',
+        });
+        await sender.sendVariable({ host: '127.0.0.1', port: point.langPort, key: 'name', value: 'B' });
+        await expect(
+          run('GencasterServer.default.variables["name"]').result,
+        ).resolves.toMatchObject({ returnValue: '"B"' });
+      },
+    );
+
+    it(
       'measures the instruction round trip (200 trivial instructions)',
       { timeout: 60_000 },
       async () => {

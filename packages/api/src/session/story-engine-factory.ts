@@ -245,7 +245,7 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
         random: Math.random,
         sandbox,
         ...(walkPosition ? { position: walkPosition } : {}),
-        // An editor's "play from here": the walk starts at that node (and skips the cleanup).
+        // An editor's "play from here": the walk starts at that node (after the point's reset).
         ...(startNodeUuid
           ? {
               position: {

@@ -25,6 +25,8 @@ GencasterServer {
 	var seenInstructions, seenOrder;
 	// Random id of this sclang start; nonces of accepted signed messages (nonce -> expiry time).
 	var <bootId, <ready = false, seenNonces, <>replayWindow = 30, refusals = 0, refusalsLogged = 0;
+	// cleanup runs CmdPeriod itself; keys of topEnvironment that were there before any story
+	var resetting = false, baseEnvironmentKeys;
 
 	*new { |name, synthPort, jackServer, janusOutPort, janusInPort, janusOutRoom, janusInRoom,
 		janusPublicIp, useInput, backendHost, backendPort, secret, bindAddress, verbosity|
@@ -102,6 +104,7 @@ GencasterServer {
 		receivers = List.new;
 		environment = (gencaster: this, variables: variables);
 		default = this;
+		baseEnvironmentKeys = topEnvironment.keys.copy;
 		this.addReceivers;
 		CmdPeriod.add(this);
 	}
@@ -354,17 +357,57 @@ GencasterServer {
 		}
 	}
 
-	// Silences the stream point between listeners without CmdPeriod: stops playbacks, clears Ndefs.
+	// Hands the point over clean: ends everything the previous story left, so the next listener
+	// hears none of it. The other instructions stop (acknowledged FAILURE); playbacks end;
+	// CmdPeriod clears every clock (routines, scheduled functions, patterns on them) and frees all
+	// synths; Tdefs, Pdefs, Pdefns and Ndefs are removed, buffers freed; the story's variables,
+	// environment keys and interpreter variables are gone. Sent by the backend as an instruction
+	// before a new stream's walk: the calling routine survives and acknowledges it. The beacon (a
+	// started afresh) and the OSC receivers stay.
 	cleanup {
+		var own = thisThread;
+		running.keys.copy.do { |uuid|
+			var routine = running[uuid];
+			if(routine !== own) {
+				running.removeAt(uuid);
+				routine.stop;
+				this.sendAck(uuid, "FAILURE", "ended: the stream point was reset for a new stream");
+			}
+		};
 		playbacks.keys.copy.do { |id| this.stopPlayback(id) };
+		// Not while scsynth boots: CmdPeriod would end the boot routine (no story ran yet anyway).
+		if(ready) {
+			resetting = true;
+			{ CmdPeriod.run }.protect { resetting = false };
+			this.prStartBeacon;
+			this.sendBeacon;
+		};
+		[Tdef, Pdef, Pdefn].do { |proxies| proxies.removeAll };
 		Ndef.all.do { |space| space.clear };
-		if(server.notNil and: { server.serverRunning }) { server.freeAll };
+		if(server.notNil and: { server.serverRunning }) {
+			server.freeAll;
+			Buffer.freeAll(server);
+		};
+		variables.clear;
+		environment.keys.copy.do { |key| if([\gencaster, \variables].includes(key).not) { environment.removeAt(key) } };
+		topEnvironment.keys.copy.do { |key| if(baseEnvironmentKeys.includes(key).not) { topEnvironment.removeAt(key) } };
+		this.prClearInterpreterVariables;
+		refusalsLogged = 0; // its reset timer was on a cleared clock
 		^true
+	}
+
+	// a..z except g (this server, see stream-point.scd) and s (the default server, set again).
+	prClearInterpreterVariables {
+		var interpreter = thisProcess.interpreter;
+		"abcdefhijklmnopqrtuvwxyz".do { |letter| interpreter.perform((letter.asString ++ "_").asSymbol, nil) };
+		interpreter.s = server ? Server.default;
 	}
 
 	// CmdPeriod kills routines and synths: finish playbacks and fail instructions that were cut off.
 	cmdPeriod {
 		playbacks.keys.copy.do { |id| this.prFinishPlayback(id) };
+		// cleanup has ended the other instructions itself; the next stream's may arrive at once
+		if(resetting) { ^this };
 		SystemClock.sched(0.05, {
 			running.keys.copy.do { |uuid|
 				running.removeAt(uuid);
@@ -400,12 +443,18 @@ GencasterServer {
 		server.waitForBoot({
 			ready = true;
 			this.addSynthDefs; // scsynth handles commands in order: no sync needed before the first Synth
-			beacon = SkipJack({ this.sendBeacon }, 5.0, name: "gencasterBeacon", autostart: false);
-			beacon.start;
+			this.prStartBeacon;
 			this.sendBeacon;
 			this.log(20, "stream point % ready (lang %, synth %)".format(name, NetAddr.langPort, synthPort));
 			onReady.value(this);
 		}, 100, { this.log(40, "scsynth of % failed to boot".format(name)) });
+	}
+
+	// Beacons every 5 s from now on (a fresh SkipJack: cleanup's CmdPeriod may have stopped the last).
+	prStartBeacon {
+		if(beacon.notNil) { beacon.stop };
+		beacon = SkipJack({ this.sendBeacon }, 5.0, name: "gencasterBeacon", autostart: false);
+		beacon.start;
 	}
 
 	// Stops beaconing, quits scsynth and exits sclang.

@@ -95,10 +95,11 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
       log(40, 'graph has no entry node');
       return finish('no_entry_node');
     }
-    if (options.cleanupCode && !resumed) {
+    // A fresh walk (no stored position, or an editor's start node at step 0) hands the point over.
+    if (options.cleanupCode && (!resumed || resumed.step === 0)) {
       await ports.instructions
         .run({ code: options.cleanupCode, signal })
-        .catch((error: unknown) => log(30, `cleanup failed: ${String(error)}`));
+        .catch((error: unknown) => log(30, `the stream point's reset failed (the last story may still sound): ${String(error)}`));
     }
     while (step < maxSteps) {
       if (signal.aborted) return finish('aborted');

@@ -171,7 +171,10 @@ export interface EngineOptions {
   stepDelayMs?: number;
   /** `wait` (default): a blocking node waits for release or the listener leaving; `ignore` walks on. */
   blocking?: 'wait' | 'ignore';
-  /** Sent (not awaited for more than it takes) before the walk, when this listener resets the point. */
+  /**
+   * Resets the point before a new stream's walk (also an editor's play from a node); the walk
+   * waits for its acknowledgement. Not sent when a walk resumes on a stored position.
+   */
   cleanupCode?: string;
   /** Voice names used by markdown tokens. */
   voices?: { female?: string; male?: string };
