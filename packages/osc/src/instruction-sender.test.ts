@@ -85,3 +85,37 @@ describe('instruction re-sends', () => {
     expect(ports.instructions.get(uuid)?.history.at(-1)).toBe('FAILURE');
   });
 });
+
+describe('closing the sender', () => {
+  it('rejects an instruction whose SENT mark still awaits the database, without an unhandled rejection', async () => {
+    const ports = createMemoryPorts();
+    const ackBus = createInProcessAckBus();
+    const server = await createOscServer({ port: 0, ...ports, ackBus });
+    let releaseMark: () => void = () => undefined;
+    const slowLedger = {
+      ...ports.ledger,
+      markSent: (uuid: string) =>
+        new Promise<void>((resolve) => {
+          releaseMark = () => resolve(ports.ledger.markSent(uuid));
+        }),
+    };
+    const sender = createInstructionSender({ server, ledger: slowLedger, ackBus });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const uuid = randomUUID();
+      ports.ledger.create(uuid);
+      const result = sender.send({ host: '127.0.0.1', port: 9, uuid, code: '1' });
+      sender.close(); // the backend stops while the database is slow
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      releaseMark();
+      await expect(result).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await server.close();
+    }
+  });
+});

@@ -193,6 +193,9 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
         waiters.set(uuid, { resolve, reject, timer, receipt: undefined, received: false });
         ensurePolling();
       });
+      // close() or a deadline may settle it while markSent still awaits the database; the caller
+      // still gets the rejection from `return outcome`, it is just never reported as unhandled.
+      outcome.catch(() => undefined);
       const datagram = () =>
         server.send(
           request.host,
@@ -232,7 +235,6 @@ export function createInstructionSender(options: InstructionSenderOptions): Inst
         const waiter = settle(uuid);
         const normalised = toGencasterError(error, `cannot send instruction ${uuid}`);
         waiter?.reject(normalised);
-        void outcome.catch(() => undefined);
         throw normalised;
       }
       return outcome;

@@ -276,7 +276,7 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it(
-      'cleanup hands the point over clean: the last story\'s loops, sounds, data and instructions end; the point goes on',
+      "cleanup hands the point over clean: the last story's loops, sounds, data and instructions end; the point goes on",
       { timeout: 40_000 },
       async () => {
         const key = `127.0.0.1:${point.langPort}`;
@@ -302,13 +302,22 @@ describe.skipIf(unavailable !== undefined)(
             'true',
           ].join('; '),
         ).result;
-        await sender.sendVariable({ host: '127.0.0.1', port: point.langPort, key: 'name', value: 'A' });
+        await sender.sendVariable({
+          host: '127.0.0.1',
+          port: point.langPort,
+          key: 'name',
+          value: 'A',
+        });
         const inFlight = run('30.wait; "A is still here"', { timeoutMs: 35_000 });
         inFlight.result.catch(() => undefined); // awaited below; a failed attempt must not leak it
         await new Promise((resolve) => setTimeout(resolve, 400));
-        const counts = '[\\tdef, \\fork, \\system, \\app].collect { |k| Library.at(\\handover, k) ? 0 }';
+        const counts =
+          '[\\tdef, \\fork, \\system, \\app].collect { |k| Library.at(\\handover, k) ? 0 }';
         const before = JSON.parse((await run(counts).result).returnValue) as number[];
-        expect(before.every((count) => count > 0), String(before)).toBe(true);
+        expect(
+          before.every((count) => count > 0),
+          String(before),
+        ).toBe(true);
 
         await expect(run('GencasterServer.default.cleanup').result).resolves.toMatchObject({
           state: 'FINISHED',
@@ -331,13 +340,22 @@ describe.skipIf(unavailable !== undefined)(
 
         // the point goes on: it beacons, runs the next stream's code and its variables
         const beacons = ports.points.get(key)!.beacons;
-        await waitUntil(() => ports.points.get(key)!.beacons > beacons, 7000, 'beacon after reset').catch((error: unknown) => {
+        await waitUntil(
+          () => ports.points.get(key)!.beacons > beacons,
+          7000,
+          'beacon after reset',
+        ).catch((error: unknown) => {
           throw new Error(`${String(error)}\nsclang output:\n${point.output().slice(-1500)}`);
         });
         await expect(run('Ndef(\\next, { DC.ar(0) }); 1 + 1').result).resolves.toMatchObject({
           returnValue: '2',
         });
-        await sender.sendVariable({ host: '127.0.0.1', port: point.langPort, key: 'name', value: 'B' });
+        await sender.sendVariable({
+          host: '127.0.0.1',
+          port: point.langPort,
+          key: 'name',
+          value: 'B',
+        });
         await expect(
           run('GencasterServer.default.variables["name"]').result,
         ).resolves.toMatchObject({ returnValue: '"B"' });

@@ -17,10 +17,11 @@ import {
   openDatabase,
   type Database,
 } from '@gencaster/db';
+import { cleanupInstruction } from '@gencaster/osc';
 import { missingSoundBinaries } from '@gencaster/sound';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   graphqlRequest,
   openTestListener,
@@ -63,6 +64,16 @@ describe.skipIf(missing.length > 0)('local cluster faults', () => {
         .where('uuid', '=', streamUuid)
         .executeTakeFirstOrThrow()
     ).walkNodeUuid;
+  /** The point's instructions other than the hand-over resets each new stream starts with. */
+  const resetCode = cleanupInstruction().code;
+  const storyInstructions = async (streamPointUuid: string) =>
+    (await listInstructions(db, { streamPointUuid })).filter(
+      (row) => row.instructionText !== resetCode,
+    );
+  const resets = async (streamPointUuid: string) =>
+    (await listInstructions(db, { streamPointUuid })).filter(
+      (row) => row.instructionText === resetCode,
+    ).length;
 
   beforeAll(async () => {
     cluster = await startLocalCluster({
@@ -180,6 +191,7 @@ describe.skipIf(missing.length > 0)('local cluster faults', () => {
     const url = { current: a.url };
     const listener = openTestListener(url, graphUuid);
     listeners.push(listener);
+    onTestFinished(() => listener.dispose()); // a failed attempt frees the point for its retry
     const streamUuid = await waitUntil('a stream on backend-1', 60_000, () =>
       listener.streamUuid(),
     );
@@ -188,6 +200,15 @@ describe.skipIf(missing.length > 0)('local cluster faults', () => {
     );
     expect(await leaseOwner(streamUuid)).toBe('backend-1');
     const connectionsBefore = listener.connections();
+    const pointUuid = (
+      await db.db
+        .selectFrom('stream')
+        .select('streamPointUuid')
+        .where('uuid', '=', streamUuid)
+        .executeTakeFirstOrThrow()
+    ).streamPointUuid;
+    const resetsBefore = await resets(pointUuid);
+    expect(resetsBefore).toBeGreaterThan(0); // this stream's walk began with one
 
     await a.process.signal('SIGKILL');
     url.current = cluster.url; // the listener app reconnects to its one URL: the proxy
@@ -200,14 +221,8 @@ describe.skipIf(missing.length > 0)('local cluster faults', () => {
     expect(listener.streamUuid()).toBe(streamUuid);
     expect(listener.messages.filter((m) => m.__typename !== 'StreamInfo')).toEqual([]);
     expect(await walkNode(streamUuid)).toBe(holdNodeUuid);
-    const pointUuid = (
-      await db.db
-        .selectFrom('stream')
-        .select('streamPointUuid')
-        .where('uuid', '=', streamUuid)
-        .executeTakeFirstOrThrow()
-    ).streamPointUuid;
-    expect(await listInstructions(db, { streamPointUuid: pointUuid })).toHaveLength(0);
+    // Only the hand-over reset has run on the point (earlier streams left theirs too).
+    expect(await storyInstructions(pointUuid)).toHaveLength(0);
     const rows = await db.db
       .selectFrom('streamListener')
       .select('listenerId')
@@ -231,13 +246,15 @@ describe.skipIf(missing.length > 0)('local cluster faults', () => {
     });
     expect(released).toBe(true);
     const instruction = await waitUntil('the instruction FINISHED by sclang', 60_000, async () => {
-      const found = await listInstructions(db, { streamPointUuid: pointUuid });
+      const found = await storyInstructions(pointUuid);
       return found.find((row) => row.state === 'FINISHED');
     });
     expect(instruction.returnValue).toBe('"cluster 42"');
     expect(await walkNode(streamUuid)).toBe(soundNodeUuid);
     // Exactly one engine sent it: no duplicate instruction from the dead backend or a second one.
-    expect(await listInstructions(db, { streamPointUuid: pointUuid })).toHaveLength(1);
+    expect(await storyInstructions(pointUuid)).toHaveLength(1);
+    // The resumed walk did not reset the point it took over mid-story.
+    expect(await resets(pointUuid)).toBe(resetsBefore);
     // The listener stops: the stream ends and frees the point for the next test.
     await listener.dispose();
     await waitUntil('the stream released', 30_000, async () =>
@@ -257,6 +274,7 @@ describe.skipIf(missing.length > 0)('local cluster faults', () => {
     const url = { current: cluster.url };
     const listener = openTestListener(url, graphUuid);
     listeners.push(listener);
+    onTestFinished(() => listener.dispose()); // a failed attempt frees the point for its retry
     const streamUuid = await waitUntil('a stream through the proxy', 60_000, () =>
       listener.streamUuid(),
     );

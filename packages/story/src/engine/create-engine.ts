@@ -99,7 +99,12 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
     if (options.cleanupCode && (!resumed || resumed.step === 0)) {
       await ports.instructions
         .run({ code: options.cleanupCode, signal })
-        .catch((error: unknown) => log(30, `the stream point's reset failed (the last story may still sound): ${String(error)}`));
+        .catch((error: unknown) =>
+          log(
+            30,
+            `the stream point's reset failed (the last story may still sound): ${String(error)}`,
+          ),
+        );
     }
     while (step < maxSteps) {
       if (signal.aborted) return finish('aborted');
