@@ -47,6 +47,8 @@ export interface ListenerBackendOptions {
   soundPoints: number;
   /** Give each point a microphone input (audiobridge room). */
   input?: boolean;
+  /** More backend settings (e.g. `GENCASTER_END_SCREEN_GRACE_MS`). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function startListenerBackend(
       GENCASTER_SOUND_POINTS: String(options.soundPoints),
       GENCASTER_SOUND_INPUT: options.input ? '1' : '0',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     repoRoot,
   );

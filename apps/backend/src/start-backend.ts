@@ -24,6 +24,7 @@ import { createScriptSandbox } from '@gencaster/story';
 import { reportSandboxConfinement } from './sandbox-confinement-report.ts';
 import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
 import { soundRunDir, startConfiguredSoundFleet } from './commands/sound-commands.ts';
+import { createAudienceKicker } from './janus-audience.ts';
 import { createJanusCallers } from './janus-callers.ts';
 import { createJanusRoutes, findJanusEndpoint, readStoredJanusSecrets } from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
@@ -208,6 +209,27 @@ export async function startBackend(
     late.remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
 
     let fleet: SoundFleet | undefined;
+    const janusEndpoint = () =>
+      findJanusEndpoint(
+        soundRunDir(config),
+        config.dataDir,
+        fleet
+          ? {
+              url: fleet.janus.url,
+              apiSecret: fleet.janus.apiSecret,
+              mountKey: fleet.janus.mountKey,
+            }
+          : undefined,
+      );
+    const janusUpstream = {
+      allowedUrls: config.janusAllowedUrls,
+      signedBeacons: config.osc.secret !== undefined,
+    };
+    const endPointAudience = createAudienceKicker({
+      endpoint: janusEndpoint,
+      storedSecrets: () => readStoredJanusSecrets(config.dataDir),
+      upstream: janusUpstream,
+    });
     let draining = false;
     let soundState: 'not started' | 'running' | 'failed' = 'not started';
     const api = createApiServer({
@@ -225,6 +247,7 @@ export async function startBackend(
         maxListenerSessionsPerClient: config.edge.maxSessionsPerClient,
         engineLeaseMs: config.cluster.engineLeaseMs,
         reconnectGraceMs: config.cluster.reconnectGraceMs,
+        endScreenGraceMs: config.endScreenGraceMs,
         ...(config.cluster.backendId ? { backendId: config.cluster.backendId } : {}),
       },
       services: {
@@ -233,6 +256,7 @@ export async function startBackend(
         sendStreamVariable: ({ point, key, value }) =>
           instructions.sendVariable({ host: point.host, port: point.port, key, value }),
         pointLevels: () => readPointLevels(soundRunDir(config)),
+        endPointAudience,
         engineFactory: createStoryEngineFactory({
           database,
           sandbox,
@@ -265,18 +289,6 @@ export async function startBackend(
     });
     stack.push({ name: 'api', stop: () => api.close() });
 
-    const janusEndpoint = () =>
-      findJanusEndpoint(
-        soundRunDir(config),
-        config.dataDir,
-        fleet
-          ? {
-              url: fleet.janus.url,
-              apiSecret: fleet.janus.apiSecret,
-              mountKey: fleet.janus.mountKey,
-            }
-          : undefined,
-      );
     const http: RunningHttpServer = await startHttpServer({
       host: config.host,
       port: config.port,
@@ -295,10 +307,7 @@ export async function startBackend(
               janusEndpoint()?.mountKey ?? readStoredJanusSecrets(config.dataDir)?.mountKey,
             onListenerActive: (token) => api.runtime.sessions.markListening(token),
           }),
-          upstream: {
-            allowedUrls: config.janusAllowedUrls,
-            signedBeacons: config.osc.secret !== undefined,
-          },
+          upstream: janusUpstream,
           iceServers: config.iceServers,
           logger: createLogger('janus-gateway'),
         }),

@@ -20,6 +20,8 @@ export type { PortAllocator, PortKind } from './port-allocator.ts';
 export { readJanusSecrets, janusMountCredentials, JANUS_SECRETS_FILE } from './janus-secrets.ts';
 export type { JanusSecrets, JanusMountCredentials } from './janus-secrets.ts';
 export type { JanusMountHealth } from './janus-service.ts';
+export { kickJanusAudience } from './janus-kick.ts';
+export type { JanusAudienceTarget } from './janus-kick.ts';
 export { missingSoundBinaries, SOUND_BINARIES } from './sound-binaries.ts';
 export type { SoundLogger } from './sound-logger.ts';
 export { silentSoundLogger } from './sound-logger.ts';

@@ -55,6 +55,8 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
   const streamInfo = shallowRef<StreamInfo>();
   const queue = createDialogQueue<QueuedDialog>();
   const currentDialog = shallowRef<QueuedDialog>();
+  /** True once the server released the stream after the dead end: the point is someone else's. */
+  const released = ref(false);
   let dialogCount = 0;
   let unsubscribe: (() => void) | undefined;
   let readySent = false;
@@ -88,6 +90,7 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
     status.value = 'loading';
     error.value = undefined;
     streamInfo.value = undefined;
+    released.value = false;
     queue.clear();
     currentDialog.value = undefined;
     const saved = loadSavedSession(uuid);
@@ -100,6 +103,13 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
       next: ({ streamInfo: message }) => {
         switch (message.__typename) {
           case 'StreamInfo': {
+            // The walk ended: never take a new stream behind the end screen (a re-subscription
+            // after a dropped socket); leaving releases what the server still holds.
+            if (status.value === 'dead-end') {
+              stop();
+              released.value = true;
+              return;
+            }
             const resumed = saved?.streamUuid === message.stream.uuid;
             streamInfo.value = message;
             status.value = 'active';
@@ -130,7 +140,10 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
         status.value = 'error';
         error.value = failure.message;
       },
-      complete: () => undefined,
+      // After the dead end the server completes once the end screen's grace passed.
+      complete: () => {
+        if (status.value === 'dead-end') released.value = true;
+      },
     });
   }
 
@@ -156,6 +169,7 @@ export function useStreamSession(graphUuid: Ref<string | undefined>) {
     error,
     streamInfo,
     currentDialog,
+    released,
     start,
     end() {
       stop();

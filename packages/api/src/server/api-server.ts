@@ -107,6 +107,7 @@ const defaults: ResolvedApiOptions = {
   maxCost: 2000,
   maxSubscriptionsPerSocket: 20,
   reconnectGraceMs: 30_000,
+  endScreenGraceMs: 30_000,
   backendId: '',
   engineLeaseMs: 15_000,
   listenerSilentMs: undefined,

@@ -45,6 +45,12 @@ export interface ResolvedApiOptions {
   maxSubscriptionsPerSocket: number;
   /** How long a listener who lost the connection keeps stream and engine position. */
   reconnectGraceMs: number;
+  /**
+   * How long a listener on the end screen (after GraphDeadEnd) keeps its stream before it is
+   * released for the next listener; leaving the page (the subscription's complete) releases it
+   * at once.
+   */
+  endScreenGraceMs: number;
   /** This backend's id in engine leases (default: host, pid and a random suffix). */
   backendId: string;
   /** Engine lease duration; a crashed backend's engines move after at most this long (15 s). */

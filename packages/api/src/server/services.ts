@@ -1,3 +1,4 @@
+import type { StreamPoint } from '@gencaster/domain';
 import type { ScriptSandbox } from '@gencaster/story';
 import type { EngineFactory } from '../session/engine-factory.ts';
 import type { PointLevelShape } from '../play/point-level.ts';
@@ -34,6 +35,11 @@ export interface ApiServices {
   sendStreamVariable?(input: { point: PointAddress; key: string; value: string }): Promise<void>;
   /** Builds the engine of a listener session (see `session/engine-factory.ts`). */
   engineFactory?: EngineFactory;
+  /**
+   * Ends whoever still receives a point's audio or sends it microphone sound (Janus `kick_all`),
+   * before a new stream on the point goes to its listener. Without it nothing is kicked.
+   */
+  endPointAudience?(point: StreamPoint): Promise<unknown>;
   /** Output levels of stream points (the local sound fleet's status file); for the editor meters. */
   pointLevels?(): PointLevelShape[] | Promise<PointLevelShape[]>;
 }

@@ -25,9 +25,11 @@ export interface Session {
   graphUuid: string;
   stream: Stream;
   output: PushQueue<StreamInfoResponse> | null;
+  /** Reconnect grace after a dropped connection, or the end screen's grace after the dead end. */
   graceTimer: NodeJS.Timeout | undefined;
   left: boolean;
-  finished: boolean;
+  /** The dead end's message once the walk ended (the listener is on the end screen), else false. */
+  finished: string | false;
   /** True once the listener's audio started (the Janus gateway saw its `watch`) or it wrote. */
   listening: boolean;
   /** Gives the session's per-address slot back (once). */
@@ -69,7 +71,28 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       else perClient.set(clientIp, left);
     };
   };
-  const engines = createStreamEngines({ database, data: options.data, runtime, log });
+  /**
+   * The walk ended: the listener's page shows the end screen and may still play the point's last
+   * sound, so the stream stays theirs until they leave (complete, or a closed socket) or the end
+   * screen's grace passes; then the subscription completes and the stream is released.
+   */
+  const holdEndScreen = (session: Session) => {
+    if (session.left || !session.output) return; // disconnected: its reconnect grace ends it
+    if (session.graceTimer) clearTimeout(session.graceTimer);
+    session.graceTimer = setTimeout(() => {
+      session.graceTimer = undefined;
+      if (session.output) session.output.end();
+      else void leave(session);
+    }, runtime.options.endScreenGraceMs);
+    session.graceTimer.unref();
+  };
+  const engines = createStreamEngines({
+    database,
+    data: options.data,
+    runtime,
+    log,
+    onDeadEnd: holdEndScreen,
+  });
 
   const leave = (session: Session): Promise<void> => {
     if (session.left) return Promise.resolve();
@@ -128,6 +151,24 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     return session;
   };
 
+  /**
+   * A new stream on a point: whoever still plays the point's mountpoint (the previous listener's
+   * end screen, a stale tab) is cut off before this listener hears anything of its story.
+   */
+  const endPreviousAudience = async (stream: Stream) => {
+    const { services } = runtime;
+    if (!services.endPointAudience || stream.numListeners !== 1) return;
+    try {
+      const point = await options.data.getStreamPoint(stream.streamPointUuid);
+      if (point) await services.endPointAudience(point);
+    } catch (error) {
+      log?.warn(
+        { err: error, point: stream.streamPointUuid },
+        "could not end the stream point's previous Janus audience; the new stream starts anyway",
+      );
+    }
+  };
+
   const streamInfo = (session: Session): StreamInfoResponse => ({
     __typename: 'StreamInfo',
     stream: session.stream,
@@ -176,7 +217,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         const graceMs = session.listening
           ? runtime.options.reconnectGraceMs
           : Math.min(runtime.options.reconnectGraceMs, runtime.options.unstartedGraceMs);
-        if (dropped && !shuttingDown && !session.finished && graceMs > 0) {
+        if (dropped && !shuttingDown && session.finished === false && graceMs > 0) {
           const current = session;
           current.graceTimer = setTimeout(() => void leave(current), graceMs);
           current.graceTimer.unref();
@@ -235,6 +276,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         releaseSlot,
       };
       sessions.set(token, session);
+      if (!cancelled && !shuttingDown) await endPreviousAudience(stream);
       if (cancelled || shuttingDown) {
         session.output = null;
         await leave(session);
@@ -254,6 +296,12 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         session = resumed;
         resumed.output = output;
         slot?.();
+        if (resumed.finished !== false) {
+          // reconnected on the end screen: the walk is over, never a new one behind its back
+          output.push({ __typename: 'GraphDeadEnd', error: resumed.finished });
+          holdEndScreen(resumed);
+          return;
+        }
         output.push(streamInfo(resumed));
         return;
       }
@@ -328,7 +376,15 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     },
     async drain() {
       shuttingDown = true;
-      // Nobody leaves: the listener rows stay, so the listeners' tokens resume on another backend.
+      // Walks that ended have nothing to hand over: those listeners leave (and their points free).
+      const ended = [...sessions.values()].filter((session) => session.finished !== false);
+      for (const session of ended) {
+        const out = session.output;
+        session.output = null;
+        out?.end();
+      }
+      await Promise.all(ended.map((session) => leave(session)));
+      // Nobody else leaves: the listener rows stay, so the tokens resume on another backend.
       for (const session of sessions.values()) {
         if (session.graceTimer) clearTimeout(session.graceTimer);
         session.left = true;

@@ -104,7 +104,7 @@ describeEachEngine('shared streams across API servers', (getDb: () => Database) 
         database: db,
         pubsub: wirePubSub(shared),
         services: { engineFactory: engines.factory },
-        options: { backendId: id, engineLeaseMs: 1_000 },
+        options: { backendId: id, engineLeaseMs: 1_000, endScreenGraceMs: 500 },
       });
       servers.push(server);
       return { server, engines };

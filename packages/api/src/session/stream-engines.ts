@@ -38,7 +38,8 @@ interface EngineRun {
  * (`engine_lease`). The first session of a stream starts it, later ones (one_graph_one_stream) join
  * its events, the last one leaving stops it and releases the lease. A session resumed from another
  * backend waits for that backend's lease to end (released on drain, expired after a crash), then
- * walks on from the persisted node. The engine's dead end sends GraphDeadEnd to every session.
+ * walks on from the persisted node. The engine's dead end sends GraphDeadEnd to every session
+ * (which then holds its stream for the end screen, see `onDeadEnd`).
  * The lease holder publishes its events, so sessions of the same stream on other backends (shared
  * streams) hear the walk while they wait; when the holder's listeners leave, one of them takes the
  * lease over and walks on from the persisted node.
@@ -48,8 +49,10 @@ export function createStreamEngines(options: {
   data: DataAccess;
   runtime: ApiRuntime;
   log: ApiLogger | undefined;
+  /** A session's walk ended (GraphDeadEnd was pushed): its listener is on the end screen now. */
+  onDeadEnd: (session: Session) => void;
 }) {
-  const { database, data, runtime, log } = options;
+  const { database, data, runtime, log, onDeadEnd } = options;
   const { backendId, engineLeaseMs } = runtime.options;
   const runs = new Map<string, EngineRun>();
 
@@ -74,17 +77,19 @@ export function createStreamEngines(options: {
     if (runs.get(run.streamUuid) === run) runs.delete(run.streamUuid);
   };
 
-  /** Ends every session of the run; the lease holder also tells the other backends. */
+  /**
+   * Tells every session of the run that the walk ended; the lease holder also tells the other
+   * backends. The sessions keep their stream while their listeners are on the end screen.
+   */
   const finish = (run: EngineRun, error: string, options: { publish: boolean }) => {
     if (run.stopped) return;
     stopRun(run);
     if (options.publish)
       publishEngineEvent(runtime.pubsub, run.streamUuid, backendId, { type: 'dead-end', error });
     for (const session of [...run.sessions]) {
-      session.finished = true;
-      const output = session.output;
-      output?.push({ __typename: 'GraphDeadEnd', error });
-      output?.end();
+      session.finished = error;
+      session.output?.push({ __typename: 'GraphDeadEnd', error });
+      onDeadEnd(session);
     }
   };
 

@@ -12,7 +12,7 @@ import {
 } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
 import { expect, it } from 'vitest';
-import { useStoryTestServer } from '../testing/story-test-server.ts';
+import { TEST_END_SCREEN_GRACE_MS, useStoryTestServer } from '../testing/story-test-server.ts';
 import { createEditor, gql } from '../testing/test-server.ts';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
@@ -135,12 +135,79 @@ describeEachEngine('listener session with the story engine', (getDb) => {
       __typename: 'GraphDeadEnd',
       error: 'Graph ran into a dead end - finished',
     });
-    expect(await session.next()).toBeUndefined();
+    const deadEndAt = Date.now();
+    // The end screen keeps the stream (its page may still play the point) until the grace passed.
+    expect(await db.db.selectFrom('streamListener').selectAll().execute()).toHaveLength(1);
+    expect(await session.next(TEST_END_SCREEN_GRACE_MS + 5_000)).toBeUndefined();
+    expect(Date.now() - deadEndAt).toBeGreaterThanOrEqual(TEST_END_SCREEN_GRACE_MS - 100);
     expect(story.sent).toContain('"went left".postln');
     expect(story.sent).not.toContain('"went right".postln');
     await eventually(
       async () => (await db.db.selectFrom('streamListener').selectAll().execute()).length === 0,
     );
+    await client.dispose();
+  });
+
+  it('holds the stream on the end screen until the listener leaves, then the next listener gets the point cleared', async () => {
+    const db = getDb();
+    const [point] = await insertLivePoints(db, 1);
+    const graph = await createTestGraph(db);
+    const start = await getEntryNode(db, graph.uuid);
+    await createScriptCells(db, [
+      { nodeUuid: start.uuid, cellType: 'supercollider', cellCode: '"story A".postln' },
+    ]);
+    const query = `subscription($g: UUID!) { streamInfo(graphUuid: $g) {
+      __typename
+      ... on StreamInfo { stream { uuid streamPoint { uuid } } }
+      ... on GraphDeadEnd { error }
+    } }`;
+    const client = wsClient(story.server.wsUrl);
+    const kicksBefore = story.audienceEnded.length;
+    const a = subscribe(client, query, { g: graph.uuid });
+    const info = (await a.next())!.data!.streamInfo as { stream: { uuid: string } };
+    // A new stream: whoever still played the point was cut off before this listener heard it.
+    expect(story.audienceEnded.slice(kicksBefore)).toEqual([point!]);
+    let kind: string | undefined;
+    while (kind !== 'GraphDeadEnd') {
+      const message = await a.next(30_000);
+      kind = (message?.data?.streamInfo as { __typename: string } | undefined)?.__typename;
+      expect(kind).toBeDefined(); // the subscription must not end before its dead end
+    }
+    // A second listener while A is on the end screen: the one point is still A's.
+    const b1 = subscribe(client, query, { g: graph.uuid });
+    expect(((await b1.next())!.data!.streamInfo as { __typename: string }).__typename).toBe(
+      'NoStreamAvailable',
+    );
+    const stream = await db.db
+      .selectFrom('stream')
+      .select('active')
+      .where('uuid', '=', info.stream.uuid)
+      .executeTakeFirstOrThrow();
+    expect(stream.active).toBe(true);
+    // A leaves the end screen (the page sends complete): released at once, not after the grace.
+    const leftAt = Date.now();
+    a.stop();
+    await eventually(
+      async () =>
+        !(
+          await db.db
+            .selectFrom('stream')
+            .select('active')
+            .where('uuid', '=', info.stream.uuid)
+            .executeTakeFirstOrThrow()
+        ).active,
+    );
+    expect(Date.now() - leftAt).toBeLessThan(TEST_END_SCREEN_GRACE_MS);
+    const b2 = subscribe(client, query, { g: graph.uuid });
+    const second = (await b2.next())!.data!.streamInfo as {
+      __typename: string;
+      stream: { uuid: string; streamPoint: { uuid: string } };
+    };
+    expect(second.__typename).toBe('StreamInfo');
+    expect(second.stream.uuid).not.toBe(info.stream.uuid);
+    expect(second.stream.streamPoint.uuid).toBe(point!);
+    expect(story.audienceEnded.slice(kicksBefore)).toEqual([point!, point!]);
+    b2.stop();
     await client.dispose();
   });
 

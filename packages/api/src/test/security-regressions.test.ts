@@ -710,7 +710,8 @@ describeEachEngine(
       const graph = await createTestGraph(getDb());
       const ending = await startTestServer({
         database: getDb(),
-        options: { reconnectGraceMs: 0 },
+        // the end screen's grace shortened: the release after it is what is checked
+        options: { reconnectGraceMs: 0, endScreenGraceMs: 200 },
         services: { engineFactory: endingEngineFactory },
       });
       const client = wsClient(ending.wsUrl);

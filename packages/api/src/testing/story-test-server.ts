@@ -12,13 +12,19 @@ export interface StoryTestServer {
   server: TestServer;
   /** The SuperCollider code of every instruction sent so far, in order. */
   sent: string[];
+  /** The stream points whose Janus audience was ended (a new stream started on them), in order. */
+  audienceEnded: string[];
   close(): Promise<void>;
 }
+
+/** The end screen's grace of the story test server: short, so tests see the release. */
+export const TEST_END_SCREEN_GRACE_MS = 1_500;
 
 /** Starts the API with real story engines (step delay 10 ms) on `database`. */
 export async function startStoryTestServer(database: Database): Promise<StoryTestServer> {
   const sandbox = createScriptSandbox();
   const sent: string[] = [];
+  const audienceEnded: string[] = [];
   const engineFactory = createStoryEngineFactory({
     database,
     sandbox,
@@ -37,10 +43,22 @@ export async function startStoryTestServer(database: Database): Promise<StoryTes
       speak: () => Promise.resolve(),
     }),
   });
-  const server = await startTestServer({ database, services: { engineFactory, sandbox } });
+  const server = await startTestServer({
+    database,
+    services: {
+      engineFactory,
+      sandbox,
+      endPointAudience: (point) => {
+        audienceEnded.push(point.uuid);
+        return Promise.resolve();
+      },
+    },
+    options: { endScreenGraceMs: TEST_END_SCREEN_GRACE_MS },
+  });
   return {
     server,
     sent,
+    audienceEnded,
     async close() {
       await server.close();
       await sandbox.close();
@@ -70,6 +88,9 @@ export function useStoryTestServer(getDb: () => Database) {
     },
     get sent(): string[] {
       return running().sent;
+    },
+    get audienceEnded(): string[] {
+      return running().audienceEnded;
     },
   };
 }
