@@ -57,7 +57,10 @@ const SPEECH_VOLUME = 0.5;
 /** Rejects as soon as `signal` aborts, so a listener who left does not wait for sclang. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new GencasterError('UNAVAILABLE', 'the listener left'));
+  if (signal.aborted) {
+    promise.catch(() => undefined); // its outcome no longer matters to anyone
+    return Promise.reject(new GencasterError('UNAVAILABLE', 'the listener left'));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new GencasterError('UNAVAILABLE', 'the listener left'));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -86,6 +89,8 @@ export function createPointActions(options: PointActionsOptions): PointActions {
     build: (uuid: string) => { code: string; manualFinish: boolean },
     call: PointActionOptions,
   ): Promise<string> {
+    // The listener left meanwhile: nothing is stored or sent for them any more.
+    if (call.signal?.aborted) throw new GencasterError('UNAVAILABLE', 'the listener left');
     const uuid = randomUUID();
     const { code, manualFinish } = build(uuid);
     const row = await createInstruction(database, {

@@ -36,6 +36,9 @@ export interface Session {
   releaseSlot: () => void;
 }
 
+/** Longest wait for the Janus kick of a point's previous audience before a new stream starts. */
+const AUDIENCE_KICK_WAIT_MS = 3_000;
+
 /** The listener id stored in the database: a hash, so the token itself is never stored. */
 export function listenerIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -160,7 +163,13 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     if (!services.endPointAudience || stream.numListeners !== 1) return;
     try {
       const point = await options.data.getStreamPoint(stream.streamPointUuid);
-      if (point) await services.endPointAudience(point);
+      if (!point) return;
+      // A Janus that does not answer must not keep the new listener waiting for long.
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<void>((done) => (timer = setTimeout(done, AUDIENCE_KICK_WAIT_MS)));
+      await Promise.race([services.endPointAudience(point), slow]).finally(() =>
+        clearTimeout(timer),
+      );
     } catch (error) {
       log?.warn(
         { err: error, point: stream.streamPointUuid },
