@@ -1,10 +1,13 @@
-// Durability you can show: clients write (logins, graph edits, nodes, cells, audio uploads) while
+// Durability you can show: clients write (logins, graph edits, nodes, cells, audio uploads, a
+// listener's stream variables on a stream of a signed fake stream point) while
 // the backend is killed with SIGKILL; after a restart the database opens cleanly and every write
 // that was acknowledged to a client is there. On the embedded PGlite and on PostgreSQL.
 //
 // PGlite runs PostgreSQL with fsync off and its Node file system has no fsync, but every write
 // reaches the kernel (writeSync) before the commit returns, so a killed process loses nothing
 // acknowledged; a power cut is another matter (see README, "Durability").
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,10 @@ import {
   startPostgresServer,
   type PostgresServer,
 } from '@gencaster/db/testing';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeStreamPoint, type FakeStreamPoint } from './testing/fake-stream-point.ts';
 import {
   graphql,
   login,
@@ -72,6 +78,78 @@ async function upload(url: string, cookie: string, n: number): Promise<string | 
   return body.data?.addAudioFile.uuid;
 }
 
+/** A free UDP port on loopback (the backend's OSC port, the same across the restart). */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', () => done()));
+  const { port } = socket.address();
+  await new Promise<void>((done) => socket.close(() => done()));
+  return port;
+}
+
+/** A listener on a graph that waits at its entry node: its stream and listener token. */
+async function openListener(url: string, cookie: string) {
+  const added = await graphql<{ addGraph: { uuid: string } }>(
+    url,
+    'mutation ($i: AddGraphInput!) { addGraph(graphInput: $i) { uuid } }',
+    {
+      i: {
+        name: 'crash-listen',
+        displayName: 'crash-listen',
+        slugName: 'crash-listen',
+        streamAssignmentPolicy: 'ONE_USER_ONE_STREAM',
+        templateName: 'DEFAULT',
+      },
+    },
+    { cookie },
+  );
+  const graphUuid = added.data?.addGraph.uuid;
+  if (!graphUuid) throw new Error(JSON.stringify(added.errors));
+  const detail = await graphql<{ graph: { nodes: { uuid: string; isEntryNode: boolean }[] } }>(
+    url,
+    'query ($pk: ID!) { graph(pk: $pk) { nodes { uuid isEntryNode } } }',
+    { pk: graphUuid },
+    { cookie },
+  );
+  const entry = detail.data?.graph.nodes.find((node) => node.isEntryNode)?.uuid;
+  const cell = await graphql(
+    url,
+    'mutation ($node: UUID!, $cells: [ScriptCellInputCreate!]!) { createScriptCells(nodeUuid: $node, scriptCellInputs: $cells) { uuid } }',
+    { node: entry, cells: [{ cellType: 'PYTHON', cellCode: 'await asyncio.sleep(600)' }] },
+    { cookie },
+  );
+  if (cell.errors) throw new Error(JSON.stringify(cell.errors));
+  const client: Client = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  const info = await new Promise<{ streamUuid: string; token: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no StreamInfo within 60 s')), 60_000);
+    client.subscribe<{
+      streamInfo: { __typename: string; listenerToken?: string; stream?: { uuid: string } };
+    }>(
+      {
+        query:
+          'subscription ($g: UUID!) { streamInfo(graphUuid: $g) { __typename ... on StreamInfo { listenerToken stream { uuid } } ... on NoStreamAvailable { error } } }',
+        variables: { g: graphUuid },
+      },
+      {
+        next: ({ data }) => {
+          const message = data?.streamInfo;
+          if (message?.__typename === 'StreamInfo' && message.stream && message.listenerToken) {
+            clearTimeout(timer);
+            resolve({ streamUuid: message.stream.uuid, token: message.listenerToken });
+          } else if (message) reject(new Error(`listener got ${message.__typename}`));
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => undefined,
+      },
+    );
+  });
+  return { ...info, client };
+}
+
 interface Acked {
   sessions: string[];
   graphs: {
@@ -82,11 +160,17 @@ interface Acked {
     cells: string[];
   }[];
   uploads: string[];
+  /** Per variable key: its uuid and the highest write number acknowledged for it. */
+  variables: Map<string, { uuid: string; n: number }>;
 }
 
 /** Writers that run until the backend dies under them; only acknowledged writes are recorded. */
-function startWriters(url: string, cookie: string) {
-  const acked: Acked = { sessions: [], graphs: [], uploads: [] };
+function startWriters(
+  url: string,
+  cookie: string,
+  listener: { streamUuid: string; token: string },
+) {
+  const acked: Acked = { sessions: [], graphs: [], uploads: [], variables: new Map() };
   const loop = async (step: (n: number) => Promise<void>) => {
     for (let n = 0; ; n++) {
       try {
@@ -169,7 +253,24 @@ function startWriters(url: string, cookie: string) {
     if (!uuid) throw new Error('upload refused');
     acked.uploads.push(uuid);
   });
-  return { acked, done: Promise.all([logins, graphEdits(0), graphEdits(1), uploads]) };
+  // The listener's writes, within its rate limit (10/s): 40 keys, each rewritten with a higher n.
+  const variables = loop(async (n) => {
+    const key = `crash-${n % 40}`;
+    const answer = await graphql<{ createUpdateStreamVariable: { uuid: string; key: string }[] }>(
+      url,
+      'mutation ($v: [StreamVariableInput!]!, $t: String) { createUpdateStreamVariable(streamVariables: $v, listenerToken: $t) { uuid key } }',
+      { v: [{ streamUuid: listener.streamUuid, key, value: String(n) }], t: listener.token },
+    );
+    const row = answer.data?.createUpdateStreamVariable[0];
+    if (row) acked.variables.set(key, { uuid: row.uuid, n });
+    else if (answer.errors?.[0]?.extensions?.code !== 'RATE_LIMITED')
+      throw new Error(JSON.stringify(answer.errors));
+    await new Promise((done) => setTimeout(done, 110));
+  });
+  return {
+    acked,
+    done: Promise.all([logins, graphEdits(0), graphEdits(1), uploads, variables]),
+  };
 }
 
 const engines = [
@@ -182,6 +283,8 @@ describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
   let target: BackendTarget;
   let postgres: PostgresServer | undefined;
   let backend: BackendProcess | undefined;
+  let point: FakeStreamPoint | undefined;
+  let listenerClient: Client | undefined;
 
   beforeAll(async () => {
     if (skip) return;
@@ -193,6 +296,8 @@ describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
     }
   });
   afterAll(async () => {
+    await listenerClient?.dispose();
+    point?.close();
     await backend?.kill9();
     await postgres?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -203,19 +308,30 @@ describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
     { timeout: 400_000 },
     async () => {
       await backend?.kill9();
+      const oscSecret = randomBytes(24).toString('hex');
       const env = {
         GENCASTER_ADMIN_USER: admin.username,
         GENCASTER_ADMIN_PASSWORD: admin.password,
+        GENCASTER_OSC_PORT: String(await freeUdpPort()),
+        GENCASTER_OSC_SECRET: oscSecret,
       };
+      point = await startFakeStreamPoint({
+        secret: oscSecret,
+        backendPort: Number(env.GENCASTER_OSC_PORT),
+        name: `crash-${engine}`,
+      });
       backend = await startBackendProcess(target, env);
       const cookie = await login(backend.url, admin.username, admin.password);
       if (!cookie) throw new Error('admin login failed');
-      const writers = startWriters(backend.url, cookie);
+      const listener = await openListener(backend.url, cookie);
+      listenerClient = listener.client;
+      const writers = startWriters(backend.url, cookie, listener);
       // Let every writer get going, then kill the backend in the middle of their requests.
       const deadline = Date.now() + 60_000;
       while (
         (writers.acked.graphs.length < 4 ||
           writers.acked.uploads.length < 3 ||
+          writers.acked.variables.size < 10 ||
           writers.acked.sessions.length < 3) &&
         Date.now() < deadline
       )
@@ -226,6 +342,8 @@ describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
       const { acked } = writers;
       expect(acked.graphs.length).toBeGreaterThanOrEqual(4);
       expect(acked.uploads.length).toBeGreaterThanOrEqual(3);
+      expect(acked.variables.size).toBeGreaterThanOrEqual(10);
+      await listenerClient.dispose();
 
       backend = await startBackendProcess(target, env);
       const health = (await (await fetch(`${backend.url}/health`)).json()) as Record<
@@ -272,9 +390,21 @@ describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
         expect(media.status).toBe(200);
         expect((await media.arrayBuffer()).byteLength).toBeGreaterThan(1000);
       }
+      for (const [key, write] of acked.variables) {
+        const answer = await graphql<{ streamVariable: { key: string; value: string } }>(
+          backend.url,
+          'query ($pk: ID!) { streamVariable(pk: $pk) { key value } }',
+          { pk: write.uuid },
+          { cookie },
+        );
+        expect(answer.data?.streamVariable.key).toBe(key);
+        // A later write of the key may have landed without its answer; never an older one.
+        expect(Number(answer.data?.streamVariable.value)).toBeGreaterThanOrEqual(write.n);
+      }
       console.log(
         `[crash ${engine}] acknowledged before kill -9: ${acked.sessions.length} logins, ${acked.graphs.length} graphs, ` +
-          `${acked.graphs.reduce((sum, g) => sum + g.nodes.length, 0)} nodes, ${acked.graphs.reduce((sum, g) => sum + g.cells.length, 0)} cells, ${acked.uploads.length} uploads — all present after restart`,
+          `${acked.graphs.reduce((sum, g) => sum + g.nodes.length, 0)} nodes, ${acked.graphs.reduce((sum, g) => sum + g.cells.length, 0)} cells, ${acked.uploads.length} uploads, ` +
+          `${acked.variables.size} stream variables (last write n=${Math.max(...[...acked.variables.values()].map((v) => v.n))}) — all present after restart`,
       );
       await backend.stop();
     },
