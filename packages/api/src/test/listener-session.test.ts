@@ -151,7 +151,10 @@ describeEachEngine('listener session with the story engine', (getDb) => {
   it('holds the stream on the end screen until the listener leaves, then the next listener gets the point cleared', async () => {
     const db = getDb();
     // The only live point: points of earlier tests in this database are made stale.
-    await db.db.updateTable('streamPoint').set({ lastLive: new Date(0) }).execute();
+    await db.db
+      .updateTable('streamPoint')
+      .set({ lastLive: new Date(0) })
+      .execute();
     const [point] = await insertLivePoints(db, 1);
     const graph = await createTestGraph(db);
     const start = await getEntryNode(db, graph.uuid);
