@@ -21,7 +21,8 @@ import type {
 /** A SuperCollider + Janus instance announced by beacon. */
 export type StreamPointShape = StreamPoint;
 /** The assignment of a stream point to listeners of one graph. */
-export type StreamShape = Stream;
+/** A stream; `point` when it was read with it (an assignment), so no resolver reads it again. */
+export type StreamShape = Stream & { point?: StreamPoint };
 /** One sclang instruction sent to a stream point. */
 export type StreamInstructionShape = Pick<
   StreamInstruction,

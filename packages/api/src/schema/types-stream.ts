@@ -78,6 +78,7 @@ export const StreamRef = builder.objectRef<StreamShape>('Stream').implement({
     streamPoint: t.field({
       type: StreamPointRef,
       resolve: (stream, _args, ctx) =>
+        stream.point ??
         loadOrThrow(
           ctx.data.getStreamPoint(stream.streamPointUuid),
           'stream point',

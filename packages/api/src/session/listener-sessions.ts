@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { assignStream, getEngineLease, getStream, leaveStream, type Database } from '@gencaster/db';
-import { GencasterError, isGencasterError, type Stream } from '@gencaster/domain';
+import {
+  assignStream,
+  getEngineLease,
+  getStream,
+  leaveStream,
+  type AssignedStream,
+  type Database,
+} from '@gencaster/db';
+import { GencasterError, isGencasterError, type Stream, type StreamPoint } from '@gencaster/domain';
 import type { DataAccess } from '../data/data-access.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
 import { topics } from '../server/events.ts';
@@ -23,7 +30,8 @@ export interface Session {
   token: string;
   listenerId: string;
   graphUuid: string;
-  stream: Stream;
+  /** The stream; an assigned one carries its point (StreamInfo pushes need no point query). */
+  stream: Stream & { point?: StreamPoint };
   output: PushQueue<StreamInfoResponse> | null;
   /** Reconnect grace after a dropped connection, or the end screen's grace after the dead end. */
   graceTimer: NodeJS.Timeout | undefined;
@@ -158,12 +166,11 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
    * A new stream on a point: whoever still plays the point's mountpoint (the previous listener's
    * end screen, a stale tab) is cut off before this listener hears anything of its story.
    */
-  const endPreviousAudience = async (stream: Stream) => {
+  const endPreviousAudience = async (stream: AssignedStream) => {
     const { services } = runtime;
     if (!services.endPointAudience || stream.numListeners !== 1) return;
     try {
-      const point = await options.data.getStreamPoint(stream.streamPointUuid);
-      if (!point) return;
+      const { point } = stream;
       // A Janus that does not answer must not keep the new listener waiting for long.
       let timer: NodeJS.Timeout | undefined;
       const slow = new Promise<void>((done) => (timer = setTimeout(done, AUDIENCE_KICK_WAIT_MS)));
@@ -256,7 +263,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       }
       const token = randomBytes(24).toString('base64url');
       const listenerId = listenerIdOf(token);
-      let stream: Stream;
+      let stream: AssignedStream;
       try {
         stream = await assignStream(database, {
           graphUuid,
@@ -404,13 +411,4 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       await engines.close({ handover: true });
     },
   };
-}
-
-/** Re-reads a stream row (numListeners changes while a session runs). */
-export async function freshStream(database: Database, stream: Stream): Promise<Stream> {
-  try {
-    return await getStream(database, stream.uuid);
-  } catch {
-    return stream;
-  }
 }

@@ -2,30 +2,6 @@
 import { GencasterError, type Stream } from '@gencaster/domain';
 import type { DbHandle } from '../database.ts';
 
-/** Every column of `stream`, for raw statements that return a Stream. */
-export const streamColumns = [
-  'uuid',
-  'createdDate',
-  'modifiedDate',
-  'streamPointUuid',
-  'graphUuid',
-  'numListeners',
-  'active',
-  'shared',
-  'endedDate',
-] as const;
-
-/** Counts a listener on a stream (idempotent); true when newly counted. */
-export async function addListener(tx: DbHandle, streamUuid: string, listenerId: string) {
-  const row = await tx.db
-    .insertInto('streamListener')
-    .values({ streamUuid, listenerId })
-    .onConflict((oc) => oc.columns(['streamUuid', 'listenerId']).doNothing())
-    .returning('listenerId')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Marks an active stream released at `now`. */
 export async function markReleased(tx: DbHandle, streamUuid: string, now: Date = new Date()) {
   await tx.db

@@ -1,7 +1,7 @@
 import {
   assignStreamSchema,
   GencasterError,
-  isStreamPointLive,
+  liveSince,
   parseInput,
   STREAM_POINT_LIVE_WINDOW_MS,
   streamListenerSchema,
@@ -10,12 +10,17 @@ import {
   type Stream,
   type StreamListenerInput,
 } from '@gencaster/domain';
-import { sql } from 'kysely';
 import type { DbHandle } from '../database.ts';
 import { withDatabaseErrors } from '../database-errors.ts';
-import { withTransaction } from '../transaction.ts';
-import { freeStreamPoints } from './stream-points.ts';
-import { addListener, lockStream, markReleased, readStream, streamColumns } from './stream-rows.ts';
+import {
+  claimStreamOnce,
+  joinStreamOnce,
+  leaveStreamOnce,
+  type AssignedStream,
+} from './stream-claim.ts';
+
+export type { AssignedStream } from './stream-claim.ts';
+import { markReleased, readStream } from './stream-rows.ts';
 
 /** Result of {@link joinStream}: the stream after the join; `joined` false if already counted. */
 export interface JoinResult {
@@ -30,155 +35,95 @@ export interface LeaveResult {
   released: boolean;
 }
 
+/** Claim attempts before a request gives up under extreme contention (each is one statement). */
+const MAX_CLAIM_ATTEMPTS = 12;
+
 /**
  * Gives `listenerId` a stream of the graph, following its assignment policy, and counts the
- * listener on it, all in one transaction:
- * - `one_user_one_stream`: a new exclusive stream on a free live point. Claims race-free via the
- *   partial unique index (one active stream per point): a request that loses a point tries the next.
- * - `one_graph_one_stream`: joins the graph's active shared stream if its point is still live,
- *   else releases it and creates one (serialised per graph by an advisory lock).
+ * listener on it — one statement per attempt ({@link claimStreamOnce}):
+ * - `one_user_one_stream`: a new exclusive stream on a free live point, claimed with `SKIP LOCKED`
+ *   so concurrent requests take different points; the partial unique index (one active stream per
+ *   point) makes a lost race a retry, never a double assignment.
+ * - `one_graph_one_stream`: joins the graph's active shared stream if its point is still live;
+ *   a shared stream on a silent point is released first (a second statement, rare); otherwise one
+ *   is created (one active shared stream per graph, by a partial unique index).
  * - `deactivate`: refused.
- * Throws NOT_FOUND for an unknown graph and NO_STREAM_AVAILABLE when no point is free or the graph
- * is deactivated (`details.reason`).
+ * The stream comes with its point (`point`), read in the same statement. Throws NOT_FOUND for an
+ * unknown graph and NO_STREAM_AVAILABLE when no point is free or the graph is deactivated
+ * (`details.reason`).
  */
-export async function assignStream(handle: DbHandle, request: AssignStreamInput): Promise<Stream> {
+export async function assignStream(
+  handle: DbHandle,
+  request: AssignStreamInput,
+): Promise<AssignedStream> {
   const input = parseInput(assignStreamSchema, request);
   const now = input.now ?? new Date();
-  const windowMs = input.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS;
-  return withTransaction(handle, async (tx) => {
-    const graph = await tx.db
-      .selectFrom('graph')
-      .select(['uuid', 'streamAssignmentPolicy'])
-      .where('uuid', '=', input.graphUuid)
-      .executeTakeFirst();
-    if (!graph) throw new GencasterError('NOT_FOUND', `graph ${input.graphUuid} does not exist`);
-    switch (graph.streamAssignmentPolicy) {
-      case 'deactivate':
-        throw new GencasterError('NO_STREAM_AVAILABLE', 'streams of this graph are deactivated', {
-          details: { reason: 'deactivated', graphUuid: graph.uuid },
-        });
-      case 'one_user_one_stream':
-        return claimNewStream(tx, graph.uuid, false, input.listenerId, { now, windowMs });
-      case 'one_graph_one_stream':
-        return joinSharedStream(tx, graph.uuid, input.listenerId, { now, windowMs });
+  const since = liveSince(now, input.windowMs ?? STREAM_POINT_LIVE_WINDOW_MS);
+  const claim = { graphUuid: input.graphUuid, listenerId: input.listenerId, since };
+  return withDatabaseErrors(async () => {
+    for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
+      const outcome = await claimStreamOnce(handle, claim);
+      switch (outcome.kind) {
+        case 'assigned':
+          return outcome.stream;
+        case 'no_graph':
+          throw new GencasterError('NOT_FOUND', `graph ${input.graphUuid} does not exist`);
+        case 'deactivated':
+          throw new GencasterError('NO_STREAM_AVAILABLE', 'streams of this graph are deactivated', {
+            details: { reason: 'deactivated', graphUuid: input.graphUuid },
+          });
+        case 'no_point':
+          throw new GencasterError('NO_STREAM_AVAILABLE', 'no stream point is free', {
+            details: { reason: 'no_free_point' },
+          });
+        case 'stale_shared':
+          await markReleased(handle, outcome.streamUuid, now);
+          break;
+        case 'lost_race':
+          // the other claims commit within a statement's time: a short, spread-out pause
+          await new Promise((done) => setTimeout(done, Math.random() * attempt * 4));
+          break;
+      }
     }
+    throw new GencasterError('NO_STREAM_AVAILABLE', 'no stream point is free', {
+      details: { reason: 'contention', attempts: MAX_CLAIM_ATTEMPTS },
+    });
   });
-}
-
-interface Clock {
-  now: Date;
-  windowMs: number;
-}
-
-async function claimNewStream(
-  tx: DbHandle,
-  graphUuid: string,
-  shared: boolean,
-  listenerId: string,
-  clock: Clock,
-): Promise<Stream> {
-  const candidates = await freeStreamPoints(tx, clock);
-  for (const point of candidates) {
-    const stream = await tx.db
-      .insertInto('stream')
-      .values({ streamPointUuid: point.uuid, graphUuid, shared })
-      .onConflict((oc) =>
-        oc
-          .column('streamPointUuid')
-          .where(sql<boolean>`active`)
-          .doNothing(),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    if (!stream) continue; // another request claimed this point first
-    await addListener(tx, stream.uuid, listenerId);
-    return readStream(tx, stream.uuid);
-  }
-  throw new GencasterError('NO_STREAM_AVAILABLE', 'no stream point is free', {
-    details: { reason: 'no_free_point', candidates: candidates.length },
-  });
-}
-
-async function joinSharedStream(
-  tx: DbHandle,
-  graphUuid: string,
-  listenerId: string,
-  clock: Clock,
-): Promise<Stream> {
-  await sql`select pg_advisory_xact_lock(hashtext(${'gencaster-graph:' + graphUuid}))`.execute(
-    tx.db,
-  );
-  const current = await tx.db
-    .selectFrom('stream as s')
-    .innerJoin('streamPoint as p', 'p.uuid', 's.streamPointUuid')
-    .select(['s.uuid', 'p.lastLive'])
-    .where('s.graphUuid', '=', graphUuid)
-    .where('s.active', '=', true)
-    .where('s.shared', '=', true)
-    .forUpdate()
-    .executeTakeFirst();
-  if (current && isStreamPointLive(current.lastLive, clock.now, clock.windowMs)) {
-    await addListener(tx, current.uuid, listenerId);
-    return readStream(tx, current.uuid);
-  }
-  if (current) await markReleased(tx, current.uuid, clock.now);
-  return claimNewStream(tx, graphUuid, true, listenerId, clock);
 }
 
 /**
- * Counts `listenerId` on an active stream; idempotent (joining twice counts once). CONFLICT when the
- * stream has already been released, NOT_FOUND when it does not exist.
+ * Counts `listenerId` on an active stream; idempotent (joining twice counts once). One statement
+ * ({@link joinStreamOnce}). CONFLICT when the stream has already been released, NOT_FOUND when it
+ * does not exist.
  */
 export async function joinStream(
   handle: DbHandle,
   request: StreamListenerInput,
 ): Promise<JoinResult> {
   const input = parseInput(streamListenerSchema, request);
-  return withTransaction(handle, async (tx) => {
-    const stream = await lockStream(tx, input.streamUuid);
-    if (!stream.active) {
-      throw new GencasterError('CONFLICT', `stream ${stream.uuid} has been released`, {
-        details: { reason: 'released' },
-      });
-    }
-    const joined = await addListener(tx, stream.uuid, input.listenerId);
-    return { stream: await readStream(tx, stream.uuid), joined };
-  });
+  const result = await withDatabaseErrors(() => joinStreamOnce(handle, input));
+  if (!result) throw new GencasterError('NOT_FOUND', `stream ${input.streamUuid} does not exist`);
+  if (!result.stream.active) {
+    throw new GencasterError('CONFLICT', `stream ${input.streamUuid} has been released`, {
+      details: { reason: 'released' },
+    });
+  }
+  return result;
 }
 
 /**
  * Stops counting `listenerId` on a stream; idempotent (a second leave changes nothing). When the
- * count reaches 0 the stream is released (inactive), which frees its stream point.
+ * count reaches 0 the stream is released (inactive), which frees its stream point. One statement
+ * ({@link leaveStreamOnce}).
  */
 export async function leaveStream(
   handle: DbHandle,
   request: StreamListenerInput,
 ): Promise<LeaveResult> {
   const input = parseInput(streamListenerSchema, request);
-  return withTransaction(handle, async (tx) => {
-    // The delete's trigger decrements (and row-locks) the stream; joins lock it before checking
-    // `active`, so releasing at 0 below cannot race with a join.
-    const removed = await tx.db
-      .deleteFrom('streamListener')
-      .where('streamUuid', '=', input.streamUuid)
-      .where('listenerId', '=', input.listenerId)
-      .returning('listenerId')
-      .executeTakeFirst();
-    const id = input.streamUuid;
-    const result = await sql<Stream & { released: boolean }>`
-      with before as (select active and num_listeners = 0 as releasing from stream where uuid = ${id})
-      update stream set
-        active = active and not (select releasing from before),
-        ended_date = case when (select releasing from before) then now() else ended_date end
-      where uuid = ${id}
-      returning ${sql.join(streamColumns.map((c) => sql.ref(c)))}, (select releasing from before) as released`.execute(
-      tx.db,
-    );
-    const stream = result.rows[0];
-    if (!stream) throw new GencasterError('NOT_FOUND', `stream ${input.streamUuid} does not exist`);
-    const { released, ...rest } = stream;
-    return { stream: rest, left: removed !== undefined, released };
-  });
+  const result = await withDatabaseErrors(() => leaveStreamOnce(handle, input));
+  if (!result) throw new GencasterError('NOT_FOUND', `stream ${input.streamUuid} does not exist`);
+  return result;
 }
 
 /** The stream with this uuid, or NOT_FOUND. */

@@ -405,13 +405,18 @@ GencasterServer {
 
 	// CmdPeriod kills routines and synths: finish playbacks and fail instructions that were cut off.
 	cmdPeriod {
+		var cutOff;
 		playbacks.keys.copy.do { |id| this.prFinishPlayback(id) };
 		// cleanup has ended the other instructions itself; the next stream's may arrive at once
 		if(resetting) { ^this };
+		// only those running now: an instruction that arrives in the next 50 ms was not cut off
+		cutOff = running.keys.copy;
 		SystemClock.sched(0.05, {
-			running.keys.copy.do { |uuid|
-				running.removeAt(uuid);
-				this.sendAck(uuid, "FAILURE", "interrupted by CmdPeriod");
+			cutOff.do { |uuid|
+				if(running.includesKey(uuid)) {
+					running.removeAt(uuid);
+					this.sendAck(uuid, "FAILURE", "interrupted by CmdPeriod");
+				};
 			};
 			nil
 		});
