@@ -188,6 +188,16 @@ export default async function run(): Promise<BenchmarkResult> {
       });
     }
     await Promise.all(clients.map(async (c) => c.dispose()));
+    // The sessions leave on their own after the sockets close; reset only once they have (a bulk
+    // delete racing their leaves would lock listener rows and streams in the opposite order).
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      const left = await database.db
+        .selectFrom('streamListener')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      if (Number(left.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
 
     // Idle listeners: one WebSocket each, one streamInfo subscription each, on one shared stream.
     const idleGraph = (await graphs(database, 'idle', 1))[0]!;

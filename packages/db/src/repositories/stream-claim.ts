@@ -8,6 +8,26 @@ import { sql } from 'kysely';
 import type { DbHandle } from '../database.ts';
 
 /** What one claim statement did. */
+/**
+ * Runs one statement again when PostgreSQL aborted it as a deadlock victim or a serialization
+ * failure: a single statement that was rolled back did nothing, so running it again is safe.
+ * Waiting on the unique indexes (two first listeners creating a graph's shared stream) can make
+ * such a victim under heavy concurrency.
+ */
+async function retryAborted<T>(handle: DbHandle, statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      const retryable = code === '40P01' || code === '40001';
+      // inside a caller's transaction the whole transaction is aborted: the caller decides
+      if (attempt >= 4 || !retryable || handle.db.isTransaction) throw error;
+      await new Promise((done) => setTimeout(done, Math.random() * 10 * attempt));
+    }
+  }
+}
+
 /** A stream as assignment returns it: with its stream point, read in the same statement. */
 export type AssignedStream = Stream & { point: StreamPoint };
 
@@ -86,7 +106,8 @@ export async function claimStreamOnce(
   input: { graphUuid: string; listenerId: string; since: Date },
 ): Promise<ClaimOutcome> {
   const { graphUuid, listenerId, since } = input;
-  const result = await sql<ClaimRow>`
+  const result = await retryAborted(handle, () =>
+    sql<ClaimRow>`
     with g as (
       select uuid, stream_assignment_policy as policy from graph where uuid = ${graphUuid}
     ),
@@ -150,7 +171,8 @@ export async function claimStreamOnce(
       t.active, t.shared, t.ended_date,
       ${pointSelection}
     from g left join target t on true
-    left join stream_point p on p.uuid = t.stream_point_uuid`.execute(handle.db);
+    left join stream_point p on p.uuid = t.stream_point_uuid`.execute(handle.db),
+  );
   const row = result.rows[0];
   if (!row) return { kind: 'no_graph' };
   if (row.policy === 'deactivate') return { kind: 'deactivated' };
@@ -174,7 +196,8 @@ export async function joinStreamOnce(
   handle: DbHandle,
   input: { streamUuid: string; listenerId: string },
 ): Promise<{ stream: Stream; joined: boolean } | undefined> {
-  const result = await sql<Stream & { joined: boolean }>`
+  const result = await retryAborted(handle, () =>
+    sql<Stream & { joined: boolean }>`
     with locked as (
       select ${streamFields}, num_listeners from stream where uuid = ${input.streamUuid} for update
     ),
@@ -187,7 +210,8 @@ export async function joinStreamOnce(
     select ${streamFields},
       num_listeners + (select count(*) from counted)::int as num_listeners,
       exists (select 1 from counted) as joined
-    from locked`.execute(handle.db);
+    from locked`.execute(handle.db),
+  );
   const row = result.rows[0];
   if (!row) return undefined;
   const { joined, ...stream } = row;
@@ -203,7 +227,8 @@ export async function leaveStreamOnce(
   handle: DbHandle,
   input: { streamUuid: string; listenerId: string },
 ): Promise<{ stream: Stream; left: boolean; released: boolean } | undefined> {
-  const result = await sql<Stream & { left: boolean; released: boolean }>`
+  const result = await retryAborted(handle, () =>
+    sql<Stream & { left: boolean; released: boolean }>`
     with locked as (
       select ${streamFields}, num_listeners from stream where uuid = ${input.streamUuid} for update
     ),
@@ -226,7 +251,8 @@ export async function leaveStreamOnce(
       coalesce((select ended_date from released), a.ended_date) as ended_date,
       exists (select 1 from removed) as left,
       exists (select 1 from released) as released
-    from after a`.execute(handle.db);
+    from after a`.execute(handle.db),
+  );
   const row = result.rows[0];
   if (!row) return undefined;
   const { left, released, ...stream } = row;
