@@ -1,14 +1,16 @@
 // Standard process metrics (names as in the Prometheus client libraries) for the backend process.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { startEventLoopWindow } from './event-loop-window.ts';
 import type { MetricsRegistry } from './metrics-registry.ts';
 
 /**
  * Registers CPU, memory, start time, open handles and event-loop delay of this process. Returns a
  * function that stops the event-loop monitor.
  */
-export function registerProcessMetrics(registry: MetricsRegistry): () => void {
-  const loop = monitorEventLoopDelay({ resolution: 20 });
-  loop.enable();
+export function registerProcessMetrics(
+  registry: MetricsRegistry,
+  loopWindow: { windowMs?: number } = {},
+): () => void {
+  const loop = startEventLoopWindow(loopWindow);
   const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
   registry.collect(
     'process_cpu_seconds_total',
@@ -53,17 +55,22 @@ export function registerProcessMetrics(registry: MetricsRegistry): () => void {
   );
   registry.collect(
     'nodejs_eventloop_delay_seconds',
-    'Event-loop delay since the last scrape (p50, p99, max)',
+    'Event-loop delay over the last 10 s window (p50, p99, max), beyond the sampling interval',
     'gauge',
     () => {
-      const samples = [
-        { labels: { quantile: '0.5' }, value: loop.percentile(50) / 1e9 },
-        { labels: { quantile: '0.99' }, value: loop.percentile(99) / 1e9 },
-        { labels: { quantile: '1' }, value: loop.max / 1e9 },
+      const figures = loop.figures();
+      return [
+        { labels: { quantile: '0.5' }, value: figures.delayP50 },
+        { labels: { quantile: '0.99' }, value: figures.delayP99 },
+        { labels: { quantile: '1' }, value: figures.delayMax },
       ];
-      loop.reset();
-      return samples;
     },
   );
-  return () => loop.disable();
+  registry.collect(
+    'nodejs_eventloop_utilization_ratio',
+    'Share of the last 10 s window the event loop was busy (0 to 1)',
+    'gauge',
+    () => [{ value: loop.figures().utilization }],
+  );
+  return () => loop.stop();
 }
