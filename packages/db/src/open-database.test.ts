@@ -34,6 +34,9 @@ describe('openDatabase on a PGlite data dir', () => {
       await using second = await openDatabase({ dataDir: join(dir, 'db') });
       expect((await migrate(second)).applied).toEqual([]);
       expect((await listGraphs(second)).map((g) => g.name)).toEqual(['persisted']);
+      // Small buffers for an embedded database (PGlite's 128MB default sits in its WASM heap).
+      const buffers = await sql<{ sharedBuffers: string }>`show shared_buffers`.execute(second.db);
+      expect(buffers.rows[0]?.sharedBuffers).toBe('16MB');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -43,11 +43,20 @@ function openPostgres(url: string, max: number): Database {
   return wrap({ db, engine: 'postgres', pool }, () => db.destroy());
 }
 
+/**
+ * PostgreSQL settings of the embedded database, on its command line (the data dir's own
+ * postgresql.conf stays as initdb wrote it). PGlite's default `shared_buffers = 128MB` lives in
+ * its WASM heap; an embedded Gencaster database is small and its files stay in the OS page cache,
+ * so 16 MB is plenty: an opened data dir then holds ~155 MiB RSS instead of ~305 MiB.
+ */
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
 async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
   if (options.dataDir && !options.inMemory) await mkdir(options.dataDir, { recursive: true });
   const dataDir = options.dataDir && !options.inMemory ? options.dataDir : 'memory://';
   const pglite = await PGlite.create(dataDir, {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
   });
   const db = new Kysely<Schema>({
     dialect: new PGliteDialect(pglite),
