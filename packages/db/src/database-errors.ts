@@ -17,6 +17,14 @@ function isPgError(error: unknown): error is PgErrorLike {
   );
 }
 
+/**
+ * True when PostgreSQL aborted a statement as a deadlock victim (40P01) or a serialization
+ * failure (40001): it did nothing, so the same statement may simply run again.
+ */
+export function isTransientAbort(error: unknown): boolean {
+  return isPgError(error) && (error.code === '40P01' || error.code === '40001');
+}
+
 /** Node socket errors and `pg` messages of a database server that is down or restarting. */
 const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND']);
 const unreachableMessage =

@@ -7,8 +7,9 @@ import {
   type AssignedStream,
   type Database,
 } from '@gencaster/db';
-import { GencasterError, isGencasterError, type Stream, type StreamPoint } from '@gencaster/domain';
+import { GencasterError, isGencasterError } from '@gencaster/domain';
 import type { DataAccess } from '../data/data-access.ts';
+import type { StreamShape } from '../data/shapes.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
 import { topics } from '../server/events.ts';
 import type { StreamInfoResponse } from '../schema/types-results.ts';
@@ -31,7 +32,7 @@ export interface Session {
   listenerId: string;
   graphUuid: string;
   /** The stream; an assigned one carries its point (StreamInfo pushes need no point query). */
-  stream: Stream & { point?: StreamPoint };
+  stream: StreamShape;
   output: PushQueue<StreamInfoResponse> | null;
   /** Reconnect grace after a dropped connection, or the end screen's grace after the dead end. */
   graceTimer: NodeJS.Timeout | undefined;

@@ -6,23 +6,21 @@
 import type { Stream, StreamPoint } from '@gencaster/domain';
 import { sql } from 'kysely';
 import type { DbHandle } from '../database.ts';
+import { isTransientAbort } from '../database-errors.ts';
 
-/** What one claim statement did. */
 /**
  * Runs one statement again when PostgreSQL aborted it as a deadlock victim or a serialization
  * failure: a single statement that was rolled back did nothing, so running it again is safe.
- * Waiting on the unique indexes (two first listeners creating a graph's shared stream) can make
- * such a victim under heavy concurrency.
+ * A leave (stream row, then listener row) meets the opposite lock order in statements that delete
+ * listener rows first (presence dropping a dead backend's listeners, a bulk delete).
  */
 async function retryAborted<T>(handle: DbHandle, statement: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await statement();
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      const retryable = code === '40P01' || code === '40001';
       // inside a caller's transaction the whole transaction is aborted: the caller decides
-      if (attempt >= 4 || !retryable || handle.db.isTransaction) throw error;
+      if (attempt >= 4 || !isTransientAbort(error) || handle.db.isTransaction) throw error;
       await new Promise((done) => setTimeout(done, Math.random() * 10 * attempt));
     }
   }
@@ -31,6 +29,7 @@ async function retryAborted<T>(handle: DbHandle, statement: () => Promise<T>): P
 /** A stream as assignment returns it: with its stream point, read in the same statement. */
 export type AssignedStream = Stream & { point: StreamPoint };
 
+/** What one claim statement did. */
 export type ClaimOutcome =
   | { kind: 'assigned'; stream: AssignedStream }
   | { kind: 'no_graph' }
@@ -148,9 +147,9 @@ export async function claimStreamOnce(
       returning *
     ),
     target as (
-      select c.*, true as is_new from created c
+      select * from created
       union all
-      select s.*, false as is_new from shared_current s
+      select * from shared_current
     ),
     counted as (
       insert into stream_listener (stream_uuid, listener_id)

@@ -18,9 +18,9 @@ import {
   leaveStreamOnce,
   type AssignedStream,
 } from './stream-claim.ts';
+import { markReleased, readStream } from './stream-rows.ts';
 
 export type { AssignedStream } from './stream-claim.ts';
-import { markReleased, readStream } from './stream-rows.ts';
 
 /** Result of {@link joinStream}: the stream after the join; `joined` false if already counted. */
 export interface JoinResult {
