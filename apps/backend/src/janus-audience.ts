@@ -1,6 +1,6 @@
 import type { StreamPoint } from '@gencaster/domain';
 import { kickJanusAudience, type JanusSecrets } from '@gencaster/sound';
-import type { JanusEndpoint } from './janus-gateway.ts';
+import { resolveJanusAccess, type JanusEndpoint } from './janus-gateway.ts';
 import { chooseJanusUpstream, type JanusUpstreamOptions } from './janus-upstream.ts';
 
 /** Options of {@link createAudienceKicker}. */
@@ -21,13 +21,13 @@ export interface AudienceKickerOptions {
  */
 export function createAudienceKicker(options: AudienceKickerOptions) {
   return async (point: StreamPoint): Promise<('mountpoint' | 'room')[]> => {
-    const local = options.endpoint();
-    const stored = local ? undefined : options.storedSecrets();
-    const apiSecret = local?.apiSecret ?? stored?.apiSecret;
-    const mountKey = local?.mountKey ?? stored?.mountKey;
+    const { localUrl, apiSecret, mountKey } = resolveJanusAccess(
+      options.endpoint,
+      options.storedSecrets,
+    );
     if (!apiSecret || !mountKey) return []; // no Janus configured here: nobody can be listening
     return kickJanusAudience({
-      baseUrl: chooseJanusUpstream(point, { ...options.upstream, localUrl: local?.url }),
+      baseUrl: chooseJanusUpstream(point, { ...options.upstream, localUrl }),
       apiSecret,
       mountKey,
       mountpoint: point.janusOutRoom,

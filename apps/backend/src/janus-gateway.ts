@@ -51,6 +51,23 @@ export function readStoredJanusSecrets(dataDir: string): Partial<JanusSecrets> |
   }
 }
 
+/**
+ * Where this backend reaches Janus and with which secrets: the local fleet's, else the secrets
+ * file that sound hosts share (then the point's Janus URL comes from its beacon).
+ */
+export function resolveJanusAccess(
+  endpoint: () => JanusEndpoint | undefined,
+  storedSecrets: (() => Partial<JanusSecrets> | undefined) | undefined,
+): { localUrl: string | undefined; apiSecret: string | undefined; mountKey: string | undefined } {
+  const local = endpoint();
+  const stored = local ? undefined : storedSecrets?.();
+  return {
+    localUrl: local?.url,
+    apiSecret: local?.apiSecret ?? stored?.apiSecret,
+    mountKey: local?.mountKey ?? stored?.mountKey,
+  };
+}
+
 /** Options of {@link createJanusRoutes}. */
 export interface JanusRoutesOptions {
   /** The local fleet's Janus, if one runs. */
@@ -99,15 +116,7 @@ const STATUS: Partial<Record<string, number>> = {
  */
 export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
   let binding: { secret: string; binding: SessionBinding } | undefined;
-  const secrets = () => {
-    const local = options.endpoint();
-    const stored = local ? undefined : options.storedSecrets?.();
-    return {
-      localUrl: local?.url,
-      apiSecret: local?.apiSecret ?? stored?.apiSecret,
-      mountKey: local?.mountKey ?? stored?.mountKey,
-    };
-  };
+  const secrets = () => resolveJanusAccess(options.endpoint, options.storedSecrets);
   const bindingFor = (secret: string): SessionBinding => {
     if (binding?.secret !== secret) binding = { secret, binding: createSessionBinding(secret) };
     return binding.binding;

@@ -221,13 +221,14 @@ export async function startBackend(
             }
           : undefined,
       );
+    const storedJanusSecrets = () => readStoredJanusSecrets(config.dataDir);
     const janusUpstream = {
       allowedUrls: config.janusAllowedUrls,
       signedBeacons: config.osc.secret !== undefined,
     };
     const endPointAudience = createAudienceKicker({
       endpoint: janusEndpoint,
-      storedSecrets: () => readStoredJanusSecrets(config.dataDir),
+      storedSecrets: storedJanusSecrets,
       upstream: janusUpstream,
     });
     let draining = false;
@@ -299,12 +300,11 @@ export async function startBackend(
         createStaticSite({ dir: mediaRoot, basePath: '/media/', spaFallback: false }),
         ...createJanusRoutes({
           endpoint: janusEndpoint,
-          storedSecrets: () => readStoredJanusSecrets(config.dataDir),
+          storedSecrets: storedJanusSecrets,
           callers: createJanusCallers({
             database,
             viewerOf: (request) => api.viewerOf(request),
-            mountKey: () =>
-              janusEndpoint()?.mountKey ?? readStoredJanusSecrets(config.dataDir)?.mountKey,
+            mountKey: () => janusEndpoint()?.mountKey ?? storedJanusSecrets()?.mountKey,
             onListenerActive: (token) => api.runtime.sessions.markListening(token),
           }),
           upstream: janusUpstream,
