@@ -5,17 +5,19 @@
 // the script sandbox), anonymous listeners over graphql-ws, and graphs imported as archives
 // through the editor API.
 import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSession, createUser, listStreamVariables } from '@gencaster/db';
-import { decodeOscPacket, encodeOscMessage, signRecord } from '@gencaster/osc';
 import { createClient, type Client } from 'graphql-ws';
 import { sql } from 'kysely';
 import WebSocket from 'ws';
 import { loadConfig } from '../../apps/backend/src/config.ts';
 import { startBackend, type Backend } from '../../apps/backend/src/start-backend.ts';
+import {
+  startFakeStreamPoint,
+  type FakeStreamPoint,
+} from '../../apps/backend/src/testing/fake-stream-point.ts';
 import { freeTcpPort, freeUdpPort } from './listener-processes.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -106,34 +108,14 @@ export interface EscapeBackend {
   close(): Promise<void>;
 }
 
-/**
- * Binds `count` UDP sockets standing in for sclang: each `/instruction` is acknowledged RECEIVED
- * and FINISHED (signed with the OSC secret) to the backend's OSC port at once. Returns their ports.
- */
+/** `count` fake points acknowledging every instruction at once (their rows are stored directly). */
 async function startAckingPoints(count: number, secret: string, backendOscPort: () => number) {
-  const sockets: Socket[] = [];
-  for (let index = 0; index < count; index++) {
-    const socket = createSocket('udp4');
-    socket.on('message', (data) => {
-      for (const message of decodeOscPacket(data)) {
-        if (message.address !== '/instruction') continue;
-        const uuid = String((message.args[0] as { value: unknown }).value);
-        for (const status of ['RECEIVED', 'FINISHED']) {
-          const record = signRecord('/acknowledge', { uuid, status, return_value: '' }, secret);
-          socket.send(
-            encodeOscMessage('/acknowledge', Object.entries(record).flat()),
-            backendOscPort(),
-            '127.0.0.1',
-          );
-        }
-      }
-    });
-    await new Promise<void>((done) => socket.bind(0, '127.0.0.1', () => done()));
-    sockets.push(socket);
-  }
+  const points: FakeStreamPoint[] = [];
+  for (let index = 0; index < count; index++)
+    points.push(await startFakeStreamPoint({ secret, backendPort: backendOscPort }));
   return {
-    ports: sockets.map((socket) => socket.address().port),
-    close: () => sockets.forEach((socket) => socket.close()),
+    ports: points.map((point) => point.port),
+    close: () => points.forEach((point) => point.close()),
   };
 }
 

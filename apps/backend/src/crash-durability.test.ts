@@ -16,10 +16,10 @@ import {
   startPostgresServer,
   type PostgresServer,
 } from '@gencaster/db/testing';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeStreamPoint, type FakeStreamPoint } from './testing/fake-stream-point.ts';
+import { addGraphWithEntry, openWaitingListener } from './testing/graph-clients.ts';
 import {
   graphql,
   login,
@@ -87,69 +87,6 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-/** A listener on a graph that waits at its entry node: its stream and listener token. */
-async function openListener(url: string, cookie: string) {
-  const added = await graphql<{ addGraph: { uuid: string } }>(
-    url,
-    'mutation ($i: AddGraphInput!) { addGraph(graphInput: $i) { uuid } }',
-    {
-      i: {
-        name: 'crash-listen',
-        displayName: 'crash-listen',
-        slugName: 'crash-listen',
-        streamAssignmentPolicy: 'ONE_USER_ONE_STREAM',
-        templateName: 'DEFAULT',
-      },
-    },
-    { cookie },
-  );
-  const graphUuid = added.data?.addGraph.uuid;
-  if (!graphUuid) throw new Error(JSON.stringify(added.errors));
-  const detail = await graphql<{ graph: { nodes: { uuid: string; isEntryNode: boolean }[] } }>(
-    url,
-    'query ($pk: ID!) { graph(pk: $pk) { nodes { uuid isEntryNode } } }',
-    { pk: graphUuid },
-    { cookie },
-  );
-  const entry = detail.data?.graph.nodes.find((node) => node.isEntryNode)?.uuid;
-  const cell = await graphql(
-    url,
-    'mutation ($node: UUID!, $cells: [ScriptCellInputCreate!]!) { createScriptCells(nodeUuid: $node, scriptCellInputs: $cells) { uuid } }',
-    { node: entry, cells: [{ cellType: 'PYTHON', cellCode: 'await asyncio.sleep(600)' }] },
-    { cookie },
-  );
-  if (cell.errors) throw new Error(JSON.stringify(cell.errors));
-  const client: Client = createClient({
-    url: `${url.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-  });
-  const info = await new Promise<{ streamUuid: string; token: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no StreamInfo within 60 s')), 60_000);
-    client.subscribe<{
-      streamInfo: { __typename: string; listenerToken?: string; stream?: { uuid: string } };
-    }>(
-      {
-        query:
-          'subscription ($g: UUID!) { streamInfo(graphUuid: $g) { __typename ... on StreamInfo { listenerToken stream { uuid } } ... on NoStreamAvailable { error } } }',
-        variables: { g: graphUuid },
-      },
-      {
-        next: ({ data }) => {
-          const message = data?.streamInfo;
-          if (message?.__typename === 'StreamInfo' && message.stream && message.listenerToken) {
-            clearTimeout(timer);
-            resolve({ streamUuid: message.stream.uuid, token: message.listenerToken });
-          } else if (message) reject(new Error(`listener got ${message.__typename}`));
-        },
-        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
-        complete: () => undefined,
-      },
-    );
-  });
-  return { ...info, client };
-}
-
 interface Acked {
   sessions: string[];
   graphs: {
@@ -187,30 +124,7 @@ function startWriters(
   const graphEdits = (writer: number) =>
     loop(async (n) => {
       const slug = `w${writer}-g${n}`;
-      const added = await graphql<{ addGraph: { uuid: string } }>(
-        url,
-        'mutation ($i: AddGraphInput!) { addGraph(graphInput: $i) { uuid } }',
-        {
-          i: {
-            name: slug,
-            displayName: slug,
-            slugName: slug,
-            streamAssignmentPolicy: 'ONE_USER_ONE_STREAM',
-            templateName: 'DEFAULT',
-          },
-        },
-        { cookie },
-      );
-      const uuid = added.data?.addGraph.uuid;
-      if (!uuid) throw new Error(JSON.stringify(added.errors));
-      const detail = await graphql<{ graph: { nodes: { uuid: string; isEntryNode: boolean }[] } }>(
-        url,
-        'query ($pk: ID!) { graph(pk: $pk) { nodes { uuid isEntryNode } } }',
-        { pk: uuid },
-        { cookie },
-      );
-      const entryNode = detail.data?.graph.nodes.find((node) => node.isEntryNode)?.uuid;
-      if (!entryNode) throw new Error('no entry node');
+      const { uuid, entryNode } = await addGraphWithEntry(url, cookie, slug);
       const graph = {
         uuid,
         entryNode,
@@ -323,7 +237,7 @@ describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
       backend = await startBackendProcess(target, env);
       const cookie = await login(backend.url, admin.username, admin.password);
       if (!cookie) throw new Error('admin login failed');
-      const listener = await openListener(backend.url, cookie);
+      const listener = await openWaitingListener(backend.url, cookie, 'crash-listen');
       listenerClient = listener.client;
       const writers = startWriters(backend.url, cookie, listener);
       // Let every writer get going, then kill the backend in the middle of their requests.

@@ -1,6 +1,7 @@
-// Test support: a UDP socket standing in for a stream point's sclang — it beacons (signed with the
-// backend's OSC secret) every second and acknowledges every /instruction RECEIVED and FINISHED at
-// once. Enough for a backend to assign streams and run walks without a sound fleet.
+// Test support: a UDP socket standing in for a stream point's sclang — it acknowledges every
+// /instruction RECEIVED and FINISHED at once (signed with the backend's OSC secret) and, unless a
+// test stores the point's row itself, beacons every second. Enough for a backend to assign streams
+// and run walks without a sound fleet.
 import { createSocket } from 'node:dgram';
 import { decodeOscPacket, encodeOscMessage, signRecord, type OscValue } from '@gencaster/osc';
 
@@ -13,19 +14,25 @@ export interface FakeStreamPoint {
   close(): void;
 }
 
-/** Starts a fake point beaconing to the backend's OSC server at 127.0.0.1:`backendPort`. */
+/**
+ * Starts a fake point answering the backend's OSC server at 127.0.0.1:`backendPort` (a function
+ * when the port is known only once the backend runs).
+ */
 export async function startFakeStreamPoint(options: {
   secret: string;
-  backendPort: number;
-  name: string;
+  backendPort: number | (() => number);
+  /** The beacon's name; without it the point sends no beacons. */
+  name?: string;
 }): Promise<FakeStreamPoint> {
-  const { secret, backendPort } = options;
+  const { secret, name } = options;
+  const backendPort = () =>
+    typeof options.backendPort === 'number' ? options.backendPort : options.backendPort();
   const socket = createSocket('udp4');
   const acknowledged: string[] = [];
   const send = (address: string, record: Record<string, OscValue>) =>
     socket.send(
       encodeOscMessage(address, Object.entries(signRecord(address, record, secret)).flat()),
-      backendPort,
+      backendPort(),
       '127.0.0.1',
     );
   socket.on('message', (data) => {
@@ -45,7 +52,9 @@ export async function startFakeStreamPoint(options: {
   });
   await new Promise<void>((done) => socket.bind(0, '127.0.0.1', () => done()));
   const port = socket.address().port;
-  const beacon = () => send('/beacon', { name: options.name, lang_port: port });
+  const beacon = () => {
+    if (name !== undefined) send('/beacon', { name, lang_port: port });
+  };
   beacon();
   const timer = setInterval(beacon, 1_000);
   return {
