@@ -32,3 +32,20 @@ export function requireEditorWrite(ctx: ApiContext): Viewer {
   }
   return viewer;
 }
+
+/**
+ * Requires an admin: UNAUTHENTICATED for anonymous callers, FORBIDDEN for editors. Every query of
+ * the admin area goes through it.
+ */
+export function requireAdmin(ctx: ApiContext): Viewer {
+  const viewer = requireEditor(ctx);
+  if (viewer.role !== 'admin') throw new GencasterError('FORBIDDEN', 'role admin required');
+  return viewer;
+}
+
+/** Requires an admin for a write: {@link requireAdmin} plus the CSRF check of {@link requireEditorWrite}. */
+export function requireAdminWrite(ctx: ApiContext): Viewer {
+  const viewer = requireAdmin(ctx);
+  requireEditorWrite(ctx);
+  return viewer;
+}

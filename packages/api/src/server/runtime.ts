@@ -73,6 +73,11 @@ export interface ListenerSessions {
   /** Stream uuid of the running session with this listener token. */
   streamForToken(token: string): Promise<string | undefined>;
   releaseBlockingNode(streamUuid: string): Promise<boolean>;
+  /**
+   * Ends the sessions of this process that hold `streamUuid` (admin action): each gets a
+   * GraphDeadEnd and completes, its engine stops, the listener leaves. Resolves with how many ended.
+   */
+  endStream(streamUuid: string): Promise<number>;
   /** Ends every session (server shutdown): each leave is counted once. */
   close(): Promise<void>;
   /**

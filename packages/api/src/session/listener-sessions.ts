@@ -379,6 +379,19 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       if (elsewhere) await runtime.pubsub.publish(topics.releaseBlocking(streamUuid), {});
       return elsewhere;
     },
+    async endStream(streamUuid) {
+      const holding = [...sessions.values()].filter(
+        (session) => session.stream.uuid === streamUuid && !session.left,
+      );
+      for (const session of holding) {
+        const out = session.output;
+        session.output = null;
+        out?.push({ __typename: 'GraphDeadEnd', error: 'The stream was ended by an admin.' });
+        out?.end();
+      }
+      await Promise.all(holding.map((session) => leave(session)));
+      return holding.length;
+    },
     async close() {
       shuttingDown = true;
       const all = [...sessions.values()];

@@ -1,0 +1,75 @@
+// Admin area, logs: one view across every stream and point with a text search (literal substring
+// of message or logger name) and filters by level, stream, point, graph and time; newest first,
+// paged on the server.
+import { withDatabaseErrors } from '@gencaster/db';
+import { GencasterError } from '@gencaster/domain';
+import { requireAdmin } from '../auth/guards.ts';
+import { builder } from '../schema/builder.ts';
+import { LogLevelEnum } from '../schema/enums.ts';
+import { StreamLogRef } from '../schema/types-stream.ts';
+import { AdminPageInputRef, boundPage, pageRef } from './admin-page.ts';
+import { anyColumnContains, searchText } from './admin-search.ts';
+
+const AdminLogPageRef = pageRef('AdminLogPage', StreamLogRef);
+
+const AdminLogFilterRef = builder.inputType('AdminLogFilter', {
+  fields: (t) => ({
+    search: t.string({
+      description: 'Literal text in the message or logger name (case-insensitive; no patterns).',
+    }),
+    minLevel: t.field({ type: LogLevelEnum, description: 'This level and above.' }),
+    streamUuid: t.field({ type: 'UUID' }),
+    streamPointUuid: t.field({ type: 'UUID' }),
+    graphUuid: t.field({ type: 'UUID', description: 'Logs of the streams of this graph.' }),
+    from: t.field({ type: 'DateTime' }),
+    to: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  adminLogs: t.field({
+    type: AdminLogPageRef,
+    description:
+      'Admins only: log lines of every stream and point, newest first, filtered and paged.',
+    args: {
+      filter: t.arg({ type: AdminLogFilterRef }),
+      page: t.arg({ type: AdminPageInputRef }),
+    },
+    resolve: (_root, { filter, page }, ctx) => {
+      requireAdmin(ctx);
+      const bounded = boundPage(page);
+      const search = searchText(filter?.search);
+      if (filter?.from && filter.to && filter.from > filter.to)
+        throw new GencasterError('INVALID_INPUT', '"from" is after "to"');
+      return withDatabaseErrors(async () => {
+        let query = ctx.data.database.db.selectFrom('streamLog');
+        if (search !== undefined)
+          query = query.where(anyColumnContains(['message', 'name'], search));
+        if (typeof filter?.minLevel === 'number')
+          query = query.where('level', '>=', filter.minLevel);
+        if (filter?.streamUuid) query = query.where('streamUuid', '=', filter.streamUuid);
+        if (filter?.streamPointUuid)
+          query = query.where('streamPointUuid', '=', filter.streamPointUuid);
+        if (filter?.graphUuid) {
+          const graphUuid = filter.graphUuid;
+          query = query.where('streamUuid', 'in', (eb) =>
+            eb.selectFrom('stream').select('stream.uuid').where('stream.graphUuid', '=', graphUuid),
+          );
+        }
+        if (filter?.from) query = query.where('createdDate', '>=', filter.from);
+        if (filter?.to) query = query.where('createdDate', '<=', filter.to);
+        const [items, count] = await Promise.all([
+          query
+            .selectAll()
+            .orderBy('createdDate', 'desc')
+            .orderBy('uuid')
+            .limit(bounded.limit)
+            .offset(bounded.offset)
+            .execute(),
+          query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+        ]);
+        return { ...bounded, items, totalCount: Number(count.n) };
+      });
+    },
+  }),
+}));
