@@ -34,6 +34,8 @@ export const router = createRouter({
       component: () => import('./views/LogsView.vue'),
       props: (route) => ({ streamPointUuid: route.params.uuid }),
     },
+    { path: '/admin', redirect: '/admin/users' },
+    { path: '/admin/:tab', name: 'admin', component: () => import('./views/AdminView.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/graph' },
   ],
 });
