@@ -77,6 +77,11 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
     [...(node.value?.scriptCells ?? [])].sort((a, b) => a.cellOrder - b.cellOrder),
   );
   const doors = computed(() => node.value?.outNodeDoors ?? []);
+  /** Entrances (INPUT doors): the default one and any extra ones edges can end at. */
+  const inDoors = computed(() => node.value?.inNodeDoors ?? []);
+  const findDoor = (uuid: string) =>
+    node.value?.outNodeDoors.find((candidate) => candidate.uuid === uuid) ??
+    node.value?.inNodeDoors.find((candidate) => candidate.uuid === uuid);
 
   /** The value of a cell/door field with our unsaved edit applied. */
   function value(id: string, field: string, serverValue: unknown): unknown {
@@ -92,7 +97,7 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
   }
 
   function editDoor(uuid: string, field: string, next: unknown): void {
-    const door = node.value?.outNodeDoors.find((candidate) => candidate.uuid === uuid);
+    const door = findDoor(uuid);
     if (!door) return;
     recordEdit(draft, uuid, field, next, doorRecord(door)[field]);
     delete errors[uuid];
@@ -138,7 +143,7 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
           recordCellError(failure, cellUpdates);
         }
       }
-      for (const door of fresh.outNodeDoors) {
+      for (const door of [...fresh.outNodeDoors, ...fresh.inNodeDoors]) {
         const changes = changesOf(draft, door.uuid);
         if (Object.keys(changes).length === 0) continue;
         const merged = { ...doorRecord(door), ...changes };
@@ -146,7 +151,7 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
           await request(UpdateNodeDoorDocument, {
             nodeDoorInput: {
               uuid: door.uuid,
-              doorType: 'OUTPUT',
+              doorType: door.doorType,
               name: merged.name,
               code: merged.code,
               order: merged.order,
@@ -226,6 +231,7 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
     node,
     cells,
     doors,
+    inDoors,
     draft,
     dirty,
     conflicts,
@@ -270,15 +276,19 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
           })),
         }),
       ),
-    addDoor: (name: string, code: string) =>
+    addDoor: (name: string, code: string, doorType: 'INPUT' | 'OUTPUT' = 'OUTPUT') =>
       run(() =>
         request(CreateNodeDoorDocument, {
           nodeUuid: uuid(),
           nodeDoorInput: {
-            doorType: 'OUTPUT',
+            doorType,
             name,
             code,
-            order: Math.max(0, ...doors.value.map((door) => door.order)) + 1,
+            order:
+              Math.max(
+                0,
+                ...(doorType === 'OUTPUT' ? doors.value : inDoors.value).map((door) => door.order),
+              ) + 1,
           },
         }),
       ),

@@ -43,13 +43,15 @@ export function doorRecord(door: DoorLike): DoorRecord {
   return { name: door.name, code: door.code, order: door.order };
 }
 
-/** All cells and doors of a node keyed by uuid, for {@link reconcile}. */
+/** All cells and doors (exits and entrances) of a node keyed by uuid, for {@link reconcile}. */
 export function nodeRecords(node: {
   scriptCells: CellLike[];
   outNodeDoors: DoorLike[];
+  inNodeDoors: DoorLike[];
 }): ServerRecords {
   const records: ServerRecords = {};
   for (const cell of node.scriptCells) records[cell.uuid] = cellRecord(cell);
-  for (const door of node.outNodeDoors) records[door.uuid] = doorRecord(door);
+  for (const door of [...node.outNodeDoors, ...node.inNodeDoors])
+    records[door.uuid] = doorRecord(door);
   return records;
 }
