@@ -9,6 +9,8 @@ export const topics = {
   streamLogs: 'stream-logs',
   variables: (streamUuid: string) => `variables:${streamUuid}`,
   releaseBlocking: (streamUuid: string) => `release-blocking:${streamUuid}`,
+  /** An admin ended a stream: every backend ends its sessions of it (payload {@link EndStreamEvent}). */
+  endStream: 'end-stream',
   engineEvents: (streamUuid: string) => `engine-events:${streamUuid}`,
 } as const;
 
@@ -17,6 +19,11 @@ export interface StreamLogEvent {
   uuid: string;
   streamUuid: string | null;
   streamPointUuid: string | null;
+}
+
+/** Payload of an `end-stream` event. */
+export interface EndStreamEvent {
+  streamUuid: string;
 }
 
 /** Payload of a `variables:<stream>` event. */

@@ -74,8 +74,9 @@ export interface ListenerSessions {
   streamForToken(token: string): Promise<string | undefined>;
   releaseBlockingNode(streamUuid: string): Promise<boolean>;
   /**
-   * Ends the sessions of this process that hold `streamUuid` (admin action): each gets a
-   * GraphDeadEnd and completes, its engine stops, the listener leaves. Resolves with how many ended.
+   * Ends the sessions that hold `streamUuid` (admin action): each gets a GraphDeadEnd and
+   * completes, its engine stops, the listener leaves; other backends are told through the pub/sub.
+   * Resolves with how many ended here.
    */
   endStream(streamUuid: string): Promise<number>;
   /** Ends every session (server shutdown): each leave is counted once. */

@@ -11,7 +11,7 @@ import { GencasterError, isGencasterError } from '@gencaster/domain';
 import type { DataAccess } from '../data/data-access.ts';
 import type { StreamShape } from '../data/shapes.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
-import { topics } from '../server/events.ts';
+import { topics, type EndStreamEvent } from '../server/events.ts';
 import type { StreamInfoResponse } from '../schema/types-results.ts';
 import type { ApiLogger } from '../server/api-server.ts';
 import type { ApiContext } from '../server/context.ts';
@@ -347,6 +347,26 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     return output;
   };
 
+  /** Ends this process's sessions of a stream (admin action): GraphDeadEnd, then they leave. */
+  const endLocalSessions = async (streamUuid: string): Promise<number> => {
+    const holding = [...sessions.values()].filter(
+      (session) => session.stream.uuid === streamUuid && !session.left,
+    );
+    for (const session of holding) {
+      const out = session.output;
+      session.output = null;
+      out?.push({ __typename: 'GraphDeadEnd', error: 'The stream was ended by an admin.' });
+      out?.end();
+    }
+    await Promise.all(holding.map((session) => leave(session)));
+    return holding.length;
+  };
+  // Streams ended on another backend: their sessions here end too.
+  const endRequests = runtime.pubsub.subscribe<EndStreamEvent>(topics.endStream);
+  void (async () => {
+    for await (const request of endRequests) await endLocalSessions(request.streamUuid);
+  })().catch((error: unknown) => log?.error({ err: error }, 'ending a stream failed'));
+
   return {
     get size() {
       return sessions.size;
@@ -380,20 +400,13 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       return elsewhere;
     },
     async endStream(streamUuid) {
-      const holding = [...sessions.values()].filter(
-        (session) => session.stream.uuid === streamUuid && !session.left,
-      );
-      for (const session of holding) {
-        const out = session.output;
-        session.output = null;
-        out?.push({ __typename: 'GraphDeadEnd', error: 'The stream was ended by an admin.' });
-        out?.end();
-      }
-      await Promise.all(holding.map((session) => leave(session)));
-      return holding.length;
+      const ended = await endLocalSessions(streamUuid);
+      await runtime.pubsub.publish(topics.endStream, { streamUuid } satisfies EndStreamEvent);
+      return ended;
     },
     async close() {
       shuttingDown = true;
+      void endRequests.return();
       const all = [...sessions.values()];
       for (const session of all) {
         const out = session.output;
@@ -406,6 +419,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     },
     async drain() {
       shuttingDown = true;
+      void endRequests.return();
       // Walks that ended have nothing to hand over: those listeners leave (and their points free).
       const ended = [...sessions.values()].filter((session) => session.finished !== false);
       for (const session of ended) {
