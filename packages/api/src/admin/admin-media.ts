@@ -75,6 +75,15 @@ const AdminTtsEntryRef = builder.objectRef<TextToSpeech>('AdminTtsEntry').implem
     createdDate: t.expose('createdDate', { type: 'DateTime' }),
     text: t.exposeString('text'),
     voiceName: t.exposeString('voiceName'),
+    provider: t.string({
+      nullable: true,
+      description:
+        'The speech provider of the entry; null while the cache does not record it (entries are read with every column, so a provider column shows here once it exists).',
+      resolve: (entry) => {
+        const provider = (entry as unknown as Record<string, unknown>).provider;
+        return typeof provider === 'string' ? provider : null;
+      },
+    }),
     audioFile: t.field({
       type: AudioFileRef,
       nullable: true,
