@@ -148,7 +148,15 @@ describe.skipIf(!hasChromium)(
       await page.keyboard.press('Control+Space');
       await expect.poll(() => tooltip.count()).toBe(0);
 
-      await drawer.locator('[data-cell-type="JAVASCRIPT"]').waitFor();
+      // Markdown cells complete the dialect's tokens after a brace.
+      await drawer.locator('[data-test="add-markdown"]').click();
+      const markdown = drawer.locator('[data-cell-type="MARKDOWN"]');
+      await markdown.waitFor();
+      await typeInCodeMirror(page, markdown, 'Wait {bre');
+      await expect.poll(() => textOf(tooltip)).toContain('{break}');
+      await tooltip.locator('li', { hasText: '{break}' }).click();
+      await page.keyboard.insertText('300ms');
+      await expect.poll(() => textOf(markdown.locator('.cm-content'))).toBe('Wait {break}`300ms`');
       await drawer.getByRole('button', { name: 'Discard' }).click();
     });
   },

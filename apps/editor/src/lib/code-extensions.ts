@@ -18,6 +18,7 @@ import {
   lineNumbers,
   placeholder,
 } from '@codemirror/view';
+import { markdownTokenCompletions } from './markdown-tokens.ts';
 import { scriptCompletions } from './script-api.ts';
 import { superCollider } from './supercollider-language.ts';
 
@@ -33,7 +34,7 @@ function languageSupport(language: CodeLanguage): Extension {
     case 'supercollider':
       return superCollider;
     case 'markdown':
-      return markdown();
+      return [markdown(), autocompletion({ override: [markdownTokenCompletions()] })];
   }
 }
 

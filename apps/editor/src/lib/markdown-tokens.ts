@@ -1,3 +1,5 @@
+import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
+import type { EditorView } from '@codemirror/view';
 import type { CodeLocation } from './error-location.ts';
 
 /** The Gencaster markdown tokens (inventory §3.7) plus expression tokens of the rebuild. */
@@ -76,4 +78,31 @@ export function markTokens(text: string): string {
     const title = known ? markdownTokens[name]! : 'unknown token';
     return `<span class="md-token${known ? '' : ' md-token-unknown'}" data-token="${escapeHtml(name)}" title="${escapeHtml(title)}">${escapeHtml(name)}: ${escapeHtml(value)}</span>`;
   });
+}
+
+/**
+ * Completions of the token names after a `{` in a Markdown cell: choosing one inserts
+ * ``{name}`` `` with the cursor between the backticks.
+ */
+export function markdownTokenCompletions() {
+  return (context: CompletionContext): CompletionResult | null => {
+    const typed = context.matchBefore(/\{\w*/);
+    if (!typed) return null;
+    return {
+      from: typed.from,
+      options: Object.entries(markdownTokens).map(([name, meaning]) => ({
+        label: `{${name}}`,
+        type: 'keyword',
+        detail: meaning,
+        apply: (view: EditorView, _completion: Completion, from: number, to: number) => {
+          const text = `{${name}}\`\``;
+          view.dispatch({
+            changes: { from, to, insert: text },
+            selection: { anchor: from + text.length - 1 },
+          });
+        },
+      })),
+      validFor: /^\{\w*$/,
+    };
+  };
 }
