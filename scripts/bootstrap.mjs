@@ -189,6 +189,29 @@ function ensureWebBuilds() {
   }
 }
 
+/** Compiles the backend to plain JavaScript for `start` when its sources changed (see build-backend.mjs). */
+async function ensureBackendBuild() {
+  const stamp = String(
+    Math.max(
+      newestSourceTime(join(root, 'packages')),
+      newestSourceTime(join(root, 'apps', 'backend')),
+    ),
+  );
+  const { backendBundle, buildBackend } = await import('./build-backend.mjs');
+  if (existsSync(backendBundle) && stampMatches('backend', stamp)) {
+    step('backend: compiled build up to date');
+    return backendBundle;
+  }
+  step('compiling the backend (esbuild)');
+  try {
+    await buildBackend();
+  } catch (error) {
+    fail(`compiling the backend failed: ${error.message}`, 'run "npm run build" to see the error');
+  }
+  writeStamp('backend', stamp);
+  return backendBundle;
+}
+
 const command = process.argv[2] ?? 'start';
 const extraArgs = process.argv.slice(3);
 step(`gencaster ${command}: checking the machine`);
@@ -200,10 +223,12 @@ ensureWebBuilds();
 
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 switch (command) {
-  case 'start':
+  case 'start': {
+    const bundle = await ensureBackendBuild();
     step('starting the system (embedded database); stop with Ctrl+C');
-    process.exit(run(tsx, [join(root, 'apps/backend/src/cli.ts'), 'start', ...extraArgs]));
+    process.exit(run(process.execPath, ['--enable-source-maps', bundle, 'start', ...extraArgs]));
     break;
+  }
   case 'test':
     process.exit(run(process.execPath, [join(root, 'scripts/run-tests.mjs'), ...extraArgs]));
     break;

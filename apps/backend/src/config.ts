@@ -13,6 +13,8 @@ export interface BackendConfig {
   cluster: { backendId: string | undefined; engineLeaseMs: number; reconnectGraceMs: number };
   /** How long a listener on the end screen keeps its stream (`GENCASTER_END_SCREEN_GRACE_MS`). */
   endScreenGraceMs: number;
+  /** A Python sandbox worker idle this long is ended to give its memory back (`GENCASTER_PYTHON_IDLE_MS`). */
+  pythonIdleMs: number;
   /**
    * OSC server. `secret` is GENCASTER_OSC_SECRET; when unset the backend generates one in the data
    * dir (see resolveOscSecret) unless `insecure` (GENCASTER_OSC_INSECURE=1: unsigned OSC accepted,
@@ -97,6 +99,7 @@ const envSchema = z.object({
   GENCASTER_ENGINE_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
   GENCASTER_RECONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   GENCASTER_END_SCREEN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  GENCASTER_PYTHON_IDLE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
   GENCASTER_OSC_HOST: z.string().min(1).default('127.0.0.1'),
   GENCASTER_OSC_PORT: portSchema.default(7000),
   GENCASTER_OSC_PASSWORD: z.string().min(1).optional(),
@@ -179,6 +182,7 @@ export function loadConfig(
       reconnectGraceMs: e.GENCASTER_RECONNECT_GRACE_MS,
     },
     endScreenGraceMs: e.GENCASTER_END_SCREEN_GRACE_MS,
+    pythonIdleMs: e.GENCASTER_PYTHON_IDLE_MS,
     osc: {
       host: e.GENCASTER_OSC_HOST,
       port: e.GENCASTER_OSC_PORT,

@@ -199,6 +199,7 @@ export async function startBackend(
     const sandbox = metrics.observeSandbox(
       createScriptSandbox({
         allowUnconfined: config.sandboxUnconfined,
+        pythonIdleMs: config.pythonIdleMs,
         onLog: (level, message) =>
           sandboxLog[level === 'warning' ? 'warn' : level]({ event: 'sandbox' }, message),
       }),

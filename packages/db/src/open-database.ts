@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -51,8 +55,36 @@ function openPostgres(url: string, max: number): Database {
  */
 const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
+/**
+ * Creates a new embedded data dir in a short-lived child process. PGlite's in-process initdb
+ * leaves ~500 MB of WASM heap behind that the process never gives back; a child takes it with it
+ * when it exits, and the server then opens the finished data dir like any later start.
+ */
+async function initialiseDataDirApart(dataDir: string): Promise<void> {
+  const module = import.meta.resolve('@electric-sql/pglite');
+  const script = `const { PGlite } = await import(${JSON.stringify(module)});
+const db = await PGlite.create(process.argv[1]);
+await db.close();`;
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '--eval', script, dataDir],
+      { timeout: 300_000 },
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `creating the embedded database in ${dataDir} failed (${reason}); check free disk space and that the directory is writable, or remove it to start afresh`,
+    );
+  }
+}
+
 async function openPGlite(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.dataDir && !options.inMemory) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir && !options.inMemory) {
+    await mkdir(options.dataDir, { recursive: true });
+    if (!options.loadDataDir && !existsSync(join(options.dataDir, 'PG_VERSION')))
+      await initialiseDataDirApart(options.dataDir);
+  }
   const dataDir = options.dataDir && !options.inMemory ? options.dataDir : 'memory://';
   const pglite = await PGlite.create(dataDir, {
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

@@ -33,6 +33,8 @@ export interface WorkerPoolOptions {
   startupTimeoutMs: number;
   heapCapBytes: number;
   maxOldGenerationSizeMb: number;
+  /** A worker with no run for this long is ended, giving its memory back (default: never). */
+  idleRetireMs?: number;
 }
 
 /** One run as the pool sees it. */
@@ -65,6 +67,8 @@ interface Slot {
   isReady: boolean;
   pending: Map<string, Pending>;
   lastBeat: number;
+  /** When the worker last finished (or was given) work; see idleRetireMs. */
+  lastUsed: number;
   interrupt: Uint8Array;
   interruptedAt: number | undefined;
   retiring: boolean;
@@ -76,6 +80,8 @@ export interface WorkerPool {
   run(request: PoolRunRequest): Promise<ScriptRunResult>;
   check(mode: ScriptMode, code: string): Promise<SyntaxCheckResult>;
   warmUp(): Promise<void>;
+  /** Workers alive now (started, ready or busy). */
+  workers(): number;
   close(): Promise<void>;
 }
 
@@ -140,6 +146,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       isReady: false,
       pending: new Map(),
       lastBeat: Date.now(),
+      lastUsed: Date.now(),
       interrupt: new Uint8Array(interrupt),
       interruptedAt: undefined,
       retiring: false,
@@ -170,6 +177,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           handleCall(slot, message.runId, message.callId, message.method, message.args);
           return;
         case 'done': {
+          slot.lastUsed = Date.now();
           const run = slot.pending.get(message.runId);
           slot.pending.delete(message.runId);
           run?.calls.abort();
@@ -304,12 +312,16 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       return fresh;
     }
     await least.ready;
+    least.lastUsed = Date.now();
     return least;
   };
 
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const slot of [...slots]) {
+      if (slot.pending.size > 0) slot.lastUsed = now;
+      else if (slot.isReady && now - slot.lastUsed > (options.idleRetireMs ?? Infinity))
+        void retire(slot);
       if (!slot.isReady || slot.pending.size === 0) continue;
       const cpu = Math.max(...[...slot.pending.values()].map((run) => run.cpuTimeMs));
       const silent = now - slot.lastBeat;
@@ -391,6 +403,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         send(slot, { kind: 'check', runId, mode, code });
       });
     },
+    workers: () => slots.length,
     async warmUp() {
       while (slots.length < options.size) spawn();
       await Promise.all(slots.map((slot) => slot.ready));
