@@ -69,11 +69,17 @@ const pyodide = await loadPyodide({
 });
 const module = (pyodide as unknown as { _module: { HEAPU8: Uint8Array } })._module;
 const heap = (): number => module.HEAPU8.buffer.byteLength;
-pyodide.registerJsModule('_gencaster_host', { call, heap });
+const interrupt = new Uint8Array(boot.interrupt);
+// A slice clears the pool's interrupt as it begins: one raised for a slice that then ended on
+// its own must not land in the next run's code (another listener's script).
+const clearInterrupt = (): void => {
+  interrupt[0] = 0;
+};
+pyodide.registerJsModule('_gencaster_host', { call, heap, clear_interrupt: clearInterrupt });
 await pyodide.runPythonAsync(pythonPrelude);
 pyodide.unregisterJsModule('_gencaster_host');
 pyodide.unregisterJsModule('pyodide_js');
-pyodide.setInterruptBuffer(new Uint8Array(boot.interrupt));
+pyodide.setInterruptBuffer(interrupt);
 const globals = pyodide.globals as unknown as { get(name: string): unknown };
 const run = globals.get('_gencaster_run') as (
   runId: string,
@@ -105,6 +111,7 @@ function handle(message: ToWorker): void {
         tokenOfRun.delete(runId);
       };
       const vars = JSON.stringify(variables);
+      clearInterrupt();
       run(token, mode, code, vars, cpuTimeMs, callBudget.busyResumptions, memoryBytes).then(
         (json) => {
           forget();

@@ -14,6 +14,7 @@ from enum import Enum
 import _gencaster_host
 _host_call = _gencaster_host.call
 _heap_bytes = _gencaster_host.heap
+_clear_interrupt = _gencaster_host.clear_interrupt
 _tasks = {}
 
 class ButtonType(str, Enum):
@@ -125,6 +126,7 @@ class _Meter:
         self.memory_limit = max(memory_bytes, 64 * 1024 * 1024)
         self.ticks, self.slice_start, self.heap_at_slice, self.stopped = 0, None, 0, None
     def begin(self):
+        _clear_interrupt()
         self.slice_start = time.perf_counter()
         self.heap_at_slice = _heap_bytes()
     def end(self):
@@ -373,5 +375,5 @@ for _name in [n for n in sys.modules if n in ('js', '_gencaster_host') or n.star
 del _name
 `;
 
-/** Source of the Python prelude. Expects the JS module `_gencaster_host` (call, heap) to be registered. */
+/** Source of the Python prelude. Expects the JS module `_gencaster_host` (call, heap, clear_interrupt) to be registered. */
 export const pythonPrelude = pythonPolicy + pythonHead + pythonFacades + pythonRun;
