@@ -8,6 +8,7 @@ import type {
 } from './engine-types.ts';
 import { chooseNextNode } from './choose-next-node.ts';
 import { executeCell } from './execute-cell.ts';
+import { createProgressGuard } from './progress-guard.ts';
 import { createScriptCapabilities } from './script-capabilities.ts';
 
 /** A listener's walk through a graph; see {@link createEngine}. */
@@ -33,8 +34,10 @@ function cellOrder(
 }
 
 /**
- * Creates an engine for one listener. Each node is read fresh from `ports.graph` when entered, so
- * edits apply on the next traversal. Cells run in `cellOrder`, then uuid order; a failing cell
+ * Creates an engine for one listener. Each node is read fresh from `ports.graph` when entered, and
+ * read again when it is left, so an edge drawn, a condition changed or "Blocking" unticked while a
+ * listener is inside a long node applies at that exit. A walk has no node limit unless
+ * `maxSteps` sets one; a loop without progress is slowed (see {@link ProgressGuardOptions}). Cells run in `cellOrder`, then uuid order; a failing cell
  * (script error, instruction FAILURE or TIMEOUT) is logged at ERROR level and the walk goes on.
  *
  * @example
@@ -42,7 +45,7 @@ function cellOrder(
  * const result = await engine.run(listenerLeft.signal); // { reason: 'dead_end', steps, lastNodeUuid }
  */
 export function createEngine({ ports, options = {} }: CreateEngineInput): Engine {
-  const maxSteps = options.maxSteps ?? 10_000;
+  const maxSteps = options.maxSteps ?? Number.POSITIVE_INFINITY;
   const stepDelayMs = options.stepDelayMs ?? 100;
   const releases = new Set<() => void>();
   const emit = (event: EngineEvent): void => {
@@ -75,8 +78,28 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
     }
   };
 
+  /**
+   * The node as it is when the listener leaves it (its doors, edges and Blocking flag), null when
+   * it was deleted meanwhile; the contents read at entry when the graph cannot be read now.
+   */
+  const readAtExit = async (
+    nodeUuid: string,
+    entered: NodeContents,
+  ): Promise<NodeContents | null> => {
+    try {
+      return await ports.graph.loadNode(nodeUuid);
+    } catch (error) {
+      log(
+        30,
+        `could not re-read node "${entered.node.name}" at its exit (${error instanceof Error ? error.message : String(error)}); its doors as they were at entry are used`,
+      );
+      return entered;
+    }
+  };
+
   const run = async (signal: AbortSignal): Promise<EngineResult> => {
     const capabilities = createScriptCapabilities(ports, emit);
+    const guard = createProgressGuard(stepDelayMs, options.progressGuard);
     const context = { ports, options, signal, capabilities, emit };
     let step = 0;
     let current: string | null = null;
@@ -131,6 +154,7 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
         await ports.position?.save({ nodeUuid, step, cellsDone: 0 });
       } else log(20, `resuming node "${contents.node.name}" after ${skipped} cell(s) that ran`);
       emit({ type: 'node_entered', nodeUuid, step });
+      const visitStarted = ports.clock.now();
       for (const [index, cell] of cells.entries()) {
         if (index < skipped) continue;
         if (signal.aborted) return finish('aborted');
@@ -162,16 +186,27 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
         await ports.position?.save({ nodeUuid, step, cellsDone: index + 1 });
       }
       if (signal.aborted) return finish('aborted');
-      if (contents.node.isBlockingNode && (options.blocking ?? 'wait') === 'wait') {
-        emit({ type: 'blocked', nodeUuid: current });
-        await waitForRelease(current, signal);
+      let exit = await readAtExit(nodeUuid, contents);
+      if (exit?.node.isBlockingNode && (options.blocking ?? 'wait') === 'wait') {
+        emit({ type: 'blocked', nodeUuid });
+        await waitForRelease(nodeUuid, signal);
         if (signal.aborted) return finish('aborted');
-        emit({ type: 'released', nodeUuid: current });
+        emit({ type: 'released', nodeUuid });
+        exit = await readAtExit(nodeUuid, contents);
       }
-      const next = await chooseNextNode(contents.outputDoors, context);
+      const verdict = guard.visited(contents.node.name, ports.clock.now() - visitStarted);
+      if (verdict.notice) log(verdict.notice.level, verdict.notice.message);
+      if (!exit) {
+        log(
+          30,
+          `node "${contents.node.name}" was deleted while the listener was inside; the walk ends here`,
+        );
+        return finish('dead_end');
+      }
+      const next = await chooseNextNode(exit.outputDoors, context);
       if (signal.aborted) return finish('aborted');
       if (!next) {
-        log(20, `dead end at node "${contents.node.name}"`);
+        log(20, `dead end at node "${exit.node.name}"`);
         return finish('dead_end');
       }
       emit({
@@ -181,7 +216,8 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
         edgeUuid: next.edge.uuid,
       });
       current = next.edge.inNodeUuid;
-      if (stepDelayMs > 0) await ports.clock.sleep(stepDelayMs, signal).catch(() => undefined);
+      if (verdict.delayMs > 0)
+        await ports.clock.sleep(verdict.delayMs, signal).catch(() => undefined);
     }
     log(30, `stopped after ${maxSteps} steps`);
     return finish('max_steps');

@@ -163,10 +163,27 @@ export interface EngineResult {
   lastNodeUuid: string | null;
 }
 
+/**
+ * A node visit "makes progress" when its cells take time: a cell that waits (dialog, variable,
+ * sleep), plays or speaks. A walk whose visits all end at once is a busy loop: after `idleVisits`
+ * such visits in a row it is slowed to one node every `slowStepDelayMs`, with a warning in the
+ * stream's log, until a visit takes time again.
+ */
+export interface ProgressGuardOptions {
+  /** Visits in a row without progress before the walk is slowed (default 100). */
+  idleVisits?: number;
+  /** A visit whose cells took less than this is no progress (default 50 ms). */
+  minVisitMs?: number;
+  /** The pause between nodes of a slowed walk (default 1000 ms). */
+  slowStepDelayMs?: number;
+}
+
 /** Options of createEngine; all optional. */
 export interface EngineOptions {
-  /** Nodes to execute before giving up (default 10 000). */
+  /** Nodes to execute before giving up (default: no limit, a looping 24/7 graph runs for days). */
   maxSteps?: number;
+  /** How a loop that makes no progress is slowed; see {@link ProgressGuardOptions}. */
+  progressGuard?: ProgressGuardOptions;
   /** Pause between nodes (default 100 ms, as the original). */
   stepDelayMs?: number;
   /** `wait` (default): a blocking node waits for release or the listener leaving; `ignore` walks on. */
