@@ -52,13 +52,13 @@ async function walk(setup: WalkSetup) {
   const clock = virtualClock();
   const ports = createMemoryPorts({ graph: setup.graph, sandbox });
   ports.clock = clock;
-  const { playAudio, run } = ports.instructions;
+  const recorded = { ...ports.instructions };
   ports.instructions.playAudio = async (request) => {
-    await playAudio(request);
+    await recorded.playAudio(request);
     clock.advance(setup.onPlay?.(clock) ?? 0);
   };
   ports.instructions.run = async (request) => {
-    const result = await run(request);
+    const result = await recorded.run(request);
     clock.advance(setup.onCode?.(request.code) ?? 0);
     return result;
   };
