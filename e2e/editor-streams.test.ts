@@ -15,6 +15,7 @@ const skip = warnSkip('editor-streams', fullStackUnavailableReason());
 describe.skipIf(skip)('editor: streams, stream points and logs', { timeout: 240_000 }, () => {
   let stack: EditorSoundStack;
   let graphUuid = '';
+  let heldGraphUuid = '';
   let listener: TestListener | undefined;
   let points: Page;
 
@@ -33,6 +34,24 @@ describe.skipIf(skip)('editor: streams, stream points and logs', { timeout: 240_
               code: "console.log('an info line'); console.warn('a warning line'); console.error('an error line');",
             },
             { type: 'JAVASCRIPT', code: 'await sleep(300);' },
+          ],
+        },
+      ],
+    });
+    heldGraphUuid = await createTestGraph(stack.server, {
+      name: 'Held',
+      slug: 'held',
+      nodes: [
+        {
+          name: 'Start',
+          blocking: true,
+          cells: [{ type: 'JAVASCRIPT', code: "console.log('waiting at the gate');" }],
+          next: 'After',
+        },
+        {
+          name: 'After',
+          cells: [
+            { type: 'JAVASCRIPT', code: "console.log('through the gate'); await sleep(60);" },
           ],
         },
       ],
@@ -117,5 +136,43 @@ describe.skipIf(skip)('editor: streams, stream points and logs', { timeout: 240_
     await chooseLevel('WARNING');
     await expect.poll(() => textOf(table)).toContain('a warning line');
     expect(await textOf(table)).not.toContain('an info line');
+  });
+
+  it('releases a listener waiting at a blocking node from the streams view', async () => {
+    const { page } = stack.browser;
+    const { database } = stack.server.backend;
+    listener = joinAsListener(stack.server.url, heldGraphUuid);
+    const streamUuid = await listener.streamUuid;
+    const logged = async () =>
+      (
+        await database.db
+          .selectFrom('streamLog')
+          .select('message')
+          .where('streamUuid', '=', streamUuid)
+          .execute()
+      )
+        .map((row) => row.message)
+        .join('\n');
+    await expect.poll(logged, { timeout: 30_000 }).toContain('waiting at the gate');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await logged()).not.toContain('through the gate');
+
+    await page.goto(`${stack.server.url}/editor/stream`);
+    const row = page.locator('.el-table__row', {
+      has: page.locator(`[data-stream="${streamUuid}"]`),
+    });
+    await row.locator('[data-test="stream-release"]').click({ timeout: 20_000 });
+    await expect
+      .poll(() => textOf(row.locator('[data-test="stream-release-note"]')))
+      .toBe('released');
+    await expect.poll(logged, { timeout: 20_000 }).toContain('through the gate');
+    await screenshot(page, 'streams-04-released');
+    // Released again: nothing waits any more, and the view says so.
+    await row.locator('[data-test="stream-release"]').click();
+    await expect
+      .poll(() => textOf(row.locator('[data-test="stream-release-note"]')))
+      .toBe('not waiting at a blocking node');
+    await listener.leave();
+    listener = undefined;
   });
 });

@@ -14,6 +14,8 @@ export interface NodeSpec {
   doors?: { name: string; code: string; to: string }[];
   /** Where the default OUTPUT door leads (none: a dead end). */
   next?: string;
+  /** A blocking node: the walk waits there until an editor releases it. */
+  blocking?: boolean;
 }
 
 /** A whole test graph. */
@@ -94,6 +96,10 @@ export async function createTestGraph(
 
   for (const node of spec.nodes) {
     const row = rows.get(node.name)!;
+    if (node.blocking)
+      await server.editor('mutation ($node: NodeUpdate!) { updateNode(nodeUpdate: $node) }', {
+        node: { uuid: row.uuid, isBlockingNode: true },
+      });
     if (node.cells.length > 0) {
       await server.editor(
         'mutation ($node: UUID!, $cells: [ScriptCellInputCreate!]!) { createScriptCells(nodeUuid: $node, scriptCellInputs: $cells) { uuid } }',

@@ -4,6 +4,7 @@ import {
   findStreamVariable,
   getEntryNode,
   getGraph,
+  getNode,
   getNodeDetail,
   listStreamVariables,
   upsertStreamVariable,
@@ -116,6 +117,41 @@ function createVariableStore(
       }
     },
   };
+}
+
+/**
+ * Resolves when the node no longer blocks: an editor unticked "Blocking" (or deleted the node),
+ * on this backend or another (node changes go through the pub/sub). Subscribes before reading the
+ * node, so an edit made between the engine's exit read and this wait is not missed.
+ */
+function waitUntilUnblocked(
+  database: Database,
+  pubsub: PubSub,
+  nodeUuid: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const changes = pubsub.subscribe<unknown>(topics.node(nodeUuid));
+  const onAbort = () => void changes.return();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const stillBlocking = () =>
+    getNode(database, nodeUuid).then(
+      (node) => node.isBlockingNode,
+      (error: unknown) => {
+        if (isGencasterError(error, 'NOT_FOUND')) return false; // deleted: nothing to wait at
+        throw error;
+      },
+    );
+  return (async () => {
+    try {
+      if (!(await stillBlocking())) return;
+      for await (const _change of changes) if (!(await stillBlocking())) return;
+      // Aborted (the listener left): the engine notices the signal itself.
+      await new Promise<never>(() => undefined);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await changes.return();
+    }
+  })();
 }
 
 /**
@@ -244,6 +280,10 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
         },
         random: Math.random,
         sandbox,
+        release: {
+          waitForRelease: (nodeUuid, signal) =>
+            waitUntilUnblocked(database, pubsub, nodeUuid, signal),
+        },
         ...(walkPosition ? { position: walkPosition } : {}),
         // An editor's "play from here": the walk starts at that node (after the point's reset).
         ...(startNodeUuid
