@@ -25,6 +25,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0005-walk-cells-done',
           '0006-listener-presence',
           '0007-stream-point-boot-id',
+          '0008-tts-provider',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

@@ -137,6 +137,7 @@ export interface TextToSpeechTable extends Stamped {
   audioFileUuid: string;
   text: string;
   voiceName: Generated<string>;
+  provider: string;
 }
 
 /** Table `graph`. */

@@ -18,6 +18,7 @@ export const fieldLimits = {
   audioFilePath: 1024,
   ttsText: 5000,
   voiceName: 64,
+  ttsProvider: 64,
   username: 150,
   email: 254,
   personName: 150,

@@ -85,11 +85,13 @@ export interface AudioFile extends Timestamped {
   description: string;
 }
 
-/** A cached speech synthesis result, keyed by (text, voice). */
+/** A cached speech synthesis result, keyed by (provider, text, voice). */
 export interface TextToSpeech extends Timestamped {
   audioFileUuid: string;
   text: string;
   voiceName: string;
+  /** Name of the speech engine that made the audio (`espeak-ng`, `google`). */
+  provider: string;
 }
 
 /** Playback settings of an audio script cell. */

@@ -137,8 +137,9 @@ export const audioFileFilterSchema = z.object({
 });
 export type AudioFileFilter = z.input<typeof audioFileFilterSchema>;
 
-/** Key of the speech cache. */
+/** Key of the speech cache: the provider too, so one engine's audio is never served for another. */
 export const ttsKeySchema = z.object({
+  provider: z.string().min(1).max(L.ttsProvider),
   text: z.string().min(1).max(L.ttsText),
   voiceName: z.string().min(1).max(L.voiceName).default(fieldDefaults.voiceName),
 });

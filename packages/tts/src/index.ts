@@ -32,6 +32,7 @@ export {
   type SpokenText,
   type TtsAudioFile,
   type TtsCacheEntry,
+  type TtsCacheKey,
   type TtsCacheStore,
 } from './tts-cache.ts';
 export { fixWavSizes } from './wav-header.ts';

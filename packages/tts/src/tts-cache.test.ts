@@ -83,6 +83,44 @@ describe.skipIf(missing.length > 0)('createCachedTts (real espeak-ng, real audio
     expect(fresh.audio.path).not.toBe(female.audio.path);
   });
 
+  it('keys by provider too: switching providers never serves the other one its audio', async () => {
+    const espeak = countingEspeak();
+    // a second engine under another name (real espeak-ng audio, slower, so the files differ)
+    const other = countingEspeak();
+    const otherProvider: TtsProvider = {
+      ...other.provider,
+      name: 'google',
+      synthesize: (request) =>
+        other.provider.synthesize({
+          ...request,
+          ssml: request.ssml
+            .replace('<speak>', '<speak><prosody rate="slow">')
+            .replace('</speak>', '</prosody></speak>'),
+        }),
+    };
+    const store = createMemoryTtsCacheStore();
+    const request = { ssml: '<speak>Guten Morgen</speak>', voice: 'de-DE-Neural2-C' };
+    const first = await createCachedTts({ provider: espeak.provider, store, importAudio }).speak(
+      request,
+    );
+    const switched = createCachedTts({ provider: otherProvider, store, importAudio });
+    const second = await switched.speak(request);
+    expect(second.cached).toBe(false);
+    expect(other.calls()).toBe(1);
+    expect(second.provider).toBe('google');
+    expect(second.audio.path).not.toBe(first.audio.path);
+    expect(second.audio.durationSeconds).toBeGreaterThan(first.audio.durationSeconds);
+    expect(store.entries.map((entry) => entry.provider)).toEqual(['espeak-ng', 'google']);
+    // each provider gets its own entry back
+    expect((await switched.speak(request)).audio.path).toBe(second.audio.path);
+    const back = await createCachedTts({ provider: espeak.provider, store, importAudio }).speak(
+      request,
+    );
+    expect(back).toMatchObject({ cached: true, provider: 'espeak-ng' });
+    expect(back.audio.path).toBe(first.audio.path);
+    expect(espeak.calls() + other.calls()).toBe(2);
+  });
+
   it('20 concurrent identical requests synthesise once and all get the same file', async () => {
     const espeak = countingEspeak();
     const store = createMemoryTtsCacheStore();

@@ -78,11 +78,8 @@ const AdminTtsEntryRef = builder.objectRef<TextToSpeech>('AdminTtsEntry').implem
     provider: t.string({
       nullable: true,
       description:
-        'The speech provider of the entry; null while the cache does not record it (entries are read with every column, so a provider column shows here once it exists).',
-      resolve: (entry) => {
-        const provider = (entry as unknown as Record<string, unknown>).provider;
-        return typeof provider === 'string' ? provider : null;
-      },
+        'The speech engine that made the entry (espeak-ng, google); part of the cache key with text and voice. Never null since migration 0008 (entries from before it are espeak-ng); nullable for clients built earlier.',
+      resolve: (entry) => entry.provider,
     }),
     audioFile: t.field({
       type: AudioFileRef,

@@ -163,6 +163,13 @@ describeEachEngine('admin area', (getDb) => {
     expect(found.usedBy).toHaveLength(1);
   });
 
+  it('lists a text-to-speech entry with the provider that made it', async () => {
+    const cache = await asAdmin('{ adminTtsCache { items { uuid voiceName provider } } }');
+    expect(
+      cache.data?.adminTtsCache.items.find((i: { uuid: string }) => i.uuid === world.ttsUuid),
+    ).toEqual({ uuid: world.ttsUuid, voiceName: 'en-GB', provider: 'espeak-ng' });
+  });
+
   it('purges a text-to-speech entry and its unused generated audio', async () => {
     const purged = await asAdmin('mutation($t: UUID!) { adminPurgeTtsEntry(uuid: $t) }', {
       t: world.ttsUuid,

@@ -150,7 +150,12 @@ export async function seedAdminWorld(database: Database, tag: string): Promise<A
   });
   const tts = await db
     .insertInto('textToSpeech')
-    .values({ audioFileUuid: spoken!.uuid, text: `Welcome ${tag}`, voiceName: 'en-GB' })
+    .values({
+      audioFileUuid: spoken!.uuid,
+      text: `Welcome ${tag}`,
+      voiceName: 'en-GB',
+      provider: 'espeak-ng',
+    })
     .returning('uuid')
     .executeTakeFirstOrThrow();
   return {

@@ -5,6 +5,7 @@ import { streamPointJanusUrl } from './0004-stream-point-janus-url.ts';
 import { walkCellsDone } from './0005-walk-cells-done.ts';
 import { listenerPresence } from './0006-listener-presence.ts';
 import { streamPointBootId } from './0007-stream-point-boot-id.ts';
+import { ttsProvider } from './0008-tts-provider.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -21,4 +22,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0005-walk-cells-done', statements: walkCellsDone },
   { name: '0006-listener-presence', statements: listenerPresence },
   { name: '0007-stream-point-boot-id', statements: streamPointBootId },
+  { name: '0008-tts-provider', statements: ttsProvider },
 ];

@@ -120,20 +120,22 @@ describeEachEngine('users, sessions, audio files and speech cache', (getDb) => {
     expect((await getAudioFile(getDb(), upload.uuid)).file).toBe(upload.file);
   });
 
-  it('caches speech by exact (text, voice)', async () => {
+  it('caches speech by exact (provider, text, voice)', async () => {
     const file = await createAudioFile(getDb(), { extension: '.wav' });
     const text = '<speak>Hallo Welt</speak>';
-    expect(await findTextToSpeech(getDb(), { text, voiceName: 'de' })).toBeUndefined();
-    const entry = await createTextToSpeech(getDb(), {
-      text,
-      voiceName: 'de',
-      audioFileUuid: file.uuid,
-    });
-    expect((await findTextToSpeech(getDb(), { text, voiceName: 'de' }))?.uuid).toBe(entry.uuid);
-    expect(await findTextToSpeech(getDb(), { text, voiceName: 'en' })).toBeUndefined();
-    expect(await findTextToSpeech(getDb(), { text: `${text} `, voiceName: 'de' })).toBeUndefined();
+    const key = { provider: 'espeak-ng', text, voiceName: 'de' };
+    expect(await findTextToSpeech(getDb(), key)).toBeUndefined();
+    const entry = await createTextToSpeech(getDb(), { ...key, audioFileUuid: file.uuid });
+    expect((await findTextToSpeech(getDb(), key))?.uuid).toBe(entry.uuid);
+    expect(await findTextToSpeech(getDb(), { ...key, voiceName: 'en' })).toBeUndefined();
+    expect(await findTextToSpeech(getDb(), { ...key, text: `${text} ` })).toBeUndefined();
+    expect(await findTextToSpeech(getDb(), { ...key, provider: 'google' })).toBeUndefined();
     await expect(
-      createTextToSpeech(getDb(), { text: 'x'.repeat(5001), audioFileUuid: file.uuid }),
+      createTextToSpeech(getDb(), {
+        provider: 'espeak-ng',
+        text: 'x'.repeat(5001),
+        audioFileUuid: file.uuid,
+      }),
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });

@@ -10,7 +10,10 @@ import { sql } from 'kysely';
 import type { DbHandle } from '../database.ts';
 import { withDatabaseErrors } from '../database-errors.ts';
 
-/** The newest cache entry for exactly this (text, voice), or undefined (a cache miss). */
+/**
+ * The newest cache entry for exactly this (provider, text, voice), or undefined (a cache miss):
+ * an entry another provider made for the same text and voice is never returned.
+ */
 export async function findTextToSpeech(
   handle: DbHandle,
   key: TtsKeyInput,
@@ -20,6 +23,7 @@ export async function findTextToSpeech(
     handle.db
       .selectFrom('textToSpeech')
       .selectAll()
+      .where('provider', '=', input.provider)
       .where('voiceName', '=', input.voiceName)
       .where(sql<string>`md5(text)`, '=', sql<string>`md5(${input.text})`)
       .where('text', '=', input.text)
@@ -28,7 +32,7 @@ export async function findTextToSpeech(
   );
 }
 
-/** Stores a cache entry for (text, voice) pointing at an existing audio file. */
+/** Stores a cache entry for (provider, text, voice) pointing at an existing audio file. */
 export async function createTextToSpeech(
   handle: DbHandle,
   entry: CreateTtsInput,

@@ -13,10 +13,13 @@ export function createMemoryTtsCacheStore(): MemoryTtsCacheStore {
   return {
     entries,
     calls,
-    find(text, voiceName) {
+    find(key) {
       calls.find += 1;
       const entry = entries.find(
-        (candidate) => candidate.text === text && candidate.voiceName === voiceName,
+        (candidate) =>
+          candidate.provider === key.provider &&
+          candidate.text === key.text &&
+          candidate.voiceName === key.voiceName,
       );
       return Promise.resolve(entry ? structuredClone(entry) : null);
     },
