@@ -6,12 +6,32 @@ import {
   GraphFilterRef,
   OffsetPaginationInputRef,
   StreamPointFilterRef,
+  type GraphFilter,
 } from './filters.ts';
 import { loadOrThrow } from './load.ts';
 import { AudioFileRef } from './types-audio.ts';
 import { GraphRef, NodeRef } from './types-graph.ts';
 import { UserRef } from './types-results.ts';
 import { StreamPointRef, StreamVariableRef } from './types-stream.ts';
+
+/**
+ * True for a lookup of exactly one graph by its slug and nothing else, the listener page's
+ * `/listen/<slug>`: knowing the slug is the private link, so an unlisted graph is found by it.
+ * Any other filter (a prefix, a pattern, OR) would let a caller enumerate unlisted graphs.
+ */
+function isExactSlugLookup(filters: GraphFilter | null | undefined): boolean {
+  if (!filters) return false;
+  const keys = Object.keys(filters).filter(
+    (key) =>
+      filters[key as keyof GraphFilter] !== undefined && filters[key as keyof GraphFilter] !== null,
+  );
+  if (keys.length !== 1 || keys[0] !== 'slugName') return false;
+  const lookup = filters.slugName as Record<string, unknown>;
+  const used = Object.keys(lookup).filter(
+    (key) => lookup[key] !== undefined && lookup[key] !== null,
+  );
+  return used.length === 1 && used[0] === 'exact' && typeof lookup.exact === 'string';
+}
 
 builder.queryType({
   description: 'Queries for Gencaster.',
@@ -40,12 +60,15 @@ builder.queryType({
         return ctx.data.listLiveStreamPoints(filters ?? null, ctx.runtime.options.liveWindowMs);
       },
     }),
+    // An exact slug lookup alone also finds an unlisted graph (see isExactSlugLookup).
     graphs: t.field({
       type: [GraphRef],
       description: 'Graphs; anonymous callers see public graphs only.',
       args: { filters: t.arg({ type: GraphFilterRef }) },
       resolve: (_root, { filters }, ctx) =>
-        ctx.data.listGraphs(filters ?? null, { publicOnly: ctx.viewer === null }),
+        ctx.data.listGraphs(filters ?? null, {
+          publicOnly: ctx.viewer === null && !isExactSlugLookup(filters),
+        }),
     }),
     graph: t.field({
       type: GraphRef,
