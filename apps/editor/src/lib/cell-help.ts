@@ -20,6 +20,7 @@ const tokenExamples: Record<string, string> = {
   var: 'Hello {var}`name|stranger`!',
   raw_ssml: '{raw_ssml}`<prosody rate="slow">slow</prosody>`',
   python: "You are {python}`vars.get('name', 'you')`.",
+  python_exec: "{python_exec}`vars['heard_intro'] = 'yes'`Welcome.",
   eval: "You are {eval}`vars.name ?? 'you'`.",
   js: "You are {js}`vars.name ?? 'you'`.",
 };

@@ -12,6 +12,7 @@ export const markdownTokens: Readonly<Record<string, string>> = {
   var: 'stream variable (key|fallback)',
   raw_ssml: 'SSML inserted verbatim',
   python: 'Python expression',
+  python_exec: 'Python statement, run and not spoken (e.g. to set a variable)',
   eval: 'expression (JavaScript)',
   js: 'expression (JavaScript)',
 };

@@ -315,6 +315,23 @@ describe('engine walk', () => {
     ]);
   });
 
+  it('runs {python_exec} statements in the sandbox, speaks nothing of them and keeps their variables', async () => {
+    const g = createGraphBuilder()
+      .node('a', { entry: true })
+      .cell(
+        'a',
+        'markdown',
+        "{python_exec}`vars['seen'] = 'yes'`Seen {var}`seen|no`. {python_exec}`del vars['old']`{python_exec}`import os`Done.",
+      );
+    const { ports } = await walk({ graph: g.graph, variables: { old: 'gone soon' } });
+    expect(ports.instructions.sent).toEqual(['speak:<speak><p>Seen yes. Done.</p></speak>']);
+    expect(await ports.variables.getAll()).toEqual({ seen: 'yes' });
+    // The refused statement (import) is a warning in the log, not speech.
+    expect(
+      ports.logs.some((log) => log.level === 30 && /python_exec.*import os/.test(log.message)),
+    ).toBe(true);
+  });
+
   it('resumes from a persisted position and saves its own', async () => {
     const g = createGraphBuilder()
       .node('a', { entry: true })

@@ -78,6 +78,26 @@ export async function executeCell(cell: EngineCell, context: CellContext): Promi
       const { ssml, warnings } = await markdownToSsml(cell.cellCode, {
         variables,
         ...(context.options.voices ? { voices: context.options.voices } : {}),
+        execute: async (code) => {
+          const result = await ports.sandbox.run({
+            language: 'python',
+            mode: 'cell',
+            code,
+            variables,
+            capabilities: context.capabilities,
+            signal,
+          });
+          // Kept even when the statement fails later on, as in a Python cell.
+          for (const [key, value] of Object.entries(result.changed)) {
+            await ports.variables.set(key, value);
+            variables[key] = value;
+          }
+          for (const key of result.deleted) {
+            await ports.variables.delete(key);
+            delete variables[key];
+          }
+          if (!result.ok) throw new Error(result.error?.message ?? 'statement failed');
+        },
         evaluate: async (language, code) => {
           const result = await ports.sandbox.run({
             language,

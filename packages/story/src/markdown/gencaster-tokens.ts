@@ -11,6 +11,7 @@ export const tokenKinds = [
   'var',
   'raw_ssml',
   'python',
+  'python_exec',
   'eval',
   'js',
 ] as const;

@@ -41,6 +41,22 @@ describe('markdown dialect tokens', () => {
     expect(result.warnings[0]).toMatch(/not a duration/);
   });
 
+  it('{python_exec} runs its statement, renders nothing and warns when it fails', async () => {
+    const ran: string[] = [];
+    const result = await markdownToSsml("a {python_exec}`vars['x'] = '1'` b {python_exec}`1/0` c", {
+      execute: (code) => {
+        ran.push(code);
+        return code === '1/0' ? Promise.reject(new Error('ZeroDivisionError')) : Promise.resolve();
+      },
+    });
+    expect(ran).toEqual(["vars['x'] = '1'", '1/0']);
+    expect(result.ssml).toBe('<speak><p>a  b  c</p></speak>');
+    expect(result.warnings).toEqual(['{python_exec}`1/0` failed: ZeroDivisionError']);
+    // Without a sandbox it is skipped, never spoken.
+    const bare = await markdownToSsml("say {python_exec}`vars['x'] = '1'`");
+    expect(bare.ssml).toBe('<speak><p>say </p></speak>');
+  });
+
   it('a failing expression becomes empty text and a warning', async () => {
     const result = await markdownToSsml('x {python}`1/0` y', {
       evaluate: () => Promise.reject(new Error('ZeroDivisionError')),

@@ -17,6 +17,11 @@ export interface MarkdownToSsmlOptions {
   variables?: Record<string, string>;
   /** Evaluates {python} (Python) and {eval}/{js} (JavaScript) expressions in the sandbox. */
   evaluate?: (language: 'python' | 'javascript', code: string) => Promise<string>;
+  /**
+   * Runs a {python_exec} statement in the sandbox; it renders nothing. Variables it changes are
+   * stored, and `variables` is updated in place so later {var} tokens of the cell see them.
+   */
+  execute?: (code: string) => Promise<void>;
   voices?: Partial<VoiceNames>;
 }
 
@@ -92,6 +97,20 @@ export async function markdownToSsml(
       }
       case 'raw_ssml':
         return value;
+      case 'python_exec': {
+        if (!options.execute) {
+          warnings.push('{python_exec} statements need a sandbox; skipped');
+          return '';
+        }
+        try {
+          await options.execute(value);
+        } catch (error) {
+          warnings.push(
+            `{python_exec}\`${value}\` failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+        return '';
+      }
       case 'python':
       case 'eval':
       case 'js': {
