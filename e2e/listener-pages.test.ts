@@ -1,9 +1,12 @@
 // The listener's other pages against the real backend: the graph list shows public graphs only,
 // an unknown slug shows the not-found state, /debug is for editors (login cookie) and plays any
-// live stream point with its stream info, /gps-error explains how to allow location access.
+// live stream point with its stream info, while its microphone and GPS tests work for anyone (a
+// fake microphone, an overridden position), /random lets an anonymous visitor hear a live point
+// through a watch ticket, /gps-error explains how to allow location access.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchTestBrowser,
+  readLevel,
   watchPageErrors,
   type TestBrowser,
 } from './support/listener-browser.ts';
@@ -100,6 +103,81 @@ describe.skipIf(skip)('listener pages', { timeout: 240_000 }, () => {
     await page.getByTestId('stream-info-panel').waitFor();
     await saveScreenshot(page, 'pages-debug');
     await page.close();
+  });
+
+  it('lets an anonymous visitor on /random hear a live point through its watch ticket', async () => {
+    const page = await browser.newPage();
+    const errors = watchPageErrors(page);
+    await page.goto(`${server.url}/random`);
+    const listener = page.getByTestId('point-listener');
+    // The first test's listener still holds the only point for its reconnect grace (30 s): that
+    // personal stream is never offered, and the page picks the point up once it is free.
+    await listener.waitFor({ timeout: 60_000 });
+    const [point] = await server.waitForPoints(1);
+    expect(await listener.getAttribute('data-point')).toBe(point?.uuid);
+    // No host, port or room of the point is on the page.
+    expect(await page.getByTestId('random-page').textContent()).not.toMatch(/port|57\d{3}/i);
+    await page.getByTestId('play-button').click();
+    await expect
+      .poll(() => page.getByTestId('connection-state').getAttribute('data-state'), {
+        timeout: 30_000,
+      })
+      .toBe('connected');
+    expect(await page.getByTestId('random-error').count()).toBe(0);
+    await saveScreenshot(page, 'pages-random');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('tests the microphone (a live level) and GPS (the position) on /debug, for anyone', async () => {
+    const devices = await launchTestBrowser({
+      fakeMicrophone: true,
+      geolocation: { latitude: 47.3769, longitude: 8.5417, accuracy: 12 },
+    });
+    try {
+      const page = await devices.newPage();
+      const errors = watchPageErrors(page);
+      await page.goto(`${server.url}/debug`);
+      await page.getByTestId('editors-only').waitFor({ timeout: 15_000 });
+      const mic = page.getByTestId('mic-check');
+      expect(await mic.getAttribute('data-state')).toBe('idle');
+      await page.getByTestId('mic-check-button').click();
+      await expect.poll(() => mic.getAttribute('data-state'), { timeout: 15_000 }).toBe('on');
+      // Chromium's fake microphone beeps: the meter moves.
+      await expect
+        .poll(() => readLevel(page, 'mic-level'), { timeout: 15_000 })
+        .toBeGreaterThan(0.001);
+      await page.getByTestId('mic-check-button').click();
+      expect(await mic.getAttribute('data-state')).toBe('idle');
+
+      await devices.context.setGeolocation({
+        latitude: 52.520008,
+        longitude: 13.404954,
+        accuracy: 7,
+      });
+      const gps = page.getByTestId('gps-check');
+      await page.getByTestId('gps-check-button').click();
+      await expect.poll(() => gps.getAttribute('data-state'), { timeout: 15_000 }).toBe('located');
+      expect(await page.getByTestId('gps-latitude').textContent()).toBe('52.520008');
+      expect(await page.getByTestId('gps-longitude').textContent()).toBe('13.404954');
+      expect(await page.getByTestId('gps-accuracy').textContent()).toContain('7 m');
+      await saveScreenshot(page, 'pages-debug-devices');
+      expect(errors).toEqual([]);
+      await page.close();
+
+      // Without the permission the GPS test says so instead of hanging (the microphone cannot be
+      // refused here: Chromium's fake media UI always accepts).
+      await devices.context.clearPermissions();
+      const denied = await devices.newPage();
+      await denied.goto(`${server.url}/debug`);
+      await denied.getByTestId('gps-check-button').click();
+      await expect
+        .poll(() => denied.getByTestId('gps-check').getAttribute('data-state'), { timeout: 15_000 })
+        .toBe('denied');
+      await denied.close();
+    } finally {
+      await devices.close();
+    }
   });
 
   it('explains how to allow location access on /gps-error', async () => {

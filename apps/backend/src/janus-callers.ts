@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { listenerIdOf, type Viewer } from '@gencaster/api';
-import { findStreamPoint, type Database } from '@gencaster/db';
-import { GencasterError, type StreamPoint } from '@gencaster/domain';
+import { listenerIdOf, WATCH_TICKET_PREFIX, type Viewer, type WatchTickets } from '@gencaster/api';
+import { findStreamPoint, listListenablePoints, type Database } from '@gencaster/db';
+import { GencasterError, STREAM_POINT_LIVE_WINDOW_MS, type StreamPoint } from '@gencaster/domain';
 import { janusMountCredentials } from '@gencaster/sound';
 import type { JanusGrant } from './janus-request-policy.ts';
 
@@ -9,6 +10,11 @@ import type { JanusGrant } from './janus-request-policy.ts';
 export interface JanusCaller {
   grant: JanusGrant;
   point: StreamPoint;
+  /**
+   * Counts one new Janus session of this caller (called for `create` only); throws RATE_LIMITED
+   * when its budget is spent. Only watch tickets have one.
+   */
+  takeSession?: () => void;
 }
 
 /** Options of {@link createJanusCallers}. */
@@ -26,6 +32,15 @@ export interface JanusCallersOptions {
    * session that never started).
    */
   onListenerActive?: (listenerToken: string) => void;
+  /**
+   * Checks the watch tickets of `liveCodingPoint` (anonymous visitors of the live-coding page).
+   * Without it a ticket is refused like an unknown listener token.
+   */
+  watchTickets?: WatchTickets;
+  /** A point is live (and listenable) when its last beacon is at most this old (default 60 s). */
+  liveWindowMs?: number;
+  /** Janus sessions one watch ticket may open (default 3: a page and its reconnects). */
+  sessionsPerTicket?: number;
 }
 
 /** Resolves who calls the Janus gateway and which point's mountpoint/room it may use. */
@@ -49,6 +64,11 @@ export interface JanusCallers {
  * leaving the stream ends the access). Its `/janus/point/<uuid>/` must name that point. An
  * **editor** (bearer token or session cookie, same checks as GraphQL) may use any known point's
  * mountpoint and room, as the play panel and the points view do; it must name the point in the path.
+ * An **anonymous visitor** of the live-coding page sends the watch ticket `liveCodingPoint` gave it
+ * (`wt1.…`, signed, short-lived): it may watch that one point's mountpoint with the streaming
+ * plugin — never the audiobridge room — while the point stays listenable (live, with a mountpoint,
+ * no personal listener stream on it; re-checked like the listener lookup, cached ~2 s), opening at
+ * most `sessionsPerTicket` Janus sessions, and new ones only until the ticket expires.
  */
 export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
   const cacheMs = options.cacheMs ?? 2000;
@@ -70,6 +90,81 @@ export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
     };
   };
 
+  const windowMs = options.liveWindowMs ?? STREAM_POINT_LIVE_WINDOW_MS;
+  const sessionsPerTicket = options.sessionsPerTicket ?? 3;
+  const listenable = new Map<string, { until: number; point: StreamPoint | undefined }>();
+  const ticketSessions = new Map<string, { count: number; until: number }>();
+
+  const listenablePoint = async (uuid: string): Promise<StreamPoint | undefined> => {
+    const hit = listenable.get(uuid);
+    if (hit && hit.until > Date.now()) return hit.point;
+    const [point] = await listListenablePoints(options.database, { uuid, windowMs });
+    if (listenable.size > 10_000) listenable.clear();
+    listenable.set(uuid, { until: Date.now() + cacheMs, point });
+    return point;
+  };
+
+  const takeTicketSession = (callerKey: string, until: number) => {
+    const now = Date.now();
+    if (ticketSessions.size > 50_000)
+      for (const [key, entry] of ticketSessions) if (entry.until <= now) ticketSessions.delete(key);
+    const entry = ticketSessions.get(callerKey);
+    if (!entry || entry.until <= now) {
+      ticketSessions.set(callerKey, { count: 1, until });
+      return;
+    }
+    if (entry.count >= sessionsPerTicket)
+      throw new GencasterError(
+        'RATE_LIMITED',
+        `Janus gateway: a watch ticket opens at most ${sessionsPerTicket} Janus sessions`,
+      );
+    entry.count += 1;
+  };
+
+  const ticketCaller = async (token: string, pathPoint: string | null): Promise<JanusCaller> => {
+    if (!options.watchTickets)
+      throw new GencasterError(
+        'UNAUTHENTICATED',
+        'Janus gateway: watch tickets are not accepted here',
+      );
+    const ticket = options.watchTickets.read(token);
+    if (pathPoint !== null && pathPoint !== ticket.pointUuid)
+      throw new GencasterError(
+        'FORBIDDEN',
+        'Janus gateway: a watch ticket is only for the stream point it was given for',
+      );
+    const callerKey = `ticket:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
+    const point = await listenablePoint(ticket.pointUuid);
+    if (!point) {
+      // Taken by a personal listener or gone silent: only tearing down its own sessions is left.
+      const named = await findStreamPoint(options.database, ticket.pointUuid);
+      if (!named)
+        throw new GencasterError('NOT_FOUND', 'Janus gateway: this stream point is unknown');
+      const ended = grantFor(callerKey, named);
+      return {
+        ...ended,
+        grant: {
+          ...ended.grant,
+          mountpoint: null,
+          room: null,
+          watchOnly: true,
+          teardownOnly: true,
+        },
+      };
+    }
+    const granted = grantFor(callerKey, point);
+    return {
+      point,
+      grant: {
+        ...granted.grant,
+        room: null,
+        watchOnly: true,
+        ...(ticket.expired ? { expired: true } : {}),
+      },
+      takeSession: () => takeTicketSession(callerKey, ticket.expiresAt.getTime()),
+    };
+  };
+
   const listenerPoint = async (listenerId: string): Promise<StreamPoint | undefined> => {
     const hit = cache.get(listenerId);
     if (hit && hit.until > Date.now()) return hit.point;
@@ -88,6 +183,7 @@ export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
 
   return {
     async resolve({ request, token, pathPoint }) {
+      if (token?.startsWith(WATCH_TICKET_PREFIX)) return ticketCaller(token, pathPoint);
       if (token !== undefined && token !== '') {
         if (token.length > 200)
           throw new GencasterError('UNAUTHENTICATED', 'Janus gateway: invalid listener token');

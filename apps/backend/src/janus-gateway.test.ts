@@ -219,6 +219,47 @@ describe('janus request policy', () => {
     expect(() => check({ janus: 'create' }, { kind: 'root' })).toThrow(/holds no stream/);
   });
 
+  it('a watch ticket watches only: no audiobridge, and once expired nothing new opens', () => {
+    const ticket: JanusGrant = { ...grant, room: null, watchOnly: true };
+    const session = { kind: 'session', sessionId: 5 } as const;
+    const handle = { kind: 'handle', sessionId: 5, handleId: 6 } as const;
+    const check = (
+      body: unknown,
+      on: Parameters<typeof checkJanusRequest>[0]['target'],
+      g = ticket,
+    ) => checkJanusRequest({ target: on, body, grant: g, newSessionId: () => 1 });
+    expect(check({ janus: 'create' }, { kind: 'root' })).toMatchObject({ id: 1 });
+    expect(check({ janus: 'attach', plugin: 'janus.plugin.streaming' }, session)).toMatchObject({
+      plugin: 'janus.plugin.streaming',
+    });
+    expect(() => check({ janus: 'attach', plugin: 'janus.plugin.audiobridge' }, session)).toThrow(
+      /streaming plugin only/,
+    );
+    // Even a grant that names a room (it never does for a ticket) cannot be joined with a ticket.
+    expect(() =>
+      checkPluginMessage({ request: 'join', room: 3 }, { ...grant, watchOnly: true }),
+    ).toThrow(/cannot join a microphone room/);
+    expect(check({ janus: 'message', body: { request: 'watch', id: 3 } }, handle)).toMatchObject({
+      body: { request: 'watch', id: 3, pin: 'pin3' },
+    });
+    const expired: JanusGrant = { ...ticket, expired: true };
+    for (const [body, on] of [
+      [{ janus: 'create' }, { kind: 'root' }],
+      [{ janus: 'attach', plugin: 'janus.plugin.streaming' }, session],
+      [{ janus: 'message', body: { request: 'watch', id: 3 } }, handle],
+      [{ janus: 'message', body: { request: 'switch', id: 3 } }, handle],
+    ] as const)
+      expect(() => check(body, on, expired)).toThrow(/watch ticket has expired/);
+    expect(check({ janus: 'keepalive' }, session, expired)).toMatchObject({ janus: 'keepalive' });
+    expect(
+      check(
+        { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: 'v=0' } },
+        handle,
+        expired,
+      ),
+    ).toMatchObject({ body: { request: 'start' } });
+  });
+
   it('refuses everything a listener does not need', () => {
     for (const request of [
       'destroy',

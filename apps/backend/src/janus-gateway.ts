@@ -99,13 +99,14 @@ const STATUS: Partial<Record<string, number>> = {
   INVALID_INPUT: 400,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
+  RATE_LIMITED: 429,
 };
 
 /**
  * Routes of the listener page's Janus access: `/config.json` (where the GraphQL API and the Janus
  * gateway are, ICE servers — no secret), and the **Janus gateway** at `/janus/…` and
  * `/janus/point/<uuid>/…`. The gateway is no pass-through: it resolves the caller (listener token
- * sent as Janus `token`, or an editor session), lets through only what listening needs — session
+ * or live-coding watch ticket sent as Janus `token`, or an editor session), lets through only what listening needs — session
  * create/keepalive/destroy and its long poll, attach to streaming/audiobridge, `watch`/`start`/
  * `pause`/`stop` of the caller's mountpoint and `join`/`configure`/`leave` of its room, trickle,
  * detach, hangup — rebuilt field by field, adds the API secret and the pins itself, binds every
@@ -187,7 +188,7 @@ export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
         if (caller.grant.teardownOnly)
           throw new GencasterError(
             'UNAUTHENTICATED',
-            'Janus gateway: this listener token holds no stream any more (open the stream again)',
+            'Janus gateway: this listener token or watch ticket holds no stream any more (open the stream again)',
           );
         const maxev = Math.min(Math.max(Number(query.get('maxev')) || 1, 1), 10);
         const url = `${base}${path}?maxev=${maxev}&apisecret=${encodeURIComponent(apiSecret)}`;
@@ -198,7 +199,10 @@ export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
         target,
         body,
         grant: caller.grant,
-        newSessionId: () => sessions.issue(owner),
+        newSessionId: () => {
+          caller.takeSession?.();
+          return sessions.issue(owner);
+        },
       });
       send(
         response,

@@ -16,6 +16,17 @@ export interface JanusGrant {
    * so Janus times out a session that would otherwise go on hearing the point's next listener.
    */
   teardownOnly?: boolean;
+  /**
+   * An anonymous visitor's watch ticket (the live-coding page): only the streaming plugin may be
+   * attached — never the audiobridge, whatever `room` says — so it can watch, not talk.
+   */
+  watchOnly?: boolean;
+  /**
+   * A watch ticket past its expiry: the sessions it opened go on (keepalive, long poll, `start`,
+   * trickle, teardown) while its point stays listenable, but nothing new opens — no `create`,
+   * `attach`, `watch` or `switch`.
+   */
+  expired?: boolean;
 }
 
 const TEARDOWN_VERBS = new Set(['destroy', 'detach', 'hangup']);
@@ -62,6 +73,13 @@ function refuse(message: string): GencasterError {
   return new GencasterError('FORBIDDEN', `Janus gateway: ${message}`);
 }
 
+function expiredTicket(): GencasterError {
+  return new GencasterError(
+    'UNAUTHENTICATED',
+    'Janus gateway: this watch ticket has expired (ask for the point again)',
+  );
+}
+
 type Json = Record<string, unknown>;
 
 const isRecord = (value: unknown): value is Json =>
@@ -95,6 +113,7 @@ export function checkPluginMessage(body: unknown, grant: JanusGrant): Json {
   switch (request) {
     case 'watch':
     case 'switch': {
+      if (grant.expired) throw expiredTicket();
       if (!grant.mountpoint || body.id !== grant.mountpoint.id)
         throw refuse('only the mountpoint of your own stream point can be watched');
       return { request, id: grant.mountpoint.id, pin: grant.mountpoint.pin };
@@ -105,6 +124,7 @@ export function checkPluginMessage(body: unknown, grant: JanusGrant): Json {
     case 'leave':
       return { request };
     case 'join': {
+      if (grant.watchOnly) throw refuse('a watch ticket cannot join a microphone room');
       if (!grant.room || body.room !== grant.room.id)
         throw refuse('only the room of your own stream point can be joined');
       if ('rtp' in body) throw refuse('plain-RTP participants are not allowed');
@@ -173,13 +193,14 @@ export function checkJanusRequest(input: {
   if (grant.teardownOnly && (target.kind === 'root' || !isTeardown(body)))
     throw new GencasterError(
       'UNAUTHENTICATED',
-      'Janus gateway: this listener token holds no stream any more (open the stream again)',
+      'Janus gateway: this listener token or watch ticket holds no stream any more (open the stream again)',
     );
   const transaction = text(body.transaction, 64) ?? 'gateway';
   const verb = body.janus;
   const base = { janus: verb, transaction };
   if (target.kind === 'root') {
     if (verb !== 'create') throw refuse(`"${verb.slice(0, 40)}" is not allowed`);
+    if (grant.expired) throw expiredTicket();
     return { ...base, id: input.newSessionId() };
   }
   if (target.kind === 'session') {
@@ -191,6 +212,9 @@ export function checkJanusRequest(input: {
         const plugin = body.plugin;
         if (!GATEWAY_PLUGINS.includes(plugin as (typeof GATEWAY_PLUGINS)[number]))
           throw refuse('only the streaming and audiobridge plugins can be attached');
+        if (grant.watchOnly && plugin !== 'janus.plugin.streaming')
+          throw refuse('a watch ticket attaches the streaming plugin only');
+        if (grant.expired) throw expiredTicket();
         const opaque = text(body.opaque_id, 64);
         return { ...base, plugin, ...(opaque === undefined ? {} : { opaque_id: opaque }) };
       }

@@ -6,6 +6,7 @@ import {
   createRedisPubSub,
   createRedisReplayGuard,
   createStoryEngineFactory,
+  createWatchTickets,
   topics,
 } from '@gencaster/api';
 import { releaseAllEngineLeases, type Database } from '@gencaster/db';
@@ -26,7 +27,12 @@ import { createCachedTts, createTtsProviderFromEnv } from '@gencaster/tts';
 import { soundRunDir, startConfiguredSoundFleet } from './commands/sound-commands.ts';
 import { createAudienceKicker } from './janus-audience.ts';
 import { createJanusCallers } from './janus-callers.ts';
-import { createJanusRoutes, findJanusEndpoint, readStoredJanusSecrets } from './janus-gateway.ts';
+import {
+  createJanusRoutes,
+  findJanusEndpoint,
+  readStoredJanusSecrets,
+  resolveJanusAccess,
+} from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
 import { resolveOscSecret } from './osc-secret.ts';
 import { createPointActions } from './engine/point-actions.ts';
@@ -232,6 +238,11 @@ export async function startBackend(
       storedSecrets: storedJanusSecrets,
       upstream: janusUpstream,
     });
+    // Watch tickets of the live-coding page, signed with a key derived from the Janus API secret
+    // that every backend and sound host shares, so any backend's gateway can check them.
+    const watchTickets = createWatchTickets({
+      secret: () => resolveJanusAccess(janusEndpoint, storedJanusSecrets).apiSecret,
+    });
     let draining = false;
     let soundState: 'not started' | 'running' | 'failed' = 'not started';
     const api = createApiServer({
@@ -259,6 +270,7 @@ export async function startBackend(
           instructions.sendVariable({ host: point.host, port: point.port, key, value }),
         pointLevels: () => readPointLevels(soundRunDir(config)),
         endPointAudience,
+        watchTickets,
         engineFactory: createStoryEngineFactory({
           database,
           sandbox,
@@ -307,6 +319,8 @@ export async function startBackend(
             viewerOf: (request) => api.viewerOf(request),
             mountKey: () => janusEndpoint()?.mountKey ?? storedJanusSecrets()?.mountKey,
             onListenerActive: (token) => api.runtime.sessions.markListening(token),
+            watchTickets,
+            liveWindowMs: api.runtime.options.liveWindowMs,
           }),
           upstream: janusUpstream,
           iceServers: config.iceServers,

@@ -53,3 +53,13 @@ export {
   type RemoteActionLogger,
 } from './sound-points/remote-action-runner.ts';
 export { createDatabaseInstructionLedger } from './sound-points/instruction-ledger.ts';
+export {
+  createWatchTickets,
+  signWatchTicket,
+  watchTicketKey,
+  WATCH_TICKET_PREFIX,
+  type ReadWatchTicket,
+  type WatchTicket,
+  type WatchTickets,
+  type WatchTicketsOptions,
+} from './sound-points/watch-tickets.ts';

@@ -10,6 +10,7 @@ export { withTransaction } from './transaction.ts';
 export { mapDatabaseError, withDatabaseErrors } from './database-errors.ts';
 export { hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 export * from './repositories/stream-points.ts';
+export * from './repositories/listenable-points.ts';
 export * from './repositories/stream-point-boots.ts';
 export * from './repositories/streams.ts';
 export * from './repositories/stream-release.ts';

@@ -14,7 +14,10 @@ import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
 export function useStreamAudio(
   mountpoint: Ref<number | null | undefined>,
   pointUuid: () => string | null | undefined = () => undefined,
-  /** The listener token of the page's stream; without one the editor's cookie is sent. */
+  /**
+   * The Janus token: the listener token of the page's stream, or the live-coding page's current
+   * watch ticket (read again at each reconnect); without one the editor's cookie is sent.
+   */
   listenerToken: () => string | null | undefined = () => undefined,
 ) {
   const track = shallowRef<MediaStreamTrack | null>(null);
@@ -36,6 +39,7 @@ export function useStreamAudio(
       server,
       iceServers: config.iceServers,
       token,
+      currentToken: () => listenerToken() ?? token,
       withCredentials: token === undefined,
       onTrack: (next) => (track.value = next),
       onState: (next, why) => {

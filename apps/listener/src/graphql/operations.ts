@@ -5,5 +5,6 @@ export {
   GetGraphsDocument as getGraphs,
   GetStreamPointsDocument as getStreamPoints,
   IsAuthenticatedDocument as isAuthenticated,
+  LiveCodingPointDocument as liveCodingPoint,
   StreamInfoDocument as streamInfoSubscription,
 } from './generated/graphql.ts';

@@ -2,6 +2,7 @@
 // GraphQL Code Generator from the API's schema.graphql).
 import type {
   GraphMetaFieldsFragment,
+  LiveCodingPointQuery,
   StreamInfoSubscription,
   StreamPointFieldsFragment,
   StreamVariableInput as GeneratedStreamVariableInput,
@@ -18,6 +19,12 @@ export type StreamVariableInput = Required<
 
 /** What the listener needs of a stream point: where to listen and whether it takes a microphone. */
 export type StreamPointInfo = StreamPointFieldsFragment;
+
+/** What playing a point needs: its uuid (the gateway path) and its mountpoint. */
+export type PlayablePoint = Pick<StreamPointInfo, 'uuid' | 'janusOutRoom'>;
+
+/** A point of the live-coding page, with the watch ticket it is played with. */
+export type LiveCodingPoint = NonNullable<LiveCodingPointQuery['liveCodingPoint']>;
 
 /** A public graph as listed on the start page and described on its own page. */
 export type GraphMeta = GraphMetaFieldsFragment;

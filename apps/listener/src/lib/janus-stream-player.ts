@@ -19,6 +19,12 @@ export interface JanusStreamPlayerOptions extends JanusServerOptions {
   onState(state: StreamConnectionState, detail?: string): void;
   /** How long ICE may stay "disconnected" before the player rebuilds the connection. */
   disconnectGraceMs?: number;
+  /**
+   * The Janus token to open each (re)connection with, read when it opens; defaults to `token`.
+   * A short-lived watch ticket (the live-coding page) is renewed by the page, so a reconnect
+   * minutes later uses the current one, not the one the player was created with.
+   */
+  currentToken?: () => string | undefined;
 }
 
 /** Plays one Janus streaming mountpoint and keeps playing it across drops. */
@@ -162,7 +168,8 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
     teardown();
     setState(initial);
     try {
-      const session = await openJanusSession(options, (reason) => {
+      const token = options.currentToken?.() ?? options.token;
+      const session = await openJanusSession({ ...options, token }, (reason) => {
         if (current === generation) scheduleReconnect(reason);
       });
       if (current !== generation) return destroyJanusSession(session);

@@ -17,6 +17,7 @@ import './mutation-stream.ts';
 import './subscription.ts';
 import './graph-transfer.ts';
 import './play.ts';
+import './live-coding.ts';
 import '../admin/index.ts';
 
 let schema: GraphQLSchema | undefined;

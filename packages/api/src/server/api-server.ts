@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { authenticate, originMayUseCookie } from '../auth/authenticate.ts';
 import { csrfHeaderName } from '../auth/guards.ts';
 import { createListenerWriteLimiter } from '../auth/listener-write-limiter.ts';
+import { createClientAddressLimiter } from '../auth/client-address-limiter.ts';
 import { createLoginLimiter } from '../auth/login-limiter.ts';
 import { createPasswordCheckQueue } from '../auth/password-check-queue.ts';
 import { createDbDataAccess } from '../data/db-data-access.ts';
@@ -103,6 +104,7 @@ const defaults: ResolvedApiOptions = {
     maxPerWrite: 50,
   },
   listenerWritesPerSecond: 10,
+  liveCodingPointsPerMinute: 120,
   maxDepth: 12,
   maxCost: 2000,
   maxSubscriptionsPerSocket: 20,
@@ -151,6 +153,13 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     passwordChecks: createPasswordCheckQueue(),
     listenerWrites: createListenerWriteLimiter({
       perSecond: options.listenerWritesPerSecond,
+      ...(limiterRedis ? { redis: limiterRedis } : {}),
+    }),
+    liveCodingPoints: createClientAddressLimiter({
+      keyPrefix: 'live-coding-points',
+      points: options.liveCodingPointsPerMinute,
+      durationSeconds: 60,
+      message: 'too many live-coding point requests from this address, slow down',
       ...(limiterRedis ? { redis: limiterRedis } : {}),
     }),
     sockets,

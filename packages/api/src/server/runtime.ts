@@ -1,6 +1,7 @@
 import type { LoginLimiter } from '../auth/login-limiter.ts';
 import type { PasswordCheckQueue } from '../auth/password-check-queue.ts';
 import type { ListenerWriteLimiter } from '../auth/listener-write-limiter.ts';
+import type { ClientAddressLimiter } from '../auth/client-address-limiter.ts';
 import type { AuthenticatedSockets } from './authenticated-sockets.ts';
 import type { StreamShape } from '../data/shapes.ts';
 import type { PubSub } from '../pubsub/pubsub.ts';
@@ -40,6 +41,8 @@ export interface ResolvedApiOptions {
   };
   /** Variable writes one listener token may make per second, with a burst of twice as many. */
   listenerWritesPerSecond: number;
+  /** `liveCodingPoint` requests (watch tickets) one client address may make per minute (120). */
+  liveCodingPointsPerMinute: number;
   maxDepth: number;
   maxCost: number;
   maxSubscriptionsPerSocket: number;
@@ -109,6 +112,8 @@ export interface ApiRuntime {
   passwordChecks: PasswordCheckQueue;
   /** Rate limit of listeners' variable writes, per listener token. */
   listenerWrites: ListenerWriteLimiter;
+  /** Rate limit of anonymous `liveCodingPoint` requests, per client address. */
+  liveCodingPoints: ClientAddressLimiter;
   /** Editors' open WebSockets: closed when their session ends. */
   sockets: AuthenticatedSockets;
   /** Sends stream variables marked streamToSc to the stream's point, values as data. */

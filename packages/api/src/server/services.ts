@@ -2,6 +2,7 @@ import type { StreamPoint } from '@gencaster/domain';
 import type { ScriptSandbox } from '@gencaster/story';
 import type { EngineFactory } from '../session/engine-factory.ts';
 import type { PointLevelShape } from '../play/point-level.ts';
+import type { WatchTickets } from '../sound-points/watch-tickets.ts';
 
 /** A stream point address for sending sclang instructions. */
 export interface PointAddress {
@@ -42,4 +43,9 @@ export interface ApiServices {
   endPointAudience?(point: StreamPoint): Promise<unknown>;
   /** Output levels of stream points (the local sound fleet's status file); for the editor meters. */
   pointLevels?(): PointLevelShape[] | Promise<PointLevelShape[]>;
+  /**
+   * Signs the watch tickets of `liveCodingPoint` (the backend builds them on the Janus API secret,
+   * so its gateway can check them). Without it `liveCodingPoint` is UNAVAILABLE.
+   */
+  watchTickets?: WatchTickets;
 }
