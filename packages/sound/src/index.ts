@@ -28,3 +28,4 @@ export { silentSoundLogger } from './sound-logger.ts';
 export { resolveSoundUser, DEFAULT_SOUND_USER } from './sound-user.ts';
 export type { SoundUser } from './sound-user.ts';
 export type { DataDirAccess } from './fleet-dirs.ts';
+export { listDescendants, readResidentBytes } from './process-tools.ts';

@@ -137,3 +137,37 @@ export function readProcUids(pid: number): { real: number; effective: number } |
 
 /** Kernel clock ticks per second (USER_HZ); 100 on every Linux this runs on. */
 export const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Resident memory of a live process in bytes (`VmRSS` of `/proc/<pid>/status`), or null. */
+export function readResidentBytes(pid: number): number | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kib = /^VmRSS:\s+(\d+)\s+kB$/m.exec(text)?.[1];
+  return kib === undefined ? null : Number(kib) * 1024;
+}
+
+/** Every live descendant of `pid` (children, their children, …) with its command name. */
+export function listDescendants(pid: number): { pid: number; comm: string }[] {
+  const byParent = new Map<number, { pid: number; comm: string }[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (!stat) continue;
+    const siblings = byParent.get(stat.ppid) ?? [];
+    siblings.push({ pid: Number(entry), comm: stat.comm });
+    byParent.set(stat.ppid, siblings);
+  }
+  const found: { pid: number; comm: string }[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of byParent.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return found;
+}

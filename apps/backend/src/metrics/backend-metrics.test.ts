@@ -161,14 +161,19 @@ describe('backend /metrics', () => {
       expect(
         sample(
           after,
-          'gencaster_instruction_roundtrip_seconds_bucket{outcome="finished",le="+Inf"}',
+          'gencaster_instruction_roundtrip_seconds_bucket{le="+Inf",outcome="finished"}',
         ),
       ).toBe(1);
       expect(
-        sample(after, 'gencaster_instruction_roundtrip_seconds_bucket{outcome="finished",le="10"}'),
+        sample(after, 'gencaster_instruction_roundtrip_seconds_bucket{le="10",outcome="finished"}'),
       ).toBe(1);
       expect(after).toContain('# TYPE gencaster_instruction_roundtrip_seconds histogram');
       expect(sample(after, 'gencaster_metrics_collect_errors_total')).toBe(0);
+      // Memory by component: the backend itself (this test starts no sound fleet).
+      expect(
+        sample(after, 'gencaster_component_resident_memory_bytes{component="backend"}'),
+      ).toBeGreaterThan(1e6);
+      expect(sample(after, 'gencaster_component_processes{component="backend"}')).toBe(1);
     } finally {
       sclang.close();
       await backend.close();
@@ -180,7 +185,10 @@ describe('backend /metrics', () => {
 describe('sandbox kill counter', () => {
   it('counts a run killed by the CPU-time limit, not a run that ends with a script error', async () => {
     const registry = createMetricsRegistry();
-    const kills = registry.counter('gencaster_sandbox_kills_total', 'kills');
+    const kills = registry.counter('gencaster_sandbox_kills_total', 'kills', [
+      'reason',
+      'language',
+    ]);
     await using sandbox = observeSandbox(createScriptSandbox({ javascriptWorkers: 1 }), kills);
     const capabilities = {
       waitForVariable: () => Promise.reject(new Error('none')),
@@ -196,7 +204,7 @@ describe('sandbox kill counter', () => {
     expect(looped.error?.kind).toBe('timeout');
     expect(kills.get({ reason: 'time', language: 'javascript' })).toBe(1);
     expect(await registry.render()).toContain(
-      'gencaster_sandbox_kills_total{language="javascript",reason="time"} 1',
+      'gencaster_sandbox_kills_total{reason="time",language="javascript"} 1',
     );
   }, 60_000);
 });

@@ -12,6 +12,7 @@ import {
 } from './metrics-registry.ts';
 import { INSTRUCTION_LATENCY_BUCKETS, observeInstructions } from './observe-instructions.ts';
 import { observeSandbox } from './observe-sandbox.ts';
+import { registerComponentMemory } from './component-memory.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
 
 /** Options of {@link createBackendMetrics}. */
@@ -53,6 +54,7 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
   const liveWindowMs = options.liveWindowMs ?? STREAM_POINT_LIVE_WINDOW_MS;
   const registry = createMetricsRegistry();
   const stopProcess = registerProcessMetrics(registry);
+  registerComponentMemory(registry);
 
   registry.collect(
     'gencaster_listeners_connected',
@@ -99,6 +101,7 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
         { labels: { state: 'offline' }, value: Number(row.total) - online },
       ];
     },
+    ['state'],
   );
   registry.collect(
     'gencaster_osc_packets_received_total',
@@ -115,15 +118,18 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
         labels: { reason },
         value,
       })),
+    ['reason'],
   );
   const latency = registry.histogram(
     'gencaster_instruction_roundtrip_seconds',
     'Time from sending an instruction to its FINISHED/FAILURE acknowledgement (or timeout), by outcome',
     INSTRUCTION_LATENCY_BUCKETS,
+    ['outcome'],
   );
   const kills = registry.counter(
     'gencaster_sandbox_kills_total',
     'Script runs killed by the sandbox, by reason (time, memory, crash) and language',
+    ['reason', 'language'],
   );
 
   return {

@@ -23,6 +23,7 @@ export function registerProcessMetrics(
         { labels: { mode: 'system' }, value: system / 1e6 },
       ];
     },
+    ['mode'],
   );
   registry.collect('process_resident_memory_bytes', 'Resident memory size, bytes', 'gauge', () => [
     { value: process.memoryUsage.rss() },
@@ -46,6 +47,7 @@ export function registerProcessMetrics(
         { labels: { kind: 'array_buffers' }, value: memory.arrayBuffers },
       ];
     },
+    ['kind'],
   );
   registry.collect(
     'nodejs_active_handles',
@@ -65,6 +67,7 @@ export function registerProcessMetrics(
         { labels: { quantile: '1' }, value: figures.delayMax },
       ];
     },
+    ['quantile'],
   );
   registry.collect(
     'nodejs_eventloop_utilization_ratio',
