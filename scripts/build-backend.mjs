@@ -2,7 +2,7 @@
 // plain-JavaScript ES module, so `npm start` runs without a TypeScript loader in the process
 // (tsx costs ~85 MB of RSS and transpiles at run time). npm dependencies stay external and load
 // from node_modules as they would under tsx.
-import { build, transform } from 'esbuild';
+import { build, stop, transform } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -49,9 +49,21 @@ const externalNpmPackages = {
   },
 };
 
-/** Builds the bundle; resolves with its path. */
+/**
+ * Builds the bundle; resolves with its path. esbuild's service child is stopped afterwards: the
+ * bootstrap that calls this stays alive as the running backend's parent, and would keep it.
+ */
 export async function buildBackend() {
   mkdirSync(dirname(backendBundle), { recursive: true });
+  try {
+    await compile();
+  } finally {
+    await stop();
+  }
+  return backendBundle;
+}
+
+async function compile() {
   await build({
     entryPoints: [join(root, 'apps', 'backend', 'src', 'cli.ts')],
     outfile: backendBundle,
@@ -67,7 +79,6 @@ export async function buildBackend() {
       js: "import { createRequire as __gcRequire } from 'node:module'; const require = __gcRequire(import.meta.url);",
     },
   });
-  return backendBundle;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
