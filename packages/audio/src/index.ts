@@ -9,3 +9,4 @@ export type { ConversionProgress } from './convert-audio.ts';
 export type { AudioInput } from './receive-input.ts';
 export { allowedDemuxers, allowedCodecs, storedSampleRate } from './audio-formats.ts';
 export { checkOggComplete, type OggCompleteness } from './check-ogg-complete.ts';
+export { readAudioDuration } from './read-audio-duration.ts';

@@ -23,6 +23,7 @@ export {
 } from './osc-server.ts';
 export {
   createInstructionSender,
+  defaultInstructionTimeoutMs,
   type InstructionRequest,
   type InstructionResult,
   type InstructionSender,

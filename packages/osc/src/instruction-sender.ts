@@ -46,7 +46,7 @@ export interface InstructionSenderOptions {
   server: Pick<OscServer, 'send'>;
   ledger: InstructionLedger;
   ackBus: AckBus;
-  /** Default deadline, ms (default 300 000, the original's wait limit). */
+  /** Default deadline, ms (default {@link defaultInstructionTimeoutMs}). */
   defaultTimeoutMs?: number;
   /**
    * How often a waiting send re-reads the ledger (`readAck`) in case the ack's bus message was
@@ -68,6 +68,9 @@ export interface InstructionSenderOptions {
    */
   secret?: string | undefined;
 }
+
+/** The deadline of an instruction that names none: 300 000 ms, the original's wait limit. */
+export const defaultInstructionTimeoutMs = 300_000;
 
 interface Waiter {
   resolve(result: InstructionResult): void;
@@ -92,7 +95,7 @@ interface Waiter {
  */
 export function createInstructionSender(options: InstructionSenderOptions): InstructionSender {
   const { server, ledger, ackBus } = options;
-  const defaultTimeoutMs = options.defaultTimeoutMs ?? 300_000;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? defaultInstructionTimeoutMs;
   const ledgerPollMs = options.ledgerPollMs ?? 2000;
   const receiptTimeoutMs = options.receiptTimeoutMs ?? 5000;
   const maxResends = options.maxResends ?? 2;

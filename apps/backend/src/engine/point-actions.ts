@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { readAudioDuration } from '@gencaster/audio';
 import { createInstruction, getAudioFile, type DbHandle } from '@gencaster/db';
 import { GencasterError, type PlaybackChoice, type StreamInstruction } from '@gencaster/domain';
 import {
+  defaultInstructionTimeoutMs,
   playBufferInstruction,
   syncPlayBufferInstruction,
   type InstructionSender,
 } from '@gencaster/osc';
 import type { CachedTts } from '@gencaster/tts';
+import { createLogger, type Logger } from '../logger.ts';
+import { syncPlaybackDeadlineMs } from './sync-playback-deadline.ts';
 
 /** The sclang address of a stream point plus its row id (instructions reference it). */
 export interface PointTarget {
@@ -49,6 +53,13 @@ export interface PointActionsOptions {
   tts: CachedTts;
   /** Folder that AudioFile.file paths are relative to; sclang reads the files from here. */
   mediaRoot: string;
+  /**
+   * The sender's default deadline (its `defaultTimeoutMs`), default {@link defaultInstructionTimeoutMs}:
+   * a SYNC playback's deadline is the longer of it and the file's duration plus a margin.
+   */
+  defaultTimeoutMs?: number;
+  /** Default `createLogger('point-actions')`; says when a file's duration is unknown. */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Speech is normalised by the provider; this leaves headroom when it mixes with other sound. */
@@ -83,6 +94,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
  */
 export function createPointActions(options: PointActionsOptions): PointActions {
   const { database, instructions, tts, mediaRoot } = options;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? defaultInstructionTimeoutMs;
+  const log = options.logger ?? createLogger('point-actions');
 
   async function send(
     point: PointTarget,
@@ -113,21 +126,40 @@ export function createPointActions(options: PointActionsOptions): PointActions {
     return result.returnValue;
   }
 
+  /**
+   * Plays a file; a SYNC playback finishes when the file has played to its end, so its deadline
+   * follows the duration (`knownSeconds` when the caller has it, else read from the file's header).
+   */
   async function playPath(
     point: PointTarget,
-    path: string,
+    file: { path: string; knownSeconds?: number },
     playback: PlaybackChoice,
     volume: number,
     call: PointActionOptions,
   ) {
-    await send(
-      point,
-      (uuid) =>
-        playback === 'sync_playback'
-          ? syncPlayBufferInstruction({ path, uuid, volume })
-          : playBufferInstruction({ path, volume }),
-      call,
-    );
+    const { path } = file;
+    if (playback !== 'sync_playback') {
+      await send(point, () => playBufferInstruction({ path, volume }), call);
+      return;
+    }
+    const durationSeconds =
+      file.knownSeconds !== undefined && Number.isFinite(file.knownSeconds)
+        ? file.knownSeconds
+        : await readAudioDuration(path);
+    const deadline = syncPlaybackDeadlineMs({
+      durationSeconds,
+      baseTimeoutMs: call.timeoutMs ?? defaultTimeoutMs,
+    });
+    if (!deadline.known) {
+      log.warn(
+        { event: 'sync-playback', path, timeoutMs: deadline.timeoutMs },
+        'duration of the audio file is unknown: SYNC playback waits up to the longest stored file',
+      );
+    }
+    await send(point, (uuid) => syncPlayBufferInstruction({ path, uuid, volume }), {
+      ...call,
+      timeoutMs: deadline.timeoutMs,
+    });
   }
 
   return {
@@ -137,11 +169,23 @@ export function createPointActions(options: PointActionsOptions): PointActions {
       const file = await getAudioFile(database, audio.audioFileUuid);
       if (!file.file)
         throw new GencasterError('NOT_FOUND', `audio file ${file.uuid} has no stored file`);
-      await playPath(point, join(mediaRoot, file.file), audio.playback, audio.volume, call);
+      await playPath(
+        point,
+        { path: join(mediaRoot, file.file) },
+        audio.playback,
+        audio.volume,
+        call,
+      );
     },
     async speak(point, ssml, call = {}) {
       const spoken = await tts.speak({ ssml, ...(call.voice ? { voice: call.voice } : {}) });
-      await playPath(point, spoken.audio.path, 'sync_playback', SPEECH_VOLUME, call);
+      await playPath(
+        point,
+        { path: spoken.audio.path, knownSeconds: spoken.audio.durationSeconds },
+        'sync_playback',
+        SPEECH_VOLUME,
+        call,
+      );
     },
   };
 }
