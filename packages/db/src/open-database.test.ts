@@ -26,6 +26,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0006-listener-presence',
           '0007-stream-point-boot-id',
           '0008-tts-provider',
+          '0009-claim-stream-function',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

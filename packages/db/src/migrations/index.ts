@@ -6,6 +6,7 @@ import { walkCellsDone } from './0005-walk-cells-done.ts';
 import { listenerPresence } from './0006-listener-presence.ts';
 import { streamPointBootId } from './0007-stream-point-boot-id.ts';
 import { ttsProvider } from './0008-tts-provider.ts';
+import { claimStreamFunction } from './0009-claim-stream-function.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -23,4 +24,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0006-listener-presence', statements: listenerPresence },
   { name: '0007-stream-point-boot-id', statements: streamPointBootId },
   { name: '0008-tts-provider', statements: ttsProvider },
+  { name: '0009-claim-stream-function', statements: claimStreamFunction },
 ];

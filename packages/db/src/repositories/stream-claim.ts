@@ -61,26 +61,7 @@ interface ClaimRow {
   [pointColumn: `point${string}`]: unknown;
 }
 
-/** The stream point columns the claim returns next to the stream, each as `point_<column>`. */
-const POINT_COLUMNS = [
-  'uuid',
-  'created_date',
-  'modified_date',
-  'host',
-  'port',
-  'use_input',
-  'janus_in_port',
-  'janus_out_port',
-  'janus_in_room',
-  'janus_out_room',
-  'janus_public_ip',
-  'janus_http_url',
-  'sc_name',
-  'last_live',
-  'boot_id',
-] as const;
-const pointSelection = sql.raw(POINT_COLUMNS.map((c) => `p.${c} as point_${c}`).join(', '));
-
+/** The claim's point columns come prefixed `point_` (see migration 0009). */
 /** Splits a claim row into the stream and its point (`pointJanusOutRoom` → `janusOutRoom`). */
 function splitRow(row: ClaimRow): AssignedStream {
   const stream: Record<string, unknown> = {};
@@ -94,7 +75,8 @@ function splitRow(row: ClaimRow): AssignedStream {
 }
 
 /**
- * One statement: reads the graph's policy; for `one_graph_one_stream` joins the graph's active
+ * One statement, the stored function `gencaster_claim_stream` (migration 0009, whose plan each
+ * connection keeps): reads the graph's policy; for `one_graph_one_stream` joins the graph's active
  * shared stream on a live point; otherwise claims the most recently beaconed free live point
  * (`FOR UPDATE SKIP LOCKED`: concurrent claims take different points instead of queueing behind
  * one) and creates the stream on it; then counts the listener. `ON CONFLICT DO NOTHING` turns a
@@ -106,71 +88,9 @@ export async function claimStreamOnce(
 ): Promise<ClaimOutcome> {
   const { graphUuid, listenerId, since } = input;
   const result = await retryAborted(handle, () =>
-    sql<ClaimRow>`
-    with g as (
-      select uuid, stream_assignment_policy as policy from graph where uuid = ${graphUuid}
+    sql<ClaimRow>`select * from gencaster_claim_stream(${graphUuid}, ${listenerId}, ${since})`.execute(
+      handle.db,
     ),
-    shared_current as (
-      select s.* from stream s join stream_point p on p.uuid = s.stream_point_uuid, g
-      where g.policy = 'one_graph_one_stream' and s.graph_uuid = g.uuid
-        and s.active and s.shared and p.last_live > ${since}
-      limit 1
-      for update of s
-    ),
-    stale_shared as (
-      select s.uuid from stream s join stream_point p on p.uuid = s.stream_point_uuid, g
-      where g.policy = 'one_graph_one_stream' and s.graph_uuid = g.uuid
-        and s.active and s.shared and (p.last_live is null or p.last_live <= ${since})
-      limit 1
-    ),
-    candidates as (
-      select p.* from stream_point p, g
-      where g.policy in ('one_user_one_stream', 'one_graph_one_stream')
-        and not exists (select 1 from shared_current)
-        and not exists (select 1 from stale_shared)
-        and p.last_live > ${since}
-        and not exists (
-          select 1 from stream s where s.stream_point_uuid = p.uuid and s.active
-        )
-    ),
-    free_point as (
-      select p.uuid from stream_point p
-      where p.uuid in (select uuid from candidates)
-      order by p.last_live desc, p.host, p.port
-      limit 1
-      for update of p skip locked
-    ),
-    created as (
-      insert into stream (stream_point_uuid, graph_uuid, shared)
-      select f.uuid, g.uuid, g.policy = 'one_graph_one_stream' from free_point f, g
-      on conflict do nothing
-      returning *
-    ),
-    target as (
-      select * from created
-      union all
-      select * from shared_current
-    ),
-    counted as (
-      insert into stream_listener (stream_uuid, listener_id)
-      select uuid, ${listenerId} from target
-      on conflict do nothing
-      returning stream_uuid
-    )
-    select
-      g.policy,
-      (select uuid from stale_shared) as stale_uuid,
-      exists (select 1 from free_point) as had_point,
-      -- free points that concurrent claims hold locked: they may still be free, or hold our
-      -- graph's new shared stream; the caller tries again instead of reporting none
-      exists (select 1 from candidates) as any_free,
-      t.uuid, t.created_date, t.modified_date, t.stream_point_uuid, t.graph_uuid,
-      -- the counting trigger runs after this statement: add this listener if it was counted
-      t.num_listeners + (select count(*) from counted)::int as num_listeners,
-      t.active, t.shared, t.ended_date,
-      ${pointSelection}
-    from g left join target t on true
-    left join stream_point p on p.uuid = t.stream_point_uuid`.execute(handle.db),
   );
   const row = result.rows[0];
   if (!row) return { kind: 'no_graph' };
