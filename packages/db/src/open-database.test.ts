@@ -27,6 +27,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0007-stream-point-boot-id',
           '0008-tts-provider',
           '0009-claim-stream-function',
+          '0010-graph-latency-profile',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

@@ -4,6 +4,7 @@ import type {
   DoorType,
   GraphDetailTemplate,
   InstructionState,
+  LatencyProfile,
   LogLevel,
   LogOrigin,
   PlaybackChoice,
@@ -146,6 +147,7 @@ export interface GraphTable extends Stamped {
   displayName: string;
   slugName: string;
   streamAssignmentPolicy: Generated<StreamAssignmentPolicy>;
+  latencyProfile: Generated<LatencyProfile>;
   publicVisible: Generated<boolean>;
   templateName: Generated<GraphDetailTemplate>;
   startText: Generated<string>;

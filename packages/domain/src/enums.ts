@@ -8,6 +8,21 @@ export const streamAssignmentPolicies = [
 ] as const;
 export type StreamAssignmentPolicy = (typeof streamAssignmentPolicies)[number];
 
+/**
+ * How the listener's WebRTC receiver buffers a graph's stream (new; the original had none).
+ * `interactive` keeps the jitter buffer as short as the browser manages, so a listener's click,
+ * GPS step or microphone is heard back at once; `robust` asks for a longer buffer that rides out
+ * jittery mobile networks at the cost of a delay. The browser turns these into a
+ * `jitterBufferTarget` (apps' `shared-web/receiver-latency.ts`).
+ */
+export const latencyProfiles = ['interactive', 'robust'] as const;
+export type LatencyProfile = (typeof latencyProfiles)[number];
+/**
+ * The profile of graphs that name none (existing graphs, old archives, original dumps):
+ * `interactive`, the browser's own adaptive buffer that the original player had as well.
+ */
+export const defaultLatencyProfile: LatencyProfile = 'interactive';
+
 export const graphDetailTemplates = ['default'] as const;
 export type GraphDetailTemplate = (typeof graphDetailTemplates)[number];
 

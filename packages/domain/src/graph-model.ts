@@ -1,4 +1,10 @@
-import type { CellType, DoorType, GraphDetailTemplate, StreamAssignmentPolicy } from './enums.ts';
+import type {
+  CellType,
+  DoorType,
+  GraphDetailTemplate,
+  LatencyProfile,
+  StreamAssignmentPolicy,
+} from './enums.ts';
 import type { AudioCell, Timestamped } from './stream-model.ts';
 
 /** A story graph (inventory §1.2). `name` and `slugName` are unique. */
@@ -7,6 +13,8 @@ export interface Graph extends Timestamped {
   displayName: string;
   slugName: string;
   streamAssignmentPolicy: StreamAssignmentPolicy;
+  /** How listeners' browsers buffer the stream (new): low delay or resilience. */
+  latencyProfile: LatencyProfile;
   publicVisible: boolean;
   templateName: GraphDetailTemplate;
   startText: string;

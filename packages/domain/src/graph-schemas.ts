@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
   cellTypes,
+  defaultLatencyProfile,
   doorTypes,
   graphDetailTemplates,
+  latencyProfiles,
   playbackChoices,
   streamAssignmentPolicies,
 } from './enums.ts';
@@ -23,6 +25,7 @@ export const createGraphSchema = z.object({
   displayName: z.string().trim().min(1).max(L.graphDisplayName).optional(),
   slugName: slugName.optional(),
   streamAssignmentPolicy: z.enum(streamAssignmentPolicies).default('one_user_one_stream'),
+  latencyProfile: z.enum(latencyProfiles).default(defaultLatencyProfile),
   publicVisible: z.boolean().default(true),
   templateName: z.enum(graphDetailTemplates).default('default'),
   startText: z.string().default(''),
@@ -38,6 +41,7 @@ export const updateGraphSchema = z.object({
   displayName: z.string().trim().min(1).max(L.graphDisplayName).optional(),
   slugName: slugName.optional(),
   streamAssignmentPolicy: z.enum(streamAssignmentPolicies).optional(),
+  latencyProfile: z.enum(latencyProfiles).optional(),
   publicVisible: z.boolean().optional(),
   templateName: z.enum(graphDetailTemplates).optional(),
   startText: z.string().optional(),

@@ -5,27 +5,71 @@ import {
   type StreamConnectionState,
 } from '../lib/janus-stream-player.ts';
 import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
+import {
+  createPlayoutDelayMeter,
+  type AppliedLatency,
+  type LatencyProfileName,
+  type PlayoutDelayMeter,
+} from '../../../../shared-web/receiver-latency.ts';
 
-/**
- * Listens to a Janus streaming mountpoint: watches as soon as the id is known, switches when it
- * changes, stops when it becomes null, and exposes the remote track and the connection state.
- * `pointUuid` selects the Janus of that stream point's sound host (a new session when it changes).
- */
-export function useStreamAudio(
-  mountpoint: Ref<number | null | undefined>,
-  pointUuid: () => string | null | undefined = () => undefined,
+/** Options of {@link useStreamAudio}; every one is read again when it may have changed. */
+export interface StreamAudioOptions {
+  /** Selects the Janus of that stream point's sound host (a new session when it changes). */
+  pointUuid?: () => string | null | undefined;
   /**
    * The Janus token: the listener token of the page's stream, or the live-coding page's current
    * watch ticket (read again at each reconnect); without one the editor's cookie is sent.
    */
-  listenerToken: () => string | null | undefined = () => undefined,
+  listenerToken?: () => string | null | undefined;
+  /** The graph's latency profile for the receiver; none leaves the browser's buffer alone. */
+  latencyProfile?: () => LatencyProfileName | null | undefined;
+}
+
+/** How often the playout delay is read from the receiver's stats. */
+const statsIntervalMs = 1000;
+
+/**
+ * Listens to a Janus streaming mountpoint: watches as soon as the id is known, switches when it
+ * changes, stops when it becomes null, and exposes the remote track and the connection state.
+ * The graph's latency profile is applied to the receiver of each track (and again when it
+ * changes); `latency` says what was applied and `playoutDelayMs` is the measured playout delay
+ * (inbound-rtp jitterBufferDelay / jitterBufferEmittedCount), refreshed every second.
+ */
+export function useStreamAudio(
+  mountpoint: Ref<number | null | undefined>,
+  options: StreamAudioOptions = {},
 ) {
+  const pointUuid = options.pointUuid ?? (() => undefined);
+  const listenerToken = options.listenerToken ?? (() => undefined);
+  const latencyProfile = () => options.latencyProfile?.() ?? undefined;
   const track = shallowRef<MediaStreamTrack | null>(null);
   const state = ref<StreamConnectionState>('idle');
   const detail = ref<string>();
+  const latency = shallowRef<AppliedLatency | null>(null);
+  const playoutDelayMs = ref<number>();
   let player: JanusStreamPlayer | undefined;
   let playerServer: string | undefined;
   let disposed = false;
+  let meter: PlayoutDelayMeter | undefined;
+  let statsTimer: ReturnType<typeof setInterval> | undefined;
+  let lastReceiver: RTCRtpReceiver | null = null;
+
+  function measure(next: RTCRtpReceiver | null) {
+    clearInterval(statsTimer);
+    statsTimer = undefined;
+    playoutDelayMs.value = undefined;
+    meter = next ? createPlayoutDelayMeter(next) : undefined;
+    if (!meter) return;
+    const current = meter;
+    statsTimer = setInterval(() => {
+      current
+        .read()
+        .then((ms) => {
+          if (meter === current && ms !== undefined) playoutDelayMs.value = ms;
+        })
+        .catch(() => undefined);
+    }, statsIntervalMs);
+  }
 
   async function ensurePlayer(): Promise<JanusStreamPlayer> {
     const config = await loadRuntimeConfig();
@@ -41,6 +85,12 @@ export function useStreamAudio(
       token,
       currentToken: () => listenerToken() ?? token,
       withCredentials: token === undefined,
+      latencyProfile,
+      onReceiver: (receiver, applied) => {
+        latency.value = applied;
+        if (!receiver || receiver !== lastReceiver) measure(receiver);
+        lastReceiver = receiver;
+      },
       onTrack: (next) => (track.value = next),
       onState: (next, why) => {
         state.value = next;
@@ -62,12 +112,14 @@ export function useStreamAudio(
     },
     { immediate: true },
   );
+  watch(latencyProfile, () => player?.applyLatency());
 
   function stop() {
     disposed = true;
     player?.stop();
+    measure(null);
   }
 
   onBeforeUnmount(stop);
-  return { track, state, detail, stop };
+  return { track, state, detail, latency, playoutDelayMs, stop };
 }

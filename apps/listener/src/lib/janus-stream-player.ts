@@ -7,6 +7,11 @@ import {
   sendMessage,
   type JanusServerOptions,
 } from '../../../../shared-web/janus-session.ts';
+import {
+  applyLatencyProfile,
+  type AppliedLatency,
+  type LatencyProfileName,
+} from '../../../../shared-web/receiver-latency.ts';
 import { withStereoOpus } from './sdp-stereo.ts';
 
 /** Connection state of the stream player, shown to the listener. */
@@ -25,6 +30,16 @@ export interface JanusStreamPlayerOptions extends JanusServerOptions {
    * minutes later uses the current one, not the one the player was created with.
    */
   currentToken?: () => string | undefined;
+  /**
+   * The graph's latency profile, read whenever a remote track arrives (and by `applyLatency`);
+   * undefined leaves the browser's jitter buffer alone (e.g. while the graph is still loading).
+   */
+  latencyProfile?: () => LatencyProfileName | undefined;
+  /**
+   * The receiver of the current remote track and what was applied to it; null when the track
+   * went away or no profile was known.
+   */
+  onReceiver?(receiver: RTCRtpReceiver | null, applied: AppliedLatency | null): void;
 }
 
 /** Plays one Janus streaming mountpoint and keeps playing it across drops. */
@@ -33,6 +48,8 @@ export interface JanusStreamPlayer {
   watch(mountpointId: number): void;
   /** Rebuilds the connection now (e.g. the browser came back online). */
   reconnectNow(reason: string): void;
+  /** Applies the current `latencyProfile` to the playing receiver (the profile changed). */
+  applyLatency(): void;
   /** Stops playback and closes the Janus session. */
   stop(): void;
 }
@@ -56,6 +73,14 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
   let state: StreamConnectionState = 'idle';
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let receiver: RTCRtpReceiver | null = null;
+
+  function reportReceiver(next: RTCRtpReceiver | null) {
+    receiver = next;
+    const profile = options.latencyProfile?.();
+    const applied = next && profile ? applyLatencyProfile(next, profile) : null;
+    options.onReceiver?.(next, applied);
+  }
 
   function setState(next: StreamConnectionState, detail?: string) {
     state = next;
@@ -75,6 +100,7 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
     handle = undefined;
     watching = undefined;
     options.onTrack(null);
+    if (receiver) reportReceiver(null);
     destroyJanusSession(oldJanus);
   }
 
@@ -126,6 +152,11 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
       },
       onremotetrack: (track, _mid, on) => {
         if (!live() || track.kind !== 'audio') return;
+        // The receiver first, so the jitter buffer target is set before playback starts.
+        const found = on
+          ? (handle?.webrtcStuff.pc?.getReceivers().find((entry) => entry.track === track) ?? null)
+          : null;
+        reportReceiver(found);
         options.onTrack(on ? track : null);
       },
       iceState: (ice) => {
@@ -213,6 +244,9 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
       });
     },
     reconnectNow,
+    applyLatency() {
+      if (receiver) reportReceiver(receiver);
+    },
     stop() {
       if (stopped) return;
       stopped = true;

@@ -9,6 +9,24 @@ export const StreamAssignmentPolicyEnum = builder.enumType('StreamAssignmentPoli
   } as const,
 });
 
+/**
+ * How listeners' browsers buffer a graph's stream (new): INTERACTIVE keeps the WebRTC jitter
+ * buffer as short as the browser manages, ROBUST asks for a longer one that rides out jittery
+ * networks at the cost of delay.
+ */
+export const LatencyProfileEnum = builder.enumType('LatencyProfile', {
+  values: {
+    INTERACTIVE: {
+      value: 'interactive',
+      description: 'Low delay (jitter buffer target 0 ms): what a listener does is heard at once.',
+    },
+    ROBUST: {
+      value: 'robust',
+      description: 'Resilient playback (jitter buffer target 200 ms) for jittery networks.',
+    },
+  } as const,
+});
+
 /** Front-end template switch of a graph. */
 export const GraphDetailTemplateEnum = builder.enumType('GraphDetailTemplate', {
   values: { DEFAULT: { value: 'default' } } as const,

@@ -2,7 +2,12 @@ import { GencasterError } from '@gencaster/domain';
 import { requireEditorWrite } from '../auth/guards.ts';
 import { builder } from './builder.ts';
 import { checkDoorCode } from './code-check.ts';
-import { DoorTypeEnum, GraphDetailTemplateEnum, StreamAssignmentPolicyEnum } from './enums.ts';
+import {
+  DoorTypeEnum,
+  GraphDetailTemplateEnum,
+  LatencyProfileEnum,
+  StreamAssignmentPolicyEnum,
+} from './enums.ts';
 import { loadOrThrow } from './load.ts';
 import { toPatch } from './patch.ts';
 import { EdgeRef, GraphRef, NodeDoorRef } from './types-graph.ts';
@@ -18,6 +23,10 @@ const AddGraphInput = builder.inputType('AddGraphInput', {
     endText: t.string(),
     publicVisible: t.boolean(),
     streamAssignmentPolicy: t.field({ type: StreamAssignmentPolicyEnum, required: true }),
+    latencyProfile: t.field({
+      type: LatencyProfileEnum,
+      description: 'New; INTERACTIVE when absent.',
+    }),
     templateName: t.field({ type: GraphDetailTemplateEnum, required: true }),
   }),
 });
@@ -32,6 +41,7 @@ const UpdateGraphInput = builder.inputType('UpdateGraphInput', {
     endText: t.string(),
     publicVisible: t.boolean(),
     streamAssignmentPolicy: t.field({ type: StreamAssignmentPolicyEnum }),
+    latencyProfile: t.field({ type: LatencyProfileEnum, description: 'New.' }),
     templateName: t.field({ type: GraphDetailTemplateEnum }),
   }),
 });
@@ -94,7 +104,13 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { graphInput }, ctx) => {
       requireEditorWrite(ctx);
       const graph = await ctx.data.createGraph({
-        ...toPatch(graphInput, ['startText', 'aboutText', 'endText', 'publicVisible']),
+        ...toPatch(graphInput, [
+          'startText',
+          'aboutText',
+          'endText',
+          'publicVisible',
+          'latencyProfile',
+        ]),
         name: graphInput.name,
         displayName: graphInput.displayName,
         slugName: graphInput.slugName,
@@ -124,6 +140,7 @@ builder.mutationFields((t) => ({
         'endText',
         'publicVisible',
         'streamAssignmentPolicy',
+        'latencyProfile',
         'templateName',
       ]);
       const graph = await ctx.data.updateGraph({ uuid: graphUuid, ...patch });

@@ -12,6 +12,7 @@ import {
   CellTypeEnum,
   DoorTypeEnum,
   GraphDetailTemplateEnum,
+  LatencyProfileEnum,
   PlaybackChoicesEnum,
   StreamAssignmentPolicyEnum,
 } from './enums.ts';
@@ -40,6 +41,12 @@ GraphRef.implement({
     streamAssignmentPolicy: t.field({
       type: StreamAssignmentPolicyEnum,
       resolve: (graph) => graph.streamAssignmentPolicy,
+    }),
+    latencyProfile: t.field({
+      type: LatencyProfileEnum,
+      description:
+        'New: how listeners buffer the stream (readable by anonymous listeners: the player applies it).',
+      resolve: (graph) => graph.latencyProfile,
     }),
     publicVisible: t.exposeBoolean('publicVisible'),
     templateName: t.field({ type: GraphDetailTemplateEnum, resolve: () => 'default' as const }),

@@ -1,8 +1,10 @@
 import {
   cellTypes,
+  defaultLatencyProfile,
   doorTypes,
   fieldLimits as L,
   graphDetailTemplates,
+  latencyProfiles,
   playbackChoices,
   streamAssignmentPolicies,
 } from '@gencaster/domain';
@@ -78,6 +80,8 @@ export const graphArchiveSchema = z.object({
     displayName: z.string().min(1).max(L.graphDisplayName),
     slugName: z.string().max(L.graphSlugName),
     streamAssignmentPolicy: z.enum(streamAssignmentPolicies),
+    /** Added later within version 1: archives written before it import with the default. */
+    latencyProfile: z.enum(latencyProfiles).default(defaultLatencyProfile),
     publicVisible: z.boolean(),
     templateName: z.enum(graphDetailTemplates),
     startText: z.string(),

@@ -1,5 +1,10 @@
 import type { GraphTree, GraphTreeCell, GraphTreeDoor, GraphTreeNode } from '@gencaster/db';
-import { fieldLimits as L, GencasterError, slugify } from '@gencaster/domain';
+import {
+  defaultLatencyProfile,
+  fieldLimits as L,
+  GencasterError,
+  slugify,
+} from '@gencaster/domain';
 import type { z } from 'zod';
 import {
   dumpAudioCellFields,
@@ -241,6 +246,8 @@ export function convertDjangoDump(input: unknown): ConvertedDump {
           displayName: cut(f.display_name || name, L.graphDisplayName),
           slugName: cut(f.slug_name || slugify(name), L.graphSlugName),
           streamAssignmentPolicy: f.stream_assignment_policy,
+          // The original had no latency profile: its graphs get the default.
+          latencyProfile: defaultLatencyProfile,
           publicVisible: f.public_visible,
           templateName: f.template_name,
           startText: f.start_text ?? '',

@@ -7,6 +7,7 @@ import { listenerPresence } from './0006-listener-presence.ts';
 import { streamPointBootId } from './0007-stream-point-boot-id.ts';
 import { ttsProvider } from './0008-tts-provider.ts';
 import { claimStreamFunction } from './0009-claim-stream-function.ts';
+import { graphLatencyProfile } from './0010-graph-latency-profile.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -25,4 +26,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0007-stream-point-boot-id', statements: streamPointBootId },
   { name: '0008-tts-provider', statements: ttsProvider },
   { name: '0009-claim-stream-function', statements: claimStreamFunction },
+  { name: '0010-graph-latency-profile', statements: graphLatencyProfile },
 ];

@@ -32,6 +32,7 @@ export function graphTreeFromDetail(detail: GraphDetail): GraphTree {
       displayName: detail.displayName,
       slugName: detail.slugName,
       streamAssignmentPolicy: detail.streamAssignmentPolicy,
+      latencyProfile: detail.latencyProfile,
       publicVisible: detail.publicVisible,
       templateName: detail.templateName,
       startText: detail.startText,

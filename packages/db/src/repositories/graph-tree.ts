@@ -4,6 +4,7 @@ import type {
   DoorType,
   Graph,
   GraphDetailTemplate,
+  LatencyProfile,
   PlaybackChoice,
   StreamAssignmentPolicy,
 } from '@gencaster/domain';
@@ -16,6 +17,7 @@ export interface GraphTreeMeta {
   displayName: string;
   slugName: string;
   streamAssignmentPolicy: StreamAssignmentPolicy;
+  latencyProfile: LatencyProfile;
   publicVisible: boolean;
   templateName: GraphDetailTemplate;
   startText: string;
