@@ -22,6 +22,20 @@ describe('loadConfig', () => {
     expect(config.iceServers).toEqual(servers);
   });
 
+  it('reads map tiles for the place maps; a URL without {z}/{x}/{y} is refused', () => {
+    expect(loadConfig({}).map).toEqual({ tileUrl: undefined, attribution: '' });
+    const tiles = 'https://tile.example.org/{z}/{x}/{y}.png';
+    expect(
+      loadConfig({ GENCASTER_MAP_TILE_URL: tiles, GENCASTER_MAP_ATTRIBUTION: '© Example' }).map,
+    ).toEqual({ tileUrl: tiles, attribution: '© Example' });
+    expect(() =>
+      loadConfig({ GENCASTER_MAP_TILE_URL: 'https://tile.example.org/tile.png' }),
+    ).toThrow(/GENCASTER_MAP_TILE_URL/);
+    expect(() => loadConfig({ GENCASTER_MAP_TILE_URL: 'file:///{z}/{x}/{y}' })).toThrow(
+      /GENCASTER_MAP_TILE_URL/,
+    );
+  });
+
   it('names every bad variable in one error', () => {
     const load = () =>
       loadConfig({

@@ -44,6 +44,12 @@ export interface BackendConfig {
   /** STUN/TURN servers handed to browsers (`/config.json`) for listeners outside the LAN. */
   iceServers: IceServer[];
   /**
+   * Map tiles for the editor's place map and the listener's walk map (`/config.json`):
+   * `GENCASTER_MAP_TILE_URL` (an http(s) template with `{z}`, `{x}`, `{y}`; unset ⇒ no tiles, the
+   * maps draw places on a plain metric grid) and `GENCASTER_MAP_ATTRIBUTION` (shown on the map).
+   */
+  map: { tileUrl: string | undefined; attribution: string };
+  /**
    * Janus HTTP API URLs of sound hosts the gateway may forward to although no signed beacon
    * vouches for them (`GENCASTER_JANUS_ALLOWED_URLS`, comma-separated, e.g. `http://10.0.0.21:8088/janus`).
    */
@@ -128,6 +134,14 @@ const envSchema = z.object({
   GENCASTER_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(4096).default(256),
   GENCASTER_METRICS_TOKEN: z.string().min(16).optional(),
   GENCASTER_ICE_SERVERS: iceServersSchema,
+  GENCASTER_MAP_TILE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine(
+      (url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)),
+      'a tile URL template with {z}, {x} and {y}, e.g. https://tile.example.org/{z}/{x}/{y}.png',
+    )
+    .optional(),
+  GENCASTER_MAP_ATTRIBUTION: z.string().max(500).default(''),
   GENCASTER_JANUS_ALLOWED_URLS: z
     .string()
     .default('')
@@ -207,6 +221,7 @@ export function loadConfig(
       metricsToken: e.GENCASTER_METRICS_TOKEN,
     },
     iceServers: e.GENCASTER_ICE_SERVERS,
+    map: { tileUrl: e.GENCASTER_MAP_TILE_URL, attribution: e.GENCASTER_MAP_ATTRIBUTION },
     janusAllowedUrls: e.GENCASTER_JANUS_ALLOWED_URLS,
     dev: e.GENCASTER_DEV,
     sandboxUnconfined: e.GENCASTER_SANDBOX_UNCONFINED,

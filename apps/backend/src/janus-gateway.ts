@@ -80,6 +80,8 @@ export interface JanusRoutesOptions {
   upstream: Omit<JanusUpstreamOptions, 'localUrl'>;
   /** STUN/TURN servers for the browsers' RTCPeerConnection (default none: LAN only). */
   iceServers?: readonly object[];
+  /** Map tiles for the editor's and listener's maps (no tile URL: the maps draw a plain grid). */
+  map?: { tileUrl: string | undefined; attribution: string };
   logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
@@ -104,7 +106,7 @@ const STATUS: Partial<Record<string, number>> = {
 
 /**
  * Routes of the listener page's Janus access: `/config.json` (where the GraphQL API and the Janus
- * gateway are, ICE servers — no secret), and the **Janus gateway** at `/janus/…` and
+ * gateway are, ICE servers, map tiles — no secret), and the **Janus gateway** at `/janus/…` and
  * `/janus/point/<uuid>/…`. The gateway is no pass-through: it resolves the caller (listener token
  * or live-coding watch ticket sent as Janus `token`, or an editor session), lets through only what listening needs — session
  * create/keepalive/destroy and its long poll, attach to streaming/audiobridge, `watch`/`start`/
@@ -132,6 +134,8 @@ export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
         janusUrl: '/janus',
         janusPointUrl: `${JANUS_POINT_PREFIX}{point}`,
         iceServers: options.iceServers ?? [],
+        mapTileUrl: options.map?.tileUrl ?? null,
+        mapAttribution: options.map?.attribution ?? '',
       }),
     );
     return true;

@@ -324,6 +324,7 @@ export async function startBackend(
           }),
           upstream: janusUpstream,
           iceServers: config.iceServers,
+          map: config.map,
           logger: createLogger('janus-gateway'),
         }),
       ],
