@@ -30,3 +30,4 @@ export * from './repositories/sessions.ts';
 export * from './repositories/engine-leases.ts';
 export * from './repositories/listener-presence.ts';
 export * from './repositories/graph-copy.ts';
+export * from './repositories/places.ts';

@@ -28,6 +28,7 @@ describe('openDatabase on a PGlite data dir', () => {
           '0008-tts-provider',
           '0009-claim-stream-function',
           '0010-graph-latency-profile',
+          '0011-places',
         ]);
         expect((await migrate(first)).applied).toEqual([]);
         await createGraph(first, { name: 'persisted' });

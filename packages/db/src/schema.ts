@@ -148,6 +148,8 @@ export interface GraphTable extends Stamped {
   slugName: string;
   streamAssignmentPolicy: Generated<StreamAssignmentPolicy>;
   latencyProfile: Generated<LatencyProfile>;
+  /** Whether the listener page shows the places marked `showToListeners` (migration 0011). */
+  showPlacesToListeners: Generated<boolean>;
   publicVisible: Generated<boolean>;
   templateName: Generated<GraphDetailTemplate>;
   startText: Generated<string>;
@@ -174,6 +176,16 @@ export interface NodeDoorTable extends Stamped {
   order: Generated<number>;
   isDefault: Generated<boolean>;
   code: Generated<string>;
+  /** JSON of a `PlaceTrigger` or null (migration 0011); repositories parse it. */
+  placeTrigger: Generated<string | null>;
+}
+
+/** Table `place` (migration 0011); `shape` is the JSON of a checked `PlaceShape`. */
+export interface PlaceTable extends Stamped {
+  graphUuid: string;
+  name: string;
+  shape: string;
+  showToListeners: Generated<boolean>;
 }
 
 /** Table `edge`. */
@@ -215,6 +227,7 @@ export interface Schema {
   graph: GraphTable;
   node: NodeTable;
   nodeDoor: NodeDoorTable;
+  place: PlaceTable;
   edge: EdgeTable;
   audioCell: AudioCellTable;
   scriptCell: ScriptCellTable;

@@ -88,3 +88,15 @@ export type OscStatus = (typeof oscStatuses)[number];
 /** Kinds of rows in the session table: a browser login session or a long-lived API token. */
 export const sessionKinds = ['session', 'api_token'] as const;
 export type SessionKind = (typeof sessionKinds)[number];
+
+/** Shape kinds of a place (new: issue 19). */
+export const placeShapeKinds = ['circle', 'polygon'] as const;
+export type PlaceShapeKind = (typeof placeShapeKinds)[number];
+
+/** When a door with a place trigger opens (new: issue 19); see `PlaceTrigger`. */
+export const placeTriggerKinds = ['enter', 'inside', 'leave', 'nearest'] as const;
+export type PlaceTriggerKind = (typeof placeTriggerKinds)[number];
+
+/** How often a place trigger opens its door for one listener (new: issue 19). */
+export const placeTriggerRepeats = ['once', 'every_visit'] as const;
+export type PlaceTriggerRepeat = (typeof placeTriggerRepeats)[number];

@@ -5,6 +5,7 @@ import type {
   LatencyProfile,
   StreamAssignmentPolicy,
 } from './enums.ts';
+import type { Place, PlaceTrigger } from './place-model.ts';
 import type { AudioCell, Timestamped } from './stream-model.ts';
 
 /** A story graph (inventory §1.2). `name` and `slugName` are unique. */
@@ -15,6 +16,8 @@ export interface Graph extends Timestamped {
   streamAssignmentPolicy: StreamAssignmentPolicy;
   /** How listeners' browsers buffer the stream (new): low delay or resilience. */
   latencyProfile: LatencyProfile;
+  /** New (issue 19): the listener page shows the places marked `showToListeners`. */
+  showPlacesToListeners: boolean;
   publicVisible: boolean;
   templateName: GraphDetailTemplate;
   startText: string;
@@ -42,6 +45,8 @@ export interface NodeDoor extends Timestamped {
   isDefault: boolean;
   /** Condition evaluated by the engine for output doors; '' or 'True' on default doors. */
   code: string;
+  /** New (issue 19): the door opens on a place event; null for doors decided by `code` only. */
+  placeTrigger: PlaceTrigger | null;
 }
 
 /** A directed edge from an OUTPUT door to an INPUT door of the same graph. */
@@ -75,4 +80,6 @@ export interface GraphDetail extends Graph {
   nodes: NodeDetail[];
   /** Edges whose out door belongs to a node of this graph. */
   edges: Edge[];
+  /** Places of the graph (issue 19), by name. */
+  places: Place[];
 }

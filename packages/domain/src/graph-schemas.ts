@@ -9,6 +9,7 @@ import {
   streamAssignmentPolicies,
 } from './enums.ts';
 import { fieldDefaults, fieldLimits as L } from './field-limits.ts';
+import { placeTriggerSchema } from './place-schemas.ts';
 import { slugPattern } from './slugify.ts';
 import { uuidSchema } from './stream-schemas.ts';
 
@@ -26,6 +27,7 @@ export const createGraphSchema = z.object({
   slugName: slugName.optional(),
   streamAssignmentPolicy: z.enum(streamAssignmentPolicies).default('one_user_one_stream'),
   latencyProfile: z.enum(latencyProfiles).default(defaultLatencyProfile),
+  showPlacesToListeners: z.boolean().default(false),
   publicVisible: z.boolean().default(true),
   templateName: z.enum(graphDetailTemplates).default('default'),
   startText: z.string().default(''),
@@ -42,6 +44,7 @@ export const updateGraphSchema = z.object({
   slugName: slugName.optional(),
   streamAssignmentPolicy: z.enum(streamAssignmentPolicies).optional(),
   latencyProfile: z.enum(latencyProfiles).optional(),
+  showPlacesToListeners: z.boolean().optional(),
   publicVisible: z.boolean().optional(),
   templateName: z.enum(graphDetailTemplates).optional(),
   startText: z.string().optional(),
@@ -79,6 +82,8 @@ export const createNodeDoorSchema = z.object({
   name: z.string().trim().min(1).max(L.doorName),
   order: int32.default(0),
   code: z.string().default(''),
+  /** Place names must exist in the door's graph (checked by the repository). */
+  placeTrigger: placeTriggerSchema.nullable().default(null),
 });
 export type CreateNodeDoorInput = z.input<typeof createNodeDoorSchema>;
 
@@ -89,6 +94,8 @@ export const updateNodeDoorSchema = z.object({
   name: z.string().trim().min(1).max(L.doorName).optional(),
   order: int32.optional(),
   code: z.string().optional(),
+  /** null removes the trigger; absent keeps it. */
+  placeTrigger: placeTriggerSchema.nullable().optional(),
 });
 export type UpdateNodeDoorInput = z.input<typeof updateNodeDoorSchema>;
 

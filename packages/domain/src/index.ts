@@ -12,3 +12,6 @@ export type * from './user-model.ts';
 export * from './stream-schemas.ts';
 export * from './graph-schemas.ts';
 export * from './user-schemas.ts';
+export * from './place-geometry.ts';
+export * from './place-schemas.ts';
+export type * from './place-model.ts';

@@ -82,7 +82,7 @@ describe('gencaster graph commands', () => {
         version: number;
         audioFiles: { name: string; data: string | null }[];
       };
-      expect(json).toMatchObject({ format: 'gencaster-graph', version: 1 });
+      expect(json).toMatchObject({ format: 'gencaster-graph', version: 2 });
       expect(json.audioFiles.map((f) => [f.name, f.data === null])).toEqual([
         ['Wellen', true],
         ['Wind in den Bäumen', false],

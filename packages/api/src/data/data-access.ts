@@ -1,6 +1,8 @@
 import type {
   CreateGraphInput,
   CreateNodeDoorInput,
+  CreatePlaceInput,
+  UpdatePlaceInput,
   CreateNodeInput,
   CreateScriptCellInput,
   UpdateGraphInput,
@@ -14,6 +16,7 @@ import type {
   AudioCellShape,
   AudioFileShape,
   EdgeShape,
+  GraphPlaceShape,
   GraphShape,
   NodeDoorShape,
   NodeShape,
@@ -67,6 +70,15 @@ export interface DataAccess {
   updateDoor(input: UpdateNodeDoorInput): Promise<NodeDoorShape>;
   /** Deletes a non-default door; false when nothing was deleted. */
   deleteDoor(uuid: string): Promise<boolean>;
+
+  /** Places of a graph by name (issue 19). */
+  listPlacesOfGraph(graphUuid: string): Promise<GraphPlaceShape[]>;
+  getPlace(uuid: string): Promise<GraphPlaceShape | undefined>;
+  createPlace(input: CreatePlaceInput): Promise<GraphPlaceShape>;
+  /** A rename renames the place in the door triggers of its graph too. */
+  updatePlace(input: UpdatePlaceInput): Promise<GraphPlaceShape>;
+  /** False when nothing was deleted; CONFLICT while a door trigger names the place. */
+  deletePlace(uuid: string): Promise<boolean>;
 
   listEdgesOfGraph(graphUuid: string): Promise<EdgeShape[]>;
   getEdge(uuid: string): Promise<EdgeShape | undefined>;

@@ -53,6 +53,12 @@ export function createDbDataAccess(database: Database): DataAccess {
     updateDoor: (input) => repo.updateNodeDoor(h, input),
     deleteDoor: (uuid) => repo.deleteNodeDoor(h, uuid),
 
+    listPlacesOfGraph: (graphUuid) => repo.listPlaces(h, graphUuid),
+    getPlace: (uuid) => orUndefined(repo.getPlace(h, uuid)),
+    createPlace: (input) => repo.createPlace(h, input),
+    updatePlace: (input) => repo.updatePlace(h, input),
+    deletePlace: (uuid) => repo.deletePlace(h, uuid),
+
     listEdgesOfGraph: (graphUuid) => listEdgesOfGraph(h, graphUuid),
     getEdge: (uuid) => orUndefined(repo.getEdge(h, uuid)),
     createEdge: (input) => repo.createEdge(h, input),

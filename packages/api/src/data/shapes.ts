@@ -9,6 +9,7 @@ import type {
   Graph,
   Node,
   NodeDoor,
+  Place,
   ScriptCell,
   Stream,
   StreamInstruction,
@@ -40,6 +41,8 @@ export type GraphShape = Graph;
 export type NodeShape = Node;
 /** An input or output door of a node. */
 export type NodeDoorShape = NodeDoor;
+/** A named circle or polygon of a graph (issue 19). */
+export type GraphPlaceShape = Place;
 /** A directed edge from an OUTPUT door to an INPUT door. */
 export type EdgeShape = Edge;
 /** Playback settings of an AUDIO script cell. */

@@ -94,3 +94,35 @@ export const CallbackActionEnum = builder.enumType('CallbackAction', {
 export const UserRoleEnum = builder.enumType('UserRole', {
   values: { ADMIN: { value: 'admin' }, EDITOR: { value: 'editor' } } as const,
 });
+
+/** Shape of a place (new: issue 19). */
+export const PlaceShapeKindEnum = builder.enumType('PlaceShapeKind', {
+  values: {
+    CIRCLE: { value: 'circle', description: 'A centre and a radius in metres.' },
+    POLYGON: { value: 'polygon', description: 'A simple ring of 3 to 500 vertices.' },
+  } as const,
+});
+
+/** When a door with a place trigger opens (new: issue 19). */
+export const PlaceTriggerKindEnum = builder.enumType('PlaceTriggerKind', {
+  values: {
+    ENTER: { value: 'enter', description: 'The listener entered the place.' },
+    INSIDE: {
+      value: 'inside',
+      description: 'The listener has been inside the place for dwellSeconds.',
+    },
+    LEAVE: { value: 'leave', description: 'The listener left the place.' },
+    NEAREST: {
+      value: 'nearest',
+      description: 'The first of placeNames is the nearest of all placeNames.',
+    },
+  } as const,
+});
+
+/** How often a place trigger opens its door for one listener (new: issue 19). */
+export const PlaceTriggerRepeatEnum = builder.enumType('PlaceTriggerRepeat', {
+  values: {
+    ONCE: { value: 'once', description: 'Once per listener stream.' },
+    EVERY_VISIT: { value: 'every_visit', description: 'Once per visit of the place.' },
+  } as const,
+});

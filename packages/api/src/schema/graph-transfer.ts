@@ -47,6 +47,7 @@ const ImportedGraphRef = builder.objectRef<ImportedGraphReport>('ImportedGraph')
     doors: t.exposeInt('doors'),
     cells: t.exposeInt('cells'),
     edges: t.exposeInt('edges'),
+    places: t.exposeInt('places', { description: 'New (issue 19).' }),
   }),
 });
 

@@ -11,6 +11,7 @@ import {
 import { loadOrThrow } from './load.ts';
 import { toPatch } from './patch.ts';
 import { EdgeRef, GraphRef, NodeDoorRef } from './types-graph.ts';
+import { PlaceTriggerInput, triggerFromInput } from './types-place.ts';
 import { NodeDoorResponseRef } from './types-results.ts';
 
 const AddGraphInput = builder.inputType('AddGraphInput', {
@@ -27,6 +28,7 @@ const AddGraphInput = builder.inputType('AddGraphInput', {
       type: LatencyProfileEnum,
       description: 'New; INTERACTIVE when absent.',
     }),
+    showPlacesToListeners: t.boolean({ description: 'New (issue 19); false when absent.' }),
     templateName: t.field({ type: GraphDetailTemplateEnum, required: true }),
   }),
 });
@@ -42,6 +44,7 @@ const UpdateGraphInput = builder.inputType('UpdateGraphInput', {
     publicVisible: t.boolean(),
     streamAssignmentPolicy: t.field({ type: StreamAssignmentPolicyEnum }),
     latencyProfile: t.field({ type: LatencyProfileEnum, description: 'New.' }),
+    showPlacesToListeners: t.boolean({ description: 'New (issue 19).' }),
     templateName: t.field({ type: GraphDetailTemplateEnum }),
   }),
 });
@@ -81,6 +84,10 @@ const NodeDoorInputCreate = builder.inputType('NodeDoorInputCreate', {
     name: t.string({ required: true }),
     order: t.int(),
     code: t.string(),
+    placeTrigger: t.field({
+      type: PlaceTriggerInput,
+      description: 'New (issue 19): opens the door on a place event; its places must exist.',
+    }),
   }),
 });
 
@@ -91,6 +98,10 @@ const NodeDoorInputUpdate = builder.inputType('NodeDoorInputUpdate', {
     name: t.string(),
     order: t.int(),
     code: t.string(),
+    placeTrigger: t.field({
+      type: PlaceTriggerInput,
+      description: 'New (issue 19): null removes the trigger, absent keeps it.',
+    }),
   }),
 });
 
@@ -110,6 +121,7 @@ builder.mutationFields((t) => ({
           'endText',
           'publicVisible',
           'latencyProfile',
+          'showPlacesToListeners',
         ]),
         name: graphInput.name,
         displayName: graphInput.displayName,
@@ -141,6 +153,7 @@ builder.mutationFields((t) => ({
         'publicVisible',
         'streamAssignmentPolicy',
         'latencyProfile',
+        'showPlacesToListeners',
         'templateName',
       ]);
       const graph = await ctx.data.updateGraph({ uuid: graphUuid, ...patch });
@@ -278,6 +291,9 @@ builder.mutationFields((t) => ({
         nodeUuid,
         doorType: nodeDoorInput.doorType,
         name: nodeDoorInput.name,
+        placeTrigger: nodeDoorInput.placeTrigger
+          ? triggerFromInput(nodeDoorInput.placeTrigger)
+          : null,
       });
       await ctx.runtime.events.nodeChanged(node);
       return door;
@@ -307,7 +323,14 @@ builder.mutationFields((t) => ({
       ) {
         throw new GencasterError('INVALID_INPUT', 'the type of a default door can not be changed');
       }
-      const door = await ctx.data.updateDoor({ uuid: existing.uuid, ...patch });
+      const trigger = nodeDoorInput.placeTrigger;
+      const door = await ctx.data.updateDoor({
+        uuid: existing.uuid,
+        ...patch,
+        ...(trigger === undefined
+          ? {}
+          : { placeTrigger: trigger === null ? null : triggerFromInput(trigger) }),
+      });
       const node = await ctx.data.getNode(door.nodeUuid);
       if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       return door;

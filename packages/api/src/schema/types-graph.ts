@@ -17,6 +17,7 @@ import {
   StreamAssignmentPolicyEnum,
 } from './enums.ts';
 import { AudioFileRef } from './types-audio.ts';
+import { PlaceRef, PlaceTriggerRef } from './types-place.ts';
 import { loadOrThrow } from './load.ts';
 
 /** GraphQL type of a story graph; its nodes and edges (which carry code) need an editor. */
@@ -47,6 +48,21 @@ GraphRef.implement({
       description:
         'New: how listeners buffer the stream (readable by anonymous listeners: the player applies it).',
       resolve: (graph) => graph.latencyProfile,
+    }),
+    showPlacesToListeners: t.exposeBoolean('showPlacesToListeners', {
+      description:
+        'New (issue 19): the listener page shows the places marked showToListeners (readable by anonymous listeners).',
+    }),
+    places: t.field({
+      type: [PlaceRef],
+      description:
+        'New (issue 19): the places of the graph by name. Editors get all; anyone else gets those marked showToListeners when the graph shows places to listeners, else none.',
+      resolve: async (graph, _args, ctx) => {
+        const places = await ctx.data.listPlacesOfGraph(graph.uuid);
+        const viewer = ctx.viewer;
+        if (viewer !== null && (viewer.role === 'editor' || viewer.role === 'admin')) return places;
+        return graph.showPlacesToListeners ? places.filter((p) => p.showToListeners) : [];
+      },
     }),
     publicVisible: t.exposeBoolean('publicVisible'),
     templateName: t.field({ type: GraphDetailTemplateEnum, resolve: () => 'default' as const }),
@@ -112,6 +128,12 @@ NodeDoorRef.implement({
     order: t.exposeInt('order'),
     isDefault: t.exposeBoolean('isDefault'),
     code: t.exposeString('code'),
+    placeTrigger: t.field({
+      type: PlaceTriggerRef,
+      nullable: true,
+      description: 'New (issue 19): the place event that opens this door; null for none.',
+      resolve: (door) => door.placeTrigger,
+    }),
     node: t.field({
       type: NodeRef,
       resolve: (door, _args, ctx) =>

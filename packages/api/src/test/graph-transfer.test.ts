@@ -108,7 +108,7 @@ describeEachEngine('graph transfer', (getDb) => {
       version: number;
       audioFiles: unknown[];
     };
-    expect(archive).toMatchObject({ format: 'gencaster-graph', version: 1 });
+    expect(archive).toMatchObject({ format: 'gencaster-graph', version: 2 });
     expect(archive.audioFiles).toHaveLength(1);
 
     const result = await uploadGraphFile(server.url, auth, content);
@@ -182,7 +182,7 @@ describeEachEngine('graph transfer', (getDb) => {
       };
       const before = { rows: await countRows(), files: storedFiles() };
       const cases: [string, string][] = [
-        ['version 2', JSON.stringify({ ...archive, version: 2 })],
+        ['version 99', JSON.stringify({ ...archive, version: 99 })],
         ['truncated', JSON.stringify(archive).slice(0, 500)],
         [
           'checksum',
@@ -200,8 +200,8 @@ describeEachEngine('graph transfer', (getDb) => {
       for (const [label, content] of cases) {
         const result = await uploadGraphFile(server.url, auth, content);
         expect(result.errors?.[0]?.extensions?.code, label).toBe('INVALID_INPUT');
-        if (label === 'version 2')
-          expect(result.errors?.[0]?.message).toMatch(/unsupported graph archive version 2/);
+        if (label === 'version 99')
+          expect(result.errors?.[0]?.message).toMatch(/unsupported graph archive version 99/);
       }
       expect({ rows: await countRows(), files: storedFiles() }).toEqual(before);
     },
@@ -240,6 +240,7 @@ describeEachEngine('graph transfer', (getDb) => {
             doors: 9,
             cells: 7,
             edges: 4,
+            places: 0,
           },
           {
             name: 'Hörspiel Test',
@@ -249,6 +250,7 @@ describeEachEngine('graph transfer', (getDb) => {
             doors: 8,
             cells: 4,
             edges: 4,
+            places: 0,
           },
         ]);
         expect(report.audioFiles).toEqual({ imported: 1, missing: 1 });

@@ -5,6 +5,10 @@ import {
   fieldLimits as L,
   graphDetailTemplates,
   latencyProfiles,
+  placeLimits,
+  placeNameSchema,
+  placeShapeSchema,
+  placeTriggerSchema,
   playbackChoices,
   streamAssignmentPolicies,
 } from '@gencaster/domain';
@@ -12,8 +16,14 @@ import { z } from 'zod';
 
 /** The `format` value of a graph archive. */
 export const graphArchiveFormat = 'gencaster-graph';
-/** The archive version this code writes; imports accept exactly the versions it knows. */
-export const graphArchiveVersion = 1;
+/**
+ * The archive version this code writes; imports accept exactly the versions it knows
+ * ({@link graphArchiveVersions}). Version 2 (issue 19) adds places, door place triggers and the
+ * graph's `showPlacesToListeners`; a version-1 archive imports with none of them.
+ */
+export const graphArchiveVersion = 2;
+/** Every archive version this code reads. */
+export const graphArchiveVersions: readonly number[] = [1, 2];
 
 const localId = z.string().min(1).max(200);
 
@@ -24,6 +34,15 @@ const archiveDoor = z.object({
   order: z.number().int(),
   isDefault: z.boolean(),
   code: z.string(),
+  /** Version 2; absent in version 1. */
+  placeTrigger: placeTriggerSchema.nullable().default(null),
+});
+
+/** A place (version 2); its shape is checked again with `checkPlaceShape` on import. */
+const archivePlace = z.object({
+  name: placeNameSchema,
+  shape: placeShapeSchema,
+  showToListeners: z.boolean(),
 });
 
 const archiveCell = z.object({
@@ -67,13 +86,14 @@ const archiveAudioFile = z.object({
 });
 
 /**
- * Version 1 of the graph archive: one JSON document with the graph's meta, nodes (doors, cells),
+ * The graph archive (versions 1 and 2): one JSON document with the graph's meta, nodes (doors, cells),
  * edges between door ids and the referenced audio files inline as base64. Ids are local names
- * (the exporting database's UUIDs); an import always creates fresh UUIDs.
+ * (the exporting database's UUIDs); an import always creates fresh UUIDs. Version 2 adds `places`
+ * (by name) and a `placeTrigger` on doors.
  */
 export const graphArchiveSchema = z.object({
   format: z.literal(graphArchiveFormat),
-  version: z.literal(graphArchiveVersion),
+  version: z.union([z.literal(1), z.literal(2)]),
   exportedAt: z.string(),
   graph: z.object({
     name: z.string().min(1).max(L.graphName),
@@ -82,6 +102,8 @@ export const graphArchiveSchema = z.object({
     streamAssignmentPolicy: z.enum(streamAssignmentPolicies),
     /** Added later within version 1: archives written before it import with the default. */
     latencyProfile: z.enum(latencyProfiles).default(defaultLatencyProfile),
+    /** Version 2; version-1 archives import with false. */
+    showPlacesToListeners: z.boolean().default(false),
     publicVisible: z.boolean(),
     templateName: z.enum(graphDetailTemplates),
     startText: z.string(),
@@ -91,7 +113,9 @@ export const graphArchiveSchema = z.object({
   nodes: z.array(archiveNode).max(10_000),
   edges: z.array(z.object({ from: localId, to: localId })).max(100_000),
   audioFiles: z.array(archiveAudioFile).max(10_000),
+  /** Version 2; absent in version 1. */
+  places: z.array(archivePlace).max(placeLimits.perGraph).default([]),
 });
 
-/** A parsed graph archive (version 1). */
+/** A parsed graph archive (version 1 or 2, read as version 2). */
 export type GraphArchive = z.infer<typeof graphArchiveSchema>;

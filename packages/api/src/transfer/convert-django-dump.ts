@@ -146,6 +146,7 @@ export function convertDjangoDump(input: unknown): ConvertedDump {
       order: f.order,
       isDefault: f.is_default,
       code: f.code ?? '',
+      placeTrigger: null,
     };
     if (door.isDefault && node.doors.some((d) => d.isDefault && d.doorType === door.doorType)) {
       warnings.push(
@@ -248,6 +249,8 @@ export function convertDjangoDump(input: unknown): ConvertedDump {
           streamAssignmentPolicy: f.stream_assignment_policy,
           // The original had no latency profile: its graphs get the default.
           latencyProfile: defaultLatencyProfile,
+          // Nor places (issue 19).
+          showPlacesToListeners: false,
           publicVisible: f.public_visible,
           templateName: f.template_name,
           startText: f.start_text ?? '',
@@ -256,6 +259,7 @@ export function convertDjangoDump(input: unknown): ConvertedDump {
         },
         nodes,
         edges: edgesByGraph.get(pk) ?? [],
+        places: [],
       },
     });
   }

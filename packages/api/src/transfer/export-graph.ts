@@ -8,7 +8,8 @@ import { resolveInside } from './stored-audio.ts';
 import type { TransferEnvironment } from './transfer-types.ts';
 
 /**
- * Builds the version-1 archive of a graph: meta, nodes with doors and cells, edges, and every
+ * Builds the archive (version {@link graphArchiveVersion}) of a graph: meta, nodes with doors
+ * (and their place triggers) and cells, edges, places, and every
  * audio file its audio cells use, inline as base64. An audio file without stored bytes (e.g. from
  * an original dump whose file was missing) is exported with `data: null`. NOT_FOUND if the graph
  * does not exist; UNAVAILABLE if audio is used but no media folder is configured.
@@ -79,6 +80,7 @@ export async function exportGraphArchive(
     })),
     edges: tree.edges.map((edge) => ({ from: edge.outDoorKey, to: edge.inDoorKey })),
     audioFiles,
+    places: tree.places,
   };
 }
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { insertGraphTree, withTransaction, type GraphTree } from '@gencaster/db';
-import { GencasterError } from '@gencaster/domain';
+import { checkPlaceShape, GencasterError, isGencasterError } from '@gencaster/domain';
 import {
   graphArchiveFormat,
   graphArchiveSchema,
   graphArchiveVersion,
+  graphArchiveVersions,
   type GraphArchive,
 } from './archive-schema.ts';
 import { chooseImportName, renamedDisplayName } from './graph-name.ts';
@@ -28,9 +29,9 @@ export function parseGraphArchive(input: unknown): GraphArchive {
   if (head.format !== graphArchiveFormat) {
     throw invalid(`not a Gencaster graph archive (format must be "${graphArchiveFormat}")`);
   }
-  if (head.version !== graphArchiveVersion) {
+  if (typeof head.version !== 'number' || !graphArchiveVersions.includes(head.version)) {
     throw invalid(
-      `unsupported graph archive version ${JSON.stringify(head.version)}: this Gencaster reads version ${graphArchiveVersion}`,
+      `unsupported graph archive version ${JSON.stringify(head.version)}: this Gencaster reads versions ${graphArchiveVersions.join(', ')} (writes ${graphArchiveVersion})`,
     );
   }
   const parsed = graphArchiveSchema.safeParse(input);
@@ -80,6 +81,24 @@ export function parseGraphArchive(input: unknown): GraphArchive {
   }
   if (archive.nodes.filter((n) => n.isEntryNode).length > 1) {
     throw invalid('the archive has more than one entry node');
+  }
+  const placeNames = new Set<string>();
+  for (const place of archive.places) {
+    if (placeNames.has(place.name)) throw invalid(`place "${place.name}" is named twice`);
+    placeNames.add(place.name);
+    try {
+      place.shape = checkPlaceShape(place.shape);
+    } catch (error) {
+      if (isGencasterError(error, 'INVALID_INPUT'))
+        throw invalid(`place "${place.name}": ${error.message}`);
+      throw error;
+    }
+  }
+  for (const door of archive.nodes.flatMap((n) => n.doors)) {
+    for (const name of door.placeTrigger?.placeNames ?? []) {
+      if (!placeNames.has(name))
+        throw invalid(`door "${door.name}" is triggered by the unknown place "${name}"`);
+    }
   }
   return archive;
 }
@@ -154,6 +173,7 @@ export async function importGraphArchive(
           })),
         })),
         edges: archive.edges.map((edge) => ({ outDoorKey: edge.from, inDoorKey: edge.to })),
+        places: archive.places,
       };
       const { graph, counts } = await insertGraphTree(tx, tree);
       const warnings =

@@ -31,6 +31,8 @@ export interface ImportedGraphReport {
   doors: number;
   cells: number;
   edges: number;
+  /** Places (issue 19; 0 for version-1 archives and original dumps). */
+  places: number;
 }
 
 /** Records of one kind that an import left out, and why. */

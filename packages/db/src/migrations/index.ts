@@ -8,6 +8,7 @@ import { streamPointBootId } from './0007-stream-point-boot-id.ts';
 import { ttsProvider } from './0008-tts-provider.ts';
 import { claimStreamFunction } from './0009-claim-stream-function.ts';
 import { graphLatencyProfile } from './0010-graph-latency-profile.ts';
+import { places } from './0011-places.ts';
 
 /** One migration: a name that sorts in apply order and its statements. */
 export interface MigrationDefinition {
@@ -27,4 +28,5 @@ export const migrations: readonly MigrationDefinition[] = [
   { name: '0008-tts-provider', statements: ttsProvider },
   { name: '0009-claim-stream-function', statements: claimStreamFunction },
   { name: '0010-graph-latency-profile', statements: graphLatencyProfile },
+  { name: '0011-places', statements: places },
 ];

@@ -77,7 +77,7 @@ describeEachEngine('graph copy and delete', (getDb) => {
     const source = await buildSample(getDb(), 'Copy source');
     const { graph: copy, counts } = await duplicateGraph(getDb(), source.uuid);
     expect(copy).toMatchObject({ name: 'Copy source (copy)', slugName: 'copy-source-copy' });
-    expect(counts).toEqual({ nodes: 3, doors: 7, cells: 4, edges: 2 });
+    expect(counts).toEqual({ nodes: 3, doors: 7, cells: 4, edges: 2, places: 0 });
     const before = await getGraphDetail(getDb(), source.uuid);
     const after = await getGraphDetail(getDb(), copy.uuid);
     expect(normalise(after)).toEqual(normalise(before));

@@ -22,6 +22,7 @@ export {
   type GraphTreeNode,
   type GraphTreeDoor,
   type GraphTreeCell,
+  type GraphTreePlace,
 } from './graph-tree.ts';
 
 /** A graph as a {@link GraphTree}; door keys are the door UUIDs. Nodes keep the detail order. */
@@ -33,6 +34,7 @@ export function graphTreeFromDetail(detail: GraphDetail): GraphTree {
       slugName: detail.slugName,
       streamAssignmentPolicy: detail.streamAssignmentPolicy,
       latencyProfile: detail.latencyProfile,
+      showPlacesToListeners: detail.showPlacesToListeners,
       publicVisible: detail.publicVisible,
       templateName: detail.templateName,
       startText: detail.startText,
@@ -53,6 +55,7 @@ export function graphTreeFromDetail(detail: GraphDetail): GraphTree {
         order: door.order,
         isDefault: door.isDefault,
         code: door.code,
+        placeTrigger: door.placeTrigger,
       })),
       cells: node.scriptCells.map((cell) => ({
         cellType: cell.cellType,
@@ -70,6 +73,11 @@ export function graphTreeFromDetail(detail: GraphDetail): GraphTree {
     edges: detail.edges.map((edge) => ({
       outDoorKey: edge.outNodeDoorUuid,
       inDoorKey: edge.inNodeDoorUuid,
+    })),
+    places: detail.places.map((place) => ({
+      name: place.name,
+      shape: place.shape,
+      showToListeners: place.showToListeners,
     })),
   };
 }
@@ -116,8 +124,8 @@ export interface DuplicateGraphOptions {
 }
 
 /**
- * Copies a graph with its nodes, doors, cells (audio cells get their own rows, sharing the audio
- * files) and edges under fresh UUIDs and a new unique name and slug, in one transaction.
+ * Copies a graph with its nodes, doors (with place triggers), cells (audio cells get their own
+ * rows, sharing the audio files), edges and places under fresh UUIDs and a new unique name and slug, in one transaction.
  * NOT_FOUND when the graph does not exist; CONFLICT when an explicit `name` is taken.
  */
 export async function duplicateGraph(

@@ -10,10 +10,12 @@ import {
 } from '@gencaster/domain';
 import type { DbHandle } from '../database.ts';
 import { withTransaction } from '../transaction.ts';
+import { doorFromRow } from './node-doors.ts';
+import { placeFromRow } from './places.ts';
 
 /**
  * Loads a graph with its nodes (each with doors in evaluation order and cells in execution order,
- * audio cells resolved) and its edges, from one consistent snapshot. NOT_FOUND if missing.
+ * audio cells resolved), its edges and its places, from one consistent snapshot. NOT_FOUND if missing.
  */
 export async function getGraphDetail(handle: DbHandle, uuid: string): Promise<GraphDetail> {
   const id = parseInput(uuidSchema, uuid);
@@ -36,6 +38,13 @@ export async function getGraphDetail(handle: DbHandle, uuid: string): Promise<Gr
       .innerJoin('node as n', 'n.uuid', 'd.nodeUuid')
       .selectAll('d')
       .where('n.graphUuid', '=', id)
+      .execute()
+      .then((rows) => rows.map(doorFromRow));
+    const places = await db
+      .selectFrom('place')
+      .selectAll()
+      .where('graphUuid', '=', id)
+      .orderBy('name')
       .execute();
     const cells = await db
       .selectFrom('scriptCell as c')
@@ -69,7 +78,7 @@ export async function getGraphDetail(handle: DbHandle, uuid: string): Promise<Gr
         .filter((c) => c.nodeUuid === node.uuid)
         .map((c) => withAudio(c, audioByUuid)),
     }));
-    return { ...graph, nodes: detailNodes, edges };
+    return { ...graph, nodes: detailNodes, edges, places: places.map(placeFromRow) };
   });
 }
 

@@ -5,9 +5,12 @@ import type {
   Graph,
   GraphDetailTemplate,
   LatencyProfile,
+  PlaceShape,
+  PlaceTrigger,
   PlaybackChoice,
   StreamAssignmentPolicy,
 } from '@gencaster/domain';
+import { placeTriggerToColumn } from './places.ts';
 import type { DbHandle } from '../database.ts';
 import { withTransaction } from '../transaction.ts';
 
@@ -18,6 +21,7 @@ export interface GraphTreeMeta {
   slugName: string;
   streamAssignmentPolicy: StreamAssignmentPolicy;
   latencyProfile: LatencyProfile;
+  showPlacesToListeners: boolean;
   publicVisible: boolean;
   templateName: GraphDetailTemplate;
   startText: string;
@@ -33,6 +37,14 @@ export interface GraphTreeDoor {
   order: number;
   isDefault: boolean;
   code: string;
+  placeTrigger: PlaceTrigger | null;
+}
+
+/** A place of a {@link GraphTree}; its shape must already be checked (`checkPlaceShape`). */
+export interface GraphTreePlace {
+  name: string;
+  shape: PlaceShape;
+  showToListeners: boolean;
 }
 
 /** A script cell; `audio` is set for audio cells and names an existing audio_file row. */
@@ -63,6 +75,7 @@ export interface GraphTree {
   graph: GraphTreeMeta;
   nodes: GraphTreeNode[];
   edges: { outDoorKey: string; inDoorKey: string }[];
+  places: GraphTreePlace[];
 }
 
 /** Rows written by {@link insertGraphTree}. */
@@ -71,6 +84,7 @@ export interface GraphTreeCounts {
   doors: number;
   cells: number;
   edges: number;
+  places: number;
 }
 
 const chunkSize = 500;
@@ -147,6 +161,7 @@ export async function insertGraphTree(
       order: number;
       isDefault: boolean;
       code: string;
+      placeTrigger: string | null;
     }[] = [];
     let doorCount = 0;
     for (const [index, node] of tree.nodes.entries()) {
@@ -154,11 +169,21 @@ export async function insertGraphTree(
       for (const door of node.doors) {
         doorCount += 1;
         const adopt = door.isDefault ? defaultDoor.get(`${nodeUuid}/${door.doorType}`) : undefined;
-        const fields = { name: door.name, order: door.order, code: door.code };
+        const fields = {
+          name: door.name,
+          order: door.order,
+          code: door.code,
+          placeTrigger: placeTriggerToColumn(door.placeTrigger),
+        };
         if (adopt !== undefined) {
           defaultDoor.delete(`${nodeUuid}/${door.doorType}`);
           doorUuidByKey.set(door.key, adopt);
-          if (door.name !== 'default' || door.order !== 0 || door.code !== 'True') {
+          if (
+            door.name !== 'default' ||
+            door.order !== 0 ||
+            door.code !== 'True' ||
+            door.placeTrigger !== null
+          ) {
             await db.updateTable('nodeDoor').set(fields).where('uuid', '=', adopt).execute();
           }
         } else {
@@ -209,7 +234,15 @@ export async function insertGraphTree(
       return { outNodeDoorUuid, inNodeDoorUuid, createdDate: new Date(base + index) };
     });
     await insertChunked(edgeRows, (chunk) => db.insertInto('edge').values(chunk).execute());
+    const placeRows = tree.places.map((place) => ({
+      graphUuid: graph.uuid,
+      name: place.name,
+      shape: JSON.stringify(place.shape),
+      showToListeners: place.showToListeners,
+    }));
+    await insertChunked(placeRows, (chunk) => db.insertInto('place').values(chunk).execute());
     const counts = {
+      places: placeRows.length,
       nodes: tree.nodes.length,
       doors: doorCount,
       cells: cellRows.length,

@@ -10,22 +10,36 @@ import {
   type NodeDoor,
   type UpdateNodeDoorInput,
 } from '@gencaster/domain';
+import type { Selectable } from 'kysely';
 import type { DbHandle } from '../database.ts';
 import { withDatabaseErrors } from '../database-errors.ts';
+import type { NodeDoorTable } from '../schema.ts';
+import { withTransaction } from '../transaction.ts';
+import { checkTriggerPlaces, placeTriggerFromColumn, placeTriggerToColumn } from './places.ts';
 
-/** Adds a non-default door to a node. NOT_FOUND for a missing node. */
+/** A stored door row as the domain {@link NodeDoor} (its place trigger parsed). */
+export function doorFromRow(row: Selectable<NodeDoorTable>): NodeDoor {
+  return { ...row, placeTrigger: placeTriggerFromColumn(row.placeTrigger) };
+}
+
+/**
+ * Adds a non-default door to a node. NOT_FOUND for a missing node; INVALID_INPUT when its place
+ * trigger names a place the graph does not have.
+ */
 export async function createNodeDoor(
   handle: DbHandle,
   door: CreateNodeDoorInput,
 ): Promise<NodeDoor> {
-  const input = parseInput(createNodeDoorSchema, door);
-  return withDatabaseErrors(() =>
-    handle.db
+  const { placeTrigger, ...input } = parseInput(createNodeDoorSchema, door);
+  return withTransaction(handle, async (tx) => {
+    await checkTriggerPlaces(tx, input.nodeUuid, placeTrigger);
+    const row = await tx.db
       .insertInto('nodeDoor')
-      .values({ ...input, isDefault: false })
+      .values({ ...input, isDefault: false, placeTrigger: placeTriggerToColumn(placeTrigger) })
       .returningAll()
-      .executeTakeFirstOrThrow(),
-  );
+      .executeTakeFirstOrThrow();
+    return doorFromRow(row);
+  });
 }
 
 /**
@@ -36,18 +50,26 @@ export async function updateNodeDoor(
   handle: DbHandle,
   update: UpdateNodeDoorInput,
 ): Promise<NodeDoor> {
-  const { uuid, ...fields } = parseInput(updateNodeDoorSchema, update);
-  if (Object.keys(fields).length === 0) return getNodeDoor(handle, uuid);
-  const row = await withDatabaseErrors(() =>
-    handle.db
+  const { uuid, placeTrigger, ...fields } = parseInput(updateNodeDoorSchema, update);
+  if (Object.keys(fields).length === 0 && placeTrigger === undefined)
+    return getNodeDoor(handle, uuid);
+  return withTransaction(handle, async (tx) => {
+    if (placeTrigger !== undefined) {
+      const existing = await getNodeDoor(tx, uuid);
+      await checkTriggerPlaces(tx, existing.nodeUuid, placeTrigger);
+    }
+    const row = await tx.db
       .updateTable('nodeDoor')
-      .set(fields)
+      .set({
+        ...fields,
+        ...(placeTrigger === undefined ? {} : { placeTrigger: placeTriggerToColumn(placeTrigger) }),
+      })
       .where('uuid', '=', uuid)
       .returningAll()
-      .executeTakeFirst(),
-  );
-  if (!row) throw new GencasterError('NOT_FOUND', `node door ${uuid} does not exist`);
-  return row;
+      .executeTakeFirst();
+    if (!row) throw new GencasterError('NOT_FOUND', `node door ${uuid} does not exist`);
+    return doorFromRow(row);
+  });
 }
 
 /**
@@ -78,7 +100,7 @@ export async function getNodeDoor(handle: DbHandle, uuid: string): Promise<NodeD
     handle.db.selectFrom('nodeDoor').selectAll().where('uuid', '=', id).executeTakeFirst(),
   );
   if (!row) throw new GencasterError('NOT_FOUND', `node door ${id} does not exist`);
-  return row;
+  return doorFromRow(row);
 }
 
 /** Doors of a node in evaluation order (non-default by order then name, default last). */
@@ -93,7 +115,7 @@ export async function listNodeDoors(
     if (doorType) query = query.where('doorType', '=', doorType);
     return query.execute();
   });
-  return sortDoors(rows);
+  return sortDoors(rows.map(doorFromRow));
 }
 
 /** The default door of a node for a type; NOT_FOUND when missing (legacy data only). */
@@ -113,5 +135,5 @@ export async function getDefaultDoor(
       .executeTakeFirst(),
   );
   if (!row) throw new GencasterError('NOT_FOUND', `node ${id} has no default ${doorType} door`);
-  return row;
+  return doorFromRow(row);
 }
