@@ -12,6 +12,7 @@ import {
   janusMountCredentials,
   startSoundFleet,
   type OutPipelineTuning,
+  type SenderProfileName,
   type SoundLogger,
 } from '@gencaster/sound';
 import { chromium, type Page } from 'playwright-core';
@@ -27,6 +28,8 @@ export interface SenderVariant {
   name: string;
   /** Short name for chart legends. */
   label?: string;
+  /** Sender profile of the fleet (its defaults; `gst`/`jackPeriod`/`jackRealtime` override). */
+  profile?: SenderProfileName;
   gst?: OutPipelineTuning;
   jackPeriod?: number;
   jackRealtime?: boolean;
@@ -47,15 +50,22 @@ export interface LatencyMeasurement {
   clock: { offsetMs: number; uncertaintyMs: number };
   droppedSamples: number;
   xruns: number;
+  /** The fleet's `sound.sender.profile` log line: what was applied (realtime granted or not). */
+  applied?: Record<string, unknown>;
   stats: Record<string, number | string | null>;
 }
 
 const CLICK_DEF = `SynthDef(\\benchClick, { Out.ar(0, (WhiteNoise.ar(0.8) * EnvGen.ar(Env.perc(0.0005, 0.03), doneAction: 2)) ! 2) }).add; Server.default.sync; 1`;
 const CLICKS = 20;
 
+/** The last `sound.sender.profile` line of the fleet: the profile as applied (realtime or not). */
+let lastApplied: Record<string, unknown> | undefined;
 const logger: SoundLogger = {
   debug: () => undefined,
-  info: () => undefined,
+  info: (obj) => {
+    const fields = obj as Record<string, unknown>;
+    if (fields.event === 'sound.sender.profile') lastApplied = fields;
+  },
   warn: (obj, msg) => console.error('[sound]', msg, JSON.stringify(obj)),
   error: (obj, msg) => console.error('[sound]', msg, JSON.stringify(obj)),
 };
@@ -82,6 +92,7 @@ async function measureVariant(variant: SenderVariant, page: Page): Promise<Laten
       runDir: dir, // a mkdtemp dir (0700): the sound user reaches only a run dir the fleet prepared
       superColliderStartupFile: FIXTURE_STARTUP_FILE,
       logger,
+      profile: variant.profile,
       gst: variant.gst,
       jack: { period: variant.jackPeriod, realtime: variant.jackRealtime },
       janus: { iceInterfaces: [NETNS_INTERFACE] },
@@ -132,9 +143,11 @@ async function measureVariant(variant: SenderVariant, page: Page): Promise<Laten
         'WebRTC packets',
         async () =>
           ((await page.evaluate<{ packetsReceived?: number }>('window.webrtcStats()'))
-            .packetsReceived ?? 0) > 150,
+            .packetsReceived ?? 0) > 10,
         30_000,
       );
+      // A silent point sends Opus DTX (~5 packets/s): give the receiver a few seconds to settle.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
       const clock = await measureClockOffset(page);
       const before = fleet.status().points[0]!;
       await page.evaluate('window.onsets.webrtc.length = 0; window.onsets.icecast.length = 0');
@@ -175,6 +188,7 @@ async function measureVariant(variant: SenderVariant, page: Page): Promise<Laten
         clock,
         droppedSamples: (after.droppedSamples ?? 0) - (before.droppedSamples ?? 0),
         xruns: (after.xruns ?? 0) - (before.xruns ?? 0),
+        applied: lastApplied,
         stats: {
           ...(await page.evaluate<Record<string, number | string | null>>('window.webrtcStats()')),
           loadAverage: loadavg()[0]!,

@@ -1,5 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  DEFAULT_SENDER_PROFILE,
+  SENDER_PROFILE_NAMES,
+  type SenderProfileName,
+} from '@gencaster/sound';
 
 /** Everything the backend reads from the environment, checked once at start. */
 export interface BackendConfig {
@@ -27,8 +32,18 @@ export interface BackendConfig {
     secret: string | undefined;
     insecure: boolean;
   };
-  /** `user`: the unprivileged system user the fleet runs as when started by root (`GENCASTER_SOUND_USER`). */
-  sound: { points: number; input: boolean; user?: string | undefined };
+  /**
+   * `user`: the unprivileged system user the fleet runs as when started by root (`GENCASTER_SOUND_USER`);
+   * `profile`: the sender profile (`GENCASTER_SOUND_PROFILE`); `realtime`: `auto` tries SCHED_FIFO
+   * and falls back with a warning, `off` never asks (`GENCASTER_SOUND_REALTIME`).
+   */
+  sound: {
+    points: number;
+    input: boolean;
+    user?: string | undefined;
+    profile: SenderProfileName;
+    realtime: 'auto' | 'off';
+  };
   corsOrigins: string[];
   /** Limits and trust at the public edge (see the README's settings table). */
   edge: {
@@ -117,6 +132,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_-]*$/)
     .optional(),
+  GENCASTER_SOUND_PROFILE: z.enum(SENDER_PROFILE_NAMES).default(DEFAULT_SENDER_PROFILE),
+  GENCASTER_SOUND_REALTIME: z.enum(['auto', 'off']).default('auto'),
   GENCASTER_CORS_ORIGINS: z.string().default(''),
   GENCASTER_TRUSTED_PROXIES: z
     .string()
@@ -208,6 +225,8 @@ export function loadConfig(
       points: e.GENCASTER_SOUND_POINTS,
       input: e.GENCASTER_SOUND_INPUT,
       user: e.GENCASTER_SOUND_USER,
+      profile: e.GENCASTER_SOUND_PROFILE,
+      realtime: e.GENCASTER_SOUND_REALTIME,
     },
     corsOrigins: e.GENCASTER_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())

@@ -1,4 +1,4 @@
-/** Tuning of the outgoing Opus/RTP pipeline (defaults: the robust ~65 ms setting of the stack probe). */
+/** Tuning of the outgoing Opus/RTP pipeline (defaults: the `low-latency` sender profile's sizes). */
 export interface OutPipelineTuning {
   /** jackaudiosrc ring buffer in µs (default 100000). */
   bufferTimeUs?: number;
@@ -8,6 +8,11 @@ export interface OutPipelineTuning {
   opusFrameSizeMs?: number;
   /** Opus bitrate in bit/s (default 64000). */
   bitrate?: number;
+  /**
+   * Opus DTX (default true): a silent input is sent as one tiny packet every ~400 ms instead of
+   * 100 full ones a second (rtpopuspay drops the empty frames); sound resumes with the next frame.
+   */
+  dtx?: boolean;
 }
 
 /** Where the outgoing pipeline reads from and sends to. */
@@ -29,11 +34,14 @@ export function outPipelinePorts(clientName: string): [string, string] {
 
 /**
  * `gst-launch-1.0 -m` arguments: jackaudiosrc (connect=none; scsynth connects itself via
- * SC_JACK_DEFAULT_OUTPUTS) → level (posts peak/RMS messages, parsed from -m output) → Opus →
+ * SC_JACK_DEFAULT_OUTPUTS; JACK runs at 48 kHz, so no resampler) → F32 to S16 without dither
+ * (dither turns digital silence into noise, which the encoder must then code at full rate and
+ * which defeats DTX) → level (posts peak/RMS messages, parsed from -m output) → Opus (DTX) →
  * RTP pt 111 → UDP to Janus on 127.0.0.1 (plus optional monitor copies).
  */
 export function outPipelineArgs(o: OutPipelineOptions): string[] {
   const levelNs = (o.levelIntervalMs ?? 250) * 1_000_000;
+  const dtx = o.dtx ?? true;
   return [
     '-m',
     'jackaudiosrc',
@@ -42,28 +50,30 @@ export function outPipelineArgs(o: OutPipelineOptions): string[] {
     `client-name=${o.clientName}`,
     'connect=none',
     `buffer-time=${o.bufferTimeUs ?? 100_000}`,
-    `latency-time=${o.latencyTimeUs ?? 5000}`,
+    `latency-time=${o.latencyTimeUs ?? 2500}`,
     '!',
-    'audio/x-raw,channels=2',
+    'audio/x-raw,rate=48000,channels=2',
     '!',
     'audioconvert',
+    'dithering=none',
+    'noise-shaping=none',
+    '!',
+    'audio/x-raw,format=S16LE',
     '!',
     'level',
     'name=meter',
     `interval=${levelNs}`,
     'post-messages=true',
     '!',
-    'audioresample',
-    '!',
-    'audio/x-raw,rate=48000,channels=2',
-    '!',
     'opusenc',
     `bitrate=${o.bitrate ?? 64000}`,
     `frame-size=${o.opusFrameSizeMs ?? 10}`,
     'audio-type=restricted-lowdelay',
+    `dtx=${dtx}`,
     '!',
     'rtpopuspay',
     'pt=111',
+    `dtx=${dtx}`,
     '!',
     'multiudpsink',
     `clients=${[o.rtpPort, ...(o.monitorPorts ?? [])].map((port) => `127.0.0.1:${port}`).join(',')}`,

@@ -29,3 +29,12 @@ export { resolveSoundUser, DEFAULT_SOUND_USER } from './sound-user.ts';
 export type { SoundUser } from './sound-user.ts';
 export type { DataDirAccess } from './fleet-dirs.ts';
 export { listDescendants, readResidentBytes } from './process-tools.ts';
+export {
+  SENDER_PROFILES,
+  SENDER_PROFILE_NAMES,
+  DEFAULT_SENDER_PROFILE,
+  isSenderProfileName,
+} from './sender-profile.ts';
+export type { SenderProfile, SenderProfileName } from './sender-profile.ts';
+export { probeRealtime, realtimeThreads } from './realtime-scheduling.ts';
+export type { RealtimeDecision } from './realtime-scheduling.ts';

@@ -12,9 +12,9 @@ export interface JackServerRef {
 
 /**
  * Arguments for a named jackd on the dummy driver (no sound card needed). Non-realtime by default;
- * `realtime` runs it (and, through libjack, the process threads of scsynth and GStreamer) with
- * SCHED_FIFO priority 70, which keeps the dummy clock steady on a loaded host (needs root or
- * rtprio rights).
+ * `realtime` runs it (and, through libjack, the process threads of its clients that may) with
+ * SCHED_FIFO at `priority` (default 70), which keeps the dummy clock steady on a loaded host
+ * (needs CAP_SYS_NICE or rtprio rights: see probeRealtime).
  */
 export function jackdArgs(
   server: string,
@@ -22,9 +22,15 @@ export function jackdArgs(
     sampleRate = 48000,
     period = 256,
     realtime = false,
-  }: { sampleRate?: number; period?: number | undefined; realtime?: boolean | undefined } = {},
+    priority = 70,
+  }: {
+    sampleRate?: number;
+    period?: number | undefined;
+    realtime?: boolean | undefined;
+    priority?: number | undefined;
+  } = {},
 ): string[] {
-  const mode = realtime ? ['-R', '-P', '70'] : ['-r'];
+  const mode = realtime ? ['-R', '-P', String(priority)] : ['-r'];
   return ['-n', server, ...mode, '-d', 'dummy', '-r', String(sampleRate), '-p', String(period)];
 }
 

@@ -21,6 +21,12 @@ import type { SoundLogger } from './sound-logger.ts';
 import { delay } from './process-tools.ts';
 import { createStreamPoint, type StreamPoint, type StreamPointPorts } from './stream-point.ts';
 import { resolveSoundUser, type SoundUser } from './sound-user.ts';
+import {
+  DEFAULT_SENDER_PROFILE,
+  SENDER_PROFILES,
+  type SenderProfileName,
+} from './sender-profile.ts';
+import { probeRealtime } from './realtime-scheduling.ts';
 
 /** Options of {@link startSoundFleet}. */
 export interface SoundFleetOptions {
@@ -69,9 +75,16 @@ export interface SoundFleetOptions {
     iceInterfaces?: readonly string[];
   };
   /**
-   * JACK server of every point: `period` in frames (default 256 = 5.3 ms at 48 kHz); `realtime`
-   * schedules jackd and GStreamer SCHED_FIFO (default false; as root they keep CAP_SYS_NICE after
-   * the drop to the sound user, sclang/scsynth never: they run user code; else rtprio rights).
+   * Sender profile of every point (default `low-latency`): JACK period, realtime wish, segment and
+   * Opus frame sizes (see SENDER_PROFILES). `jack` and `gst` override single values of it.
+   */
+  profile?: SenderProfileName;
+  /**
+   * JACK server of every point: `period` in frames (default: the profile's); `realtime` asks for
+   * jackd and the sender pipeline SCHED_FIFO (default: the profile's wish; false = never). The
+   * launcher tries it once (probeRealtime) and, where the host refuses, runs non-realtime and logs
+   * one warning that says why and what to change. As root jackd and GStreamer keep CAP_SYS_NICE
+   * after the drop to the sound user; sclang/scsynth never (they run user code).
    */
   jack?: { period?: number; realtime?: boolean };
   /** sclang startup file (packages/osc/supercollider/stream-point.scd). */
@@ -186,6 +199,42 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
       `the sound user ${user.name} cannot read ${unreadable.join(', ')}: make these paths and their parent dirs readable for others (chmod o+rx), or put the repository elsewhere`,
     );
   }
+
+  const profile = SENDER_PROFILES[options.profile ?? DEFAULT_SENDER_PROFILE];
+  const jackPeriod = options.jack?.period ?? profile.jackPeriod;
+  const gst = { ...profile.gst, ...options.gst };
+  const wantRealtime = options.jack?.realtime ?? profile.realtime;
+  const rt = wantRealtime ? await probeRealtime({ user }) : null;
+  if (rt?.granted === false) {
+    log.warn(
+      {
+        event: 'sound.realtime.refused',
+        profile: profile.name,
+        realtime: false,
+        reason: rt.reason,
+        rtprioLimit: rt.rtprioLimit,
+        capSysNice: rt.capSysNice,
+        hint: rt.hint,
+      },
+      `realtime scheduling refused: jackd and the sender run non-realtime (audio may be bursty under load): ${rt.reason}. ${rt.hint}`,
+    );
+  }
+  const realtime = rt?.granted ? rt : undefined;
+  log.info(
+    {
+      event: 'sound.sender.profile',
+      profile: profile.name,
+      jackPeriod,
+      latencyTimeUs: gst.latencyTimeUs,
+      bufferTimeUs: gst.bufferTimeUs,
+      opusFrameSizeMs: gst.opusFrameSizeMs,
+      dtx: gst.dtx ?? true,
+      realtime: realtime
+        ? { jackPriority: realtime.jackPriority, senderPriority: realtime.senderPriority }
+        : false,
+    },
+    `sender profile ${profile.name}: JACK ${jackPeriod} frames, ${gst.latencyTimeUs / 1000} ms segments, Opus ${gst.opusFrameSizeMs} ms${gst.dtx === false ? '' : ' DTX'}, ${realtime ? `realtime (jackd FIFO ${realtime.jackPriority}, sender FIFO ${realtime.senderPriority})` : 'non-realtime'}`,
+  );
 
   const status = (): FleetStatus => {
     const janusProcess = janus?.process.status();
@@ -303,9 +352,16 @@ export async function startSoundFleet(options: SoundFleetOptions): Promise<Sound
           oscSecret: options.oscSecret,
           startupFile,
           includePaths,
-          gst: options.gst,
-          jackPeriod: options.jack?.period,
-          jackRealtime: options.jack?.realtime,
+          gst,
+          jackPeriod,
+          ...(realtime
+            ? {
+                realtime: {
+                  jackPriority: realtime.jackPriority,
+                  senderPriority: realtime.senderPriority,
+                },
+              }
+            : {}),
           rtpMonitorPorts: [options.rtpMonitorPorts?.[p.index - 1] ?? []].flat(),
           logger: log,
         }),

@@ -20,6 +20,7 @@ import {
 } from './jack-tools.ts';
 import { createLevelMeter, type AudioLevel } from './level-meter.ts';
 import { reclaimDeadJackServers } from './jack-registry.ts';
+import { realtimeThreads } from './realtime-scheduling.ts';
 import { delay, findChildren, isPidAlive, waitUntil } from './process-tools.ts';
 import { sclangArgs, sclangEnv, sendScsynthQuit, writeSclangConfig } from './sclang-launch.ts';
 import type { SoundLogger } from './sound-logger.ts';
@@ -77,8 +78,11 @@ export interface StreamPointOptions {
   gst?: OutPipelineTuning;
   /** JACK period in frames (default 256 = 5.3 ms at 48 kHz). */
   jackPeriod?: number;
-  /** Run jackd with realtime scheduling (default false). */
-  jackRealtime?: boolean;
+  /**
+   * Realtime scheduling the host granted (see probeRealtime): jackd runs -R at `jackPriority`, the
+   * sender pipeline SCHED_FIFO at `senderPriority`; absent = both non-realtime.
+   */
+  realtime?: { jackPriority: number; senderPriority: number };
   /** Extra 127.0.0.1 ports receiving a copy of this point's RTP. */
   rtpMonitorPorts?: readonly number[];
   logger: SoundLogger;
@@ -141,7 +145,7 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   const jack: JackServerRef = { server: o.jackServer, user: o.user };
   // Realtime JACK as the sound user: jackd and GStreamer keep CAP_SYS_NICE; sclang/scsynth (user
   // code) never get it, so scsynth's JACK thread stays non-realtime when the launcher is root.
-  const launch = o.jackRealtime ? { realtime: true } : {};
+  const launch = o.realtime ? { realtime: true } : {};
   const supervision = { user: o.user, pidFiles: o.pidFiles, launch };
   let jackRecovering = false;
   let dependantsStarted = false;
@@ -169,7 +173,11 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
   const jackd: SupervisedProcess = createSupervisedProcess({
     name: `${prefix}/jackd`,
     command: 'jackd',
-    args: jackdArgs(o.jackServer, { period: o.jackPeriod, realtime: o.jackRealtime }),
+    args: jackdArgs(o.jackServer, {
+      period: o.jackPeriod,
+      realtime: o.realtime !== undefined,
+      priority: o.realtime?.jackPriority,
+    }),
     env: jackEnv,
     ...supervision,
     logger: {
@@ -180,7 +188,17 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       },
     },
     graceMs: 6000,
-    readiness: jackReady,
+    readiness: async (pid) => {
+      await jackReady();
+      if (!o.realtime) return;
+      // jackd -R falls back to normal scheduling on its own when refused: say so, once per start.
+      const threads = realtimeThreads(pid) + descendantRealtimeThreads(pid);
+      if (threads === 0)
+        log.warn(
+          { child: `${prefix}/jackd`, realtime: false, requested: o.realtime.jackPriority },
+          'jackd was started with -R but none of its threads runs SCHED_FIFO: it runs non-realtime (see the realtime line at fleet start)',
+        );
+    },
     onCrash: async () => {
       jackRecovering = true;
       await Promise.all([sclang.stop(), gstIn?.stop(), gstOut.stop()]);
@@ -204,8 +222,11 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
 
   const gstOut = createSupervisedProcess({
     name: `${prefix}/gst-out`,
-    command: 'stdbuf',
+    // With realtime granted the whole sender (reader, encoder, UDP) runs SCHED_FIFO under the
+    // JACK threads: a starved reader is what drops samples and makes delivery bursty.
+    command: o.realtime ? 'chrt' : 'stdbuf',
     args: [
+      ...(o.realtime ? ['--fifo', String(o.realtime.senderPriority), 'stdbuf'] : []),
       '-oL',
       'gst-launch-1.0',
       ...outPipelineArgs({
@@ -406,6 +427,11 @@ export function createStreamPoint(o: StreamPointOptions): StreamPoint {
       };
     },
   };
+}
+
+/** SCHED_FIFO threads of the children of `pid` (jackd runs under setpriv, which execs it). */
+function descendantRealtimeThreads(pid: number): number {
+  return findChildren(pid).reduce((sum, child) => sum + realtimeThreads(child), 0);
 }
 
 /** Removes the /dev/shm files a (killed) jackd leaves behind; the server names are unique to us. */

@@ -66,6 +66,9 @@ export async function startConfiguredSoundFleet(
       private: [join(config.dataDir, 'media', 'incoming')],
     },
     ...(config.sound.user ? { user: config.sound.user } : {}),
+    profile: config.sound.profile,
+    // auto: the profile's wish (low-latency asks for SCHED_FIFO), tried and logged where refused
+    ...(config.sound.realtime === 'off' ? { jack: { realtime: false } } : {}),
     janus: {
       dataDir: config.dataDir,
       ...(host.janusBind ? { httpBind: host.janusBind } : {}),
