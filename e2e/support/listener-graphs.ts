@@ -27,6 +27,8 @@ export interface GraphSpec {
   aboutText?: string;
   endText?: string;
   publicVisible?: boolean;
+  /** How listeners buffer the stream (the API's default, INTERACTIVE, when absent). */
+  latencyProfile?: 'INTERACTIVE' | 'ROBUST';
   nodes: NodeSpec[];
 }
 
@@ -62,6 +64,7 @@ export async function createTestGraph(
         endText: spec.endText ?? '',
         publicVisible: spec.publicVisible ?? true,
         streamAssignmentPolicy: spec.policy ?? 'ONE_USER_ONE_STREAM',
+        ...(spec.latencyProfile ? { latencyProfile: spec.latencyProfile } : {}),
         templateName: 'DEFAULT',
       },
     },

@@ -1,4 +1,9 @@
-import { onScopeDispose, ref } from 'vue';
+import { onScopeDispose, ref, shallowRef, watch } from 'vue';
+import {
+  createPlayoutDelayMeter,
+  type AppliedLatency,
+  type LatencyProfileName,
+} from '../../../../shared-web/receiver-latency.ts';
 import { createAudioMeter, type AudioMeter } from '../lib/audio-meter.ts';
 import { createPointPlayer, type PointPlayerState } from '../lib/point-player.ts';
 
@@ -6,20 +11,43 @@ import { createPointPlayer, type PointPlayerState } from '../lib/point-player.ts
  * Listens to a stream point in the editor: WebRTC from its Janus mountpoint into an `<audio>`
  * element (bind `audioElement`), with a level meter of what arrives (`levelDb`, updated 5× a
  * second). Call `listen` from a click (browsers allow audio only after a user gesture).
+ * The graph's latency profile is applied to the receiver as on the listener page; `latency` says
+ * what was applied and `playoutDelayMs` is the measured playout delay, refreshed each second.
  */
-export function usePointAudio() {
+export function usePointAudio(
+  latencyProfile: () => LatencyProfileName | undefined = () => undefined,
+) {
   const state = ref<PointPlayerState>('idle');
   const detail = ref<string | undefined>(undefined);
   const levelDb = ref<number | null>(null);
   const audioElement = ref<HTMLAudioElement | null>(null);
   let context: AudioContext | undefined;
   let meter: AudioMeter | undefined;
+  const latency = shallowRef<AppliedLatency | null>(null);
+  const playoutDelayMs = ref<number>();
+  let delayMeter: ReturnType<typeof createPlayoutDelayMeter> | undefined;
+  let ticks = 0;
   const timer = setInterval(() => {
     const db = meter?.readDb();
     levelDb.value = db === undefined ? null : Math.max(db, -100);
+    ticks += 1;
+    const current = delayMeter;
+    if (current && ticks % 5 === 0)
+      void current
+        .read()
+        .then((ms) => {
+          if (current === delayMeter && ms !== undefined) playoutDelayMs.value = ms;
+        })
+        .catch(() => undefined);
   }, 200);
 
   const player = createPointPlayer({
+    latencyProfile,
+    onReceiver: (receiver, applied) => {
+      latency.value = applied;
+      playoutDelayMs.value = undefined;
+      delayMeter = receiver ? createPlayoutDelayMeter(receiver) : undefined;
+    },
     onState: (next, why) => {
       state.value = next;
       detail.value = why;
@@ -51,11 +79,13 @@ export function usePointAudio() {
     player.stop();
   }
 
+  watch(latencyProfile, () => player.applyLatency());
+
   onScopeDispose(() => {
     clearInterval(timer);
     player.stop();
     meter?.close();
     void context?.close();
   });
-  return { state, detail, levelDb, audioElement, unlock, listen, stop };
+  return { state, detail, levelDb, latency, playoutDelayMs, audioElement, unlock, listen, stop };
 }

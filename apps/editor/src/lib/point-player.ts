@@ -6,6 +6,11 @@ import {
   openJanusSession,
   sendMessage,
 } from '../../../../shared-web/janus-session.ts';
+import {
+  applyLatencyProfile,
+  type AppliedLatency,
+  type LatencyProfileName,
+} from '../../../../shared-web/receiver-latency.ts';
 import { janusServerFor } from './janus-connection.ts';
 import { stereoOpus } from './stereo-opus.ts';
 
@@ -17,12 +22,21 @@ export interface PointPlayerOptions {
   /** The remote audio as a stream for an `<audio>` element, or null when it ends. */
   onStream(stream: MediaStream | null): void;
   onState(state: PointPlayerState, detail?: string): void;
+  /**
+   * The graph's latency profile, read when a track arrives and by `applyLatency`: the author
+   * hears the play panel with the listeners' buffer. Undefined leaves the browser's buffer alone.
+   */
+  latencyProfile?: () => LatencyProfileName | undefined;
+  /** The receiver of the current track and what was applied to it (null when it ended). */
+  onReceiver?(receiver: RTCRtpReceiver | null, applied: AppliedLatency | null): void;
 }
 
 /** Plays the Janus streaming mountpoint of one stream point in the editor. */
 export interface PointPlayer {
   /** Connects (through the backend's /janus pass-through) and watches the mountpoint. */
   play(input: { pointUuid: string; mountpointId: number }): Promise<void>;
+  /** Applies the current `latencyProfile` to the playing receiver (the profile changed). */
+  applyLatency(): void;
   stop(): void;
 }
 
@@ -35,6 +49,13 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
   let janus: Janus | undefined;
   let handle: JanusJS.PluginHandle | undefined;
   let generation = 0;
+  let receiver: RTCRtpReceiver | null = null;
+
+  const reportReceiver = (next: RTCRtpReceiver | null) => {
+    receiver = next;
+    const profile = options.latencyProfile?.();
+    options.onReceiver?.(next, next && profile ? applyLatencyProfile(next, profile) : null);
+  };
 
   const stop = () => {
     generation += 1;
@@ -42,6 +63,7 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
     handle = undefined;
     destroyJanusSession(janus);
     janus = undefined;
+    if (receiver) reportReceiver(null);
     options.onStream(null);
     options.onState('idle');
   };
@@ -83,6 +105,12 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
           },
           onremotetrack: (track, _mid, on) => {
             if (current !== generation || track.kind !== 'audio') return;
+            // The target goes on the receiver before the track plays.
+            const found = on
+              ? (attached.webrtcStuff.pc?.getReceivers().find((entry) => entry.track === track) ??
+                null)
+              : null;
+            reportReceiver(found);
             options.onStream(on ? new MediaStream([track]) : null);
             if (on) options.onState('playing');
           },
@@ -96,6 +124,9 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
       } catch (error) {
         fail(current, error instanceof Error ? error.message : String(error));
       }
+    },
+    applyLatency() {
+      if (receiver) reportReceiver(receiver);
     },
     stop,
   };
