@@ -155,6 +155,8 @@ export function useNodeEditor(nodeUuid: Ref<string>) {
               name: merged.name,
               code: merged.code,
               order: merged.order,
+              // Sent only when edited: absent keeps the stored trigger, null removes it.
+              ...('placeTrigger' in changes ? { placeTrigger: merged.placeTrigger } : {}),
             },
           })
         ).updateNodeDoor;

@@ -127,11 +127,22 @@ export function usePlay(graphUuid: () => string, nodeName: (uuid: string) => str
   }
 
   async function setVariable(key: string, value: string): Promise<string | undefined> {
+    return setVariables([{ key, value }]);
+  }
+
+  /**
+   * Writes several variables of the playing stream in one request (the walker's position: the
+   * same keys, values and `streamToSc` as the listener page's GPS fix). Returns the error, if any.
+   */
+  async function setVariables(
+    list: { key: string; value: string; streamToSc?: boolean }[],
+  ): Promise<string | undefined> {
     if (!stream.value || !running.value) return 'The graph is not running.';
+    const streamUuid = stream.value.uuid;
     try {
       await request(SetStreamVariablesDocument, {
         listenerToken: null,
-        streamVariables: [{ streamUuid: stream.value.uuid, key, value }],
+        streamVariables: list.map((variable) => ({ streamUuid, ...variable })),
       });
       return undefined;
     } catch (failure) {
@@ -162,6 +173,7 @@ export function usePlay(graphUuid: () => string, nodeName: (uuid: string) => str
     start,
     halt,
     setVariable,
+    setVariables,
     release,
   };
 }

@@ -13,6 +13,16 @@ export interface DoorRecord extends Record<string, unknown> {
   name: string;
   code: string;
   order: number;
+  /** The door's place trigger (issue 19), compared as a whole; null: none. */
+  placeTrigger: PlaceTriggerRecord | null;
+}
+
+/** A door's place trigger as the API reads and writes it. */
+export interface PlaceTriggerRecord {
+  kind: 'ENTER' | 'INSIDE' | 'LEAVE' | 'NEAREST';
+  placeNames: string[];
+  dwellSeconds: number;
+  repeat: 'ONCE' | 'EVERY_VISIT';
 }
 
 interface CellLike {
@@ -26,6 +36,7 @@ interface DoorLike {
   name: string;
   code: string;
   order: number;
+  placeTrigger?: PlaceTriggerRecord | null;
 }
 
 /** The draft-relevant fields of one cell. */
@@ -40,7 +51,21 @@ export function cellRecord(cell: CellLike): CellRecord {
 
 /** The draft-relevant fields of one door. */
 export function doorRecord(door: DoorLike): DoorRecord {
-  return { name: door.name, code: door.code, order: door.order };
+  const trigger = door.placeTrigger;
+  return {
+    name: door.name,
+    code: door.code,
+    order: door.order,
+    // Rebuilt field by field so a stored trigger and an edited one compare equal.
+    placeTrigger: trigger
+      ? {
+          kind: trigger.kind,
+          placeNames: [...trigger.placeNames],
+          dwellSeconds: trigger.dwellSeconds,
+          repeat: trigger.repeat,
+        }
+      : null,
+  };
 }
 
 /** All cells and doors (exits and entrances) of a node keyed by uuid, for {@link reconcile}. */
