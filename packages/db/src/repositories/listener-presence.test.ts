@@ -8,6 +8,27 @@ import { assignStream, getStream } from './streams.ts';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEachEngine('listener presence', (getDb, engine) => {
+  it('stamps every listener of a long list in its batches, each once, and stamps again', async () => {
+    const db = getDb();
+    const ids = Array.from({ length: 1203 }, (_, i) => `batch-${engine}-${i}`);
+    await touchListeners(db, [...ids, ids[0]!, ids[600]!]);
+    const stamped = async () =>
+      db.db
+        .selectFrom('listenerPresence')
+        .select(['listenerId', 'seenAt'])
+        .where('listenerId', 'like', `batch-${engine}-%`)
+        .execute();
+    const first = await stamped();
+    expect(first.map((row) => row.listenerId).sort()).toEqual([...ids].sort());
+    await sleep(50);
+    await touchListeners(db, ids);
+    const again = await stamped();
+    expect(again).toHaveLength(ids.length);
+    const before = new Map(first.map((row) => [row.listenerId, new Date(row.seenAt).getTime()]));
+    for (const row of again)
+      expect(new Date(row.seenAt).getTime()).toBeGreaterThan(before.get(row.listenerId)!);
+  });
+
   it('drops only the listeners nobody stamped, counts each once and ends an empty stream', async () => {
     const db = getDb();
     const graph = await createGraph(db, {
