@@ -1,10 +1,17 @@
-import { onBeforeUnmount, ref } from 'vue';
+import { onBeforeUnmount, ref, shallowRef } from 'vue';
+import { createPositionThrottle } from '../../../../shared-web/position-throttle.ts';
 import type { StreamVariableInput } from '../graphql/types.ts';
-import { gpsFixToVariables } from '../lib/gps-variables.ts';
+import { gpsFixToVariables, type GpsFix } from '../lib/gps-variables.ts';
 
 const consentKey = 'gencaster.gps-consent';
 /** Without any fix for this long after start, GPS counts as unavailable. */
 const GIVE_UP_MS = 60_000;
+/** Fixes are sent at most this often (a phone may deliver several a second). */
+export const GPS_SEND_INTERVAL_MS = 500;
+/** A fix that could not be sent (the network dropped) is tried again after this long. */
+const RESEND_MS = 2_000;
+/** Back in the foreground without a fix for this long, the watch is started afresh. */
+const STALE_MS = 20_000;
 
 /** Why GPS stopped. */
 export type GpsFailure = 'denied' | 'unavailable';
@@ -19,11 +26,72 @@ export interface GpsOptions {
 /**
  * Streams the listener's position as stream variables after consent. The consent is remembered in
  * localStorage, so `resumeIfConsented` picks GPS up again after a reload (the original lost it).
+ *
+ * Walks (issue 19): fixes are throttled to two a second (the newest wins); a fix the network did
+ * not take is sent again until a newer one replaces it, so after a short drop the engine gets the
+ * current position as soon as the API is back. While active the screen is kept awake where the
+ * browser offers the Screen Wake Lock (a locked phone stops geolocation in most browsers), and the
+ * watch is restarted when the page comes back to the foreground with a stale fix.
  */
 export function useGps(options: GpsOptions) {
   const active = ref(false);
   const lastFixAt = ref<number>();
+  /** The newest fix (for the walk map); undefined before the first. */
+  const position = shallowRef<GpsFix>();
+  /** Whether the screen is held awake (false where the browser has no Wake Lock). */
+  const awake = ref(false);
   let watchId: number | undefined;
+  let resendTimer: ReturnType<typeof setTimeout> | undefined;
+  let wakeLock: { release(): Promise<void> } | undefined;
+
+  const throttle = createPositionThrottle<GpsFix>({
+    minIntervalMs: GPS_SEND_INTERVAL_MS,
+    send: async (fix) => {
+      const variables = gpsFixToVariables('', fix).map(({ key, value, streamToSc }) => ({
+        key,
+        value,
+        streamToSc,
+      }));
+      try {
+        await options.send(variables);
+      } catch (error) {
+        // Offline for a moment: try this fix again unless a newer one comes first.
+        if (resendTimer) clearTimeout(resendTimer);
+        resendTimer = setTimeout(() => {
+          resendTimer = undefined;
+          if (active.value && position.value === fix) throttle.push(fix);
+        }, RESEND_MS);
+        throw error;
+      }
+    },
+  });
+
+  async function holdScreen(): Promise<void> {
+    const lock = (
+      navigator as Navigator & {
+        wakeLock?: { request(type: 'screen'): Promise<{ release(): Promise<void> }> };
+      }
+    ).wakeLock;
+    if (!lock || wakeLock || document.visibilityState !== 'visible') return;
+    try {
+      wakeLock = await lock.request('screen');
+      awake.value = true;
+      (wakeLock as unknown as EventTarget).addEventListener?.('release', () => {
+        wakeLock = undefined;
+        awake.value = false;
+      });
+    } catch {
+      awake.value = false; // refused (battery saver, not visible): GPS goes on as far as it can
+    }
+  }
+
+  function onVisible(): void {
+    if (document.visibilityState !== 'visible' || !active.value) return;
+    void holdScreen();
+    const stale = lastFixAt.value === undefined || Date.now() - lastFixAt.value > STALE_MS;
+    if (stale) void watch();
+  }
+  document.addEventListener('visibilitychange', onVisible);
 
   /** Starts watching; resolves true on the first fix, false on an error. */
   function start(): Promise<boolean> {
@@ -31,23 +99,32 @@ export function useGps(options: GpsOptions) {
       options.onFailure('unavailable');
       return Promise.resolve(false);
     }
-    stop();
     window.localStorage.setItem(consentKey, '1');
+    return watch();
+  }
+
+  function watch(): Promise<boolean> {
+    clearWatch();
     active.value = true;
+    void holdScreen();
     const startedAt = Date.now();
     return new Promise((resolve) => {
       let settled = false;
       watchId = navigator.geolocation.watchPosition(
-        (position) => {
+        (fix) => {
           lastFixAt.value = Date.now();
-          const variables = gpsFixToVariables('', position.coords).map(
-            ({ key, value, streamToSc }) => ({
-              key,
-              value,
-              streamToSc,
-            }),
-          );
-          void options.send(variables).catch(() => undefined);
+          const { longitude, latitude, accuracy, speed, heading, altitude, altitudeAccuracy } =
+            fix.coords;
+          position.value = {
+            longitude,
+            latitude,
+            accuracy,
+            speed,
+            heading,
+            altitude,
+            altitudeAccuracy,
+          };
+          throttle.push(position.value);
           if (!settled) resolve((settled = true));
         },
         (error) => {
@@ -67,19 +144,36 @@ export function useGps(options: GpsOptions) {
     });
   }
 
-  function stop() {
+  function clearWatch() {
     if (watchId !== undefined) navigator.geolocation.clearWatch(watchId);
     watchId = undefined;
-    active.value = false;
   }
 
-  onBeforeUnmount(stop);
+  function stop() {
+    clearWatch();
+    active.value = false;
+    throttle.cancel();
+    if (resendTimer) clearTimeout(resendTimer);
+    resendTimer = undefined;
+    void wakeLock?.release().catch(() => undefined);
+    wakeLock = undefined;
+    awake.value = false;
+  }
+
+  onBeforeUnmount(() => {
+    stop();
+    document.removeEventListener('visibilitychange', onVisible);
+  });
 
   return {
     active,
     lastFixAt,
+    position,
+    awake,
     start,
     stop,
+    /** Whether the listener agreed to location access before (this browser remembers it). */
+    consented: () => window.localStorage.getItem(consentKey) === '1',
     /** Restarts GPS when the listener agreed earlier (e.g. before a reload). */
     resumeIfConsented() {
       if (window.localStorage.getItem(consentKey) === '1' && !active.value) void start();

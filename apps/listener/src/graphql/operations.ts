@@ -2,6 +2,7 @@
 export {
   CreateUpdateStreamVariableDocument as createUpdateStreamVariable,
   GetGraphMetaDocument as getGraphMeta,
+  GetGraphPlacesDocument as getGraphPlaces,
   GetGraphsDocument as getGraphs,
   GetStreamPointsDocument as getStreamPoints,
   IsAuthenticatedDocument as isAuthenticated,

@@ -73,6 +73,19 @@ export const en = {
   play: 'Play',
   level: 'Audio level',
   sendFailed: 'Your answer could not be sent',
+  walkTitle: 'This story is a walk',
+  walkExplain:
+    'It plays what belongs to the places you reach. To know where you are, this page needs your location. Your position goes only to your own stream while you listen, and sending stops when you press Stop or leave the page.',
+  walkNext: 'Your browser will ask next: please choose “Allow”.',
+  walkAllow: 'Allow location',
+  walkKeepOpen:
+    'Keep this page open and the screen on: most phones pause location when the screen locks.',
+  walkLocating: 'Looking for your position…',
+  walkPlaces: 'Places',
+  walkHere: 'you are here',
+  walkVisited: 'visited',
+  walkAwake: 'Screen kept on for the walk',
+  walkAccuracy: 'accuracy',
   language: 'Deutsch',
 };
 
@@ -153,5 +166,18 @@ export const de: Record<MessageKey, string> = {
   play: 'Abspielen',
   level: 'Pegel',
   sendFailed: 'Deine Antwort konnte nicht gesendet werden',
+  walkTitle: 'Diese Geschichte ist ein Spaziergang',
+  walkExplain:
+    'Sie spielt, was zu den Orten gehört, die du erreichst. Dafür braucht diese Seite deinen Standort. Deine Position geht nur an deinen eigenen Stream, solange du zuhörst, und wird nicht mehr gesendet, sobald du Stopp drückst oder die Seite verlässt.',
+  walkNext: 'Dein Browser fragt gleich: bitte wähle „Erlauben“.',
+  walkAllow: 'Standort erlauben',
+  walkKeepOpen:
+    'Lass diese Seite offen und den Bildschirm an: die meisten Telefone pausieren den Standort, wenn der Bildschirm sperrt.',
+  walkLocating: 'Suche deine Position…',
+  walkPlaces: 'Orte',
+  walkHere: 'du bist hier',
+  walkVisited: 'besucht',
+  walkAwake: 'Bildschirm bleibt für den Spaziergang an',
+  walkAccuracy: 'Genauigkeit',
   language: 'English',
 };
