@@ -22,7 +22,10 @@ describe('createPositionThrottle', () => {
     const sent: number[] = [];
     const throttle = createPositionThrottle<number>({
       minIntervalMs: 500,
-      send: async (fix) => void sent.push(fix),
+      send: (fix) => {
+        sent.push(fix);
+        return Promise.resolve();
+      },
       now: () => Date.now(),
     });
     // 50 fixes a second for two seconds.
@@ -43,9 +46,9 @@ describe('createPositionThrottle', () => {
     let calls = 0;
     const throttle = createPositionThrottle<number>({
       minIntervalMs: 100,
-      send: async () => {
+      send: () => {
         calls += 1;
-        if (calls === 1) throw new Error('offline');
+        return calls === 1 ? Promise.reject(new Error('offline')) : Promise.resolve();
       },
       onError: (error) => errors.push(error),
     });
