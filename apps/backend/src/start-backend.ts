@@ -276,6 +276,9 @@ export async function startBackend(
           sandbox,
           // A new stream's walk starts only once its point acknowledged the reset (hand-over).
           engineOptions: { cleanupCode: cleanupInstruction().code },
+          // Place variables the engine derives reach sclang as OSC data, as listeners' do.
+          sendVariable: ({ point, key, value }) =>
+            instructions.sendVariable({ host: point.host, port: point.port, key, value }),
           instructionPortFor: (session) => {
             const { point } = session;
             const onInstruction = (instruction: StreamInstruction) =>

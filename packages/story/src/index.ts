@@ -5,6 +5,40 @@ export type * from './engine/engine-types.ts';
 export { createSeededRandom } from './engine/seeded-random.ts';
 export { doorLanguage } from './engine/door-language.ts';
 export { sortDoors } from './engine/choose-next-node.ts';
+// Places (issue 19): the pure tracker, trigger rules, derived variables and the per-listener runtime.
+export {
+  createPlaceTracker,
+  emptyPlaceWalkState,
+  type PlaceFix,
+  type PlaceReading,
+  type PlaceTracker,
+  type PlaceTrackerOptions,
+  type PlaceUpdate,
+  type PlaceWalkState,
+  type TrackedPlace,
+  type FixKind,
+} from './places/place-tracker.ts';
+export {
+  isTriggerOpen,
+  markTriggerUsed,
+  nextDwellDeadline,
+  type TriggerContext,
+} from './places/place-triggers.ts';
+export {
+  createPlaceVariableDiff,
+  fixFromVariables,
+  isPlaceVariable,
+  parsePlaceWalkState,
+  placeStateVariable,
+  placeVariableNames,
+  placeVariablePrefixes,
+  placeVariables,
+} from './places/place-variables.ts';
+export {
+  createPlaceRuntime,
+  type PlaceRuntime,
+  type PlaceRuntimeOptions,
+} from './places/place-runtime.ts';
 export {
   normalizeDialog,
   buttonTypes,

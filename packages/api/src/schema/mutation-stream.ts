@@ -1,4 +1,5 @@
 import { GencasterError } from '@gencaster/domain';
+import { isPlaceVariable } from '@gencaster/story';
 import type { ApiContext } from '../server/context.ts';
 import type { ResolvedApiOptions } from '../server/runtime.ts';
 import { builder } from './builder.ts';
@@ -42,6 +43,13 @@ builder.mutationFields((t) => ({
           );
         }
         for (const variable of streamVariables) {
+          if (isPlaceVariable(variable.key)) {
+            throw new GencasterError(
+              'FORBIDDEN',
+              'place_… and places_… variables are derived by the engine from the listener position',
+              { details: { key: variable.key } },
+            );
+          }
           if (variable.streamUuid !== session) {
             throw new GencasterError(
               'FORBIDDEN',
@@ -120,8 +128,9 @@ async function checkVariableCount(
     .select('key')
     .where('streamUuid', '=', streamUuid)
     .execute();
-  const keys = new Set(existing.map((row) => row.key));
-  for (const variable of variables) keys.add(variable.key);
+  // The engine's place variables (one set per place of the graph) do not count.
+  const keys = new Set(existing.map((row) => row.key).filter((key) => !isPlaceVariable(key)));
+  for (const variable of variables) if (!isPlaceVariable(variable.key)) keys.add(variable.key);
   if (keys.size > max) {
     throw new GencasterError('INVALID_INPUT', `a stream has at most ${max} variables`, {
       details: { maxPerStream: max },

@@ -6,14 +6,19 @@ import {
   getGraph,
   getNode,
   getNodeDetail,
+  listPlaces,
   listStreamVariables,
   upsertStreamVariable,
+  upsertStreamVariables,
   type Database,
 } from '@gencaster/db';
 import { GencasterError, isGencasterError } from '@gencaster/domain';
 import {
   createEngine,
+  fixFromVariables,
+  placeStateVariable,
   type Dialog,
+  type PlacePort,
   type EngineOptions,
   type InstructionPort,
   type NodeContents,
@@ -43,6 +48,11 @@ export interface StoryEngineFactoryOptions {
   /** The stream point's instruction port (osc sender + TTS + audio files in the backend). */
   instructionPortFor(input: InstructionPortInput): InstructionPort;
   engineOptions?: Omit<EngineOptions, 'onEvent'>;
+  /**
+   * Sends a variable to the stream point as OSC data (`/variable key value`, the path listeners'
+   * `streamToSc` variables take); the place variables the engine derives go this way.
+   */
+  sendVariable?(input: { point: StreamPointShape; key: string; value: string }): Promise<void>;
 }
 
 /** Maps the engine's dialog to the GraphQL Dialog shape. */
@@ -80,8 +90,28 @@ function createVariableStore(
   pubsub: PubSub,
   events: ApiEvents,
   streamUuid: string,
+  toPoint?: (key: string, value: string) => Promise<void>,
 ): VariableStore {
   return {
+    // Derived place values: one transaction, one change event, then to the point as data
+    // (all but the persisted state, which is the engine's own).
+    async setMany(entries) {
+      const list = Object.entries(entries).map(([key, value]) => ({ key, value }));
+      if (list.length === 0) return;
+      await upsertStreamVariables(
+        database,
+        list.map(({ key, value }) => ({
+          streamUuid,
+          key,
+          value,
+          streamToSc: key !== placeStateVariable,
+        })),
+      );
+      await events.variablesChanged(streamUuid, list);
+      if (toPoint)
+        for (const { key, value } of list)
+          if (key !== placeStateVariable) await toPoint(key, value);
+    },
     async getAll() {
       const rows = await listStreamVariables(database, streamUuid);
       return Object.fromEntries(rows.map((row) => [row.key, row.value]));
@@ -115,6 +145,46 @@ function createVariableStore(
         signal.removeEventListener('abort', onAbort);
         await changes.return();
       }
+    },
+  };
+}
+
+/**
+ * The listener's positions for the engine's places: the `latitude`/`longitude`/`accuracy`
+ * variables the listener page (or the editor's walker) writes, as they change on any backend.
+ */
+function createPlacePort(
+  database: Database,
+  pubsub: PubSub,
+  graphUuid: string,
+  streamUuid: string,
+): PlacePort {
+  return {
+    async loadPlaces() {
+      const places = await listPlaces(database, graphUuid);
+      return places.map((place) => ({ name: place.name, shape: place.shape }));
+    },
+    subscribe(onFix) {
+      const changes = pubsub.subscribe<VariablesEvent>(topics.variables(streamUuid));
+      const latest: Record<string, string> = {};
+      void (async () => {
+        for await (const change of changes) {
+          let moved = false;
+          for (const { key, value } of change.variables) {
+            if (key === 'latitude' || key === 'longitude' || key === 'accuracy') {
+              latest[key] = value;
+              if (key !== 'accuracy') moved = true;
+            }
+          }
+          if (!moved) continue;
+          const fix = fixFromVariables(latest, 0);
+          if (fix) {
+            const { atMs: _atMs, ...position } = fix;
+            onFix(position);
+          }
+        }
+      })().catch(() => undefined);
+      return () => void changes.return();
     },
   };
 }
@@ -224,6 +294,7 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
                   order: door.order,
                   isDefault: door.isDefault,
                   code: door.code,
+                  placeTrigger: door.placeTrigger,
                   edges: edges
                     .filter((edge) => edge.outNodeDoorUuid === door.uuid)
                     .map((edge) => ({ uuid: edge.uuid, inNodeUuid: edge.inNodeUuid })),
@@ -236,7 +307,18 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
           point,
           onInstruction: (instruction) => emitEvent({ type: 'instruction', instruction }),
         }),
-        variables: createVariableStore(database, pubsub, events, stream.uuid),
+        variables: createVariableStore(
+          database,
+          pubsub,
+          events,
+          stream.uuid,
+          options.sendVariable
+            ? (key, value) =>
+                options.sendVariable?.({ point, key, value }).catch(() => undefined) ??
+                Promise.resolve()
+            : undefined,
+        ),
+        places: createPlacePort(database, pubsub, graphUuid, stream.uuid),
         dialogs: {
           show: (dialog) => {
             emitEvent({ type: 'dialog', dialog: toDialogShape(dialog) });

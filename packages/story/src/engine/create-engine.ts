@@ -10,6 +10,8 @@ import { chooseNextNode } from './choose-next-node.ts';
 import { executeCell } from './execute-cell.ts';
 import { createProgressGuard } from './progress-guard.ts';
 import { createScriptCapabilities } from './script-capabilities.ts';
+import { createPlaceRuntime, type PlaceRuntime } from '../places/place-runtime.ts';
+import { fixFromVariables } from '../places/place-variables.ts';
 
 /** A listener's walk through a graph; see {@link createEngine}. */
 export interface Engine {
@@ -103,7 +105,48 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
     const context = { ports, options, signal, capabilities, emit };
     let step = 0;
     let current: string | null = null;
+    let placeRuntime: PlaceRuntime | null = null;
+    let unsubscribePlaces = (): void => undefined;
+    // Places are read at every node entry (live edits apply); the runtime starts with the first.
+    const refreshPlaces = async (): Promise<void> => {
+      const port = ports.places;
+      if (!port) return;
+      let places;
+      try {
+        places = await port.loadPlaces();
+      } catch (error) {
+        log(
+          30,
+          `could not read the graph's places: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return;
+      }
+      if (placeRuntime) return placeRuntime.setPlaces(places);
+      if (places.length === 0) return;
+      const runtime = createPlaceRuntime({
+        places,
+        variables: ports.variables,
+        clock: ports.clock,
+        ...(options.places?.tracker ? { tracker: options.places.tracker } : {}),
+        ...(options.places?.minIntervalMs === undefined
+          ? {}
+          : { minIntervalMs: options.places.minIntervalMs }),
+        onError: (error) =>
+          log(
+            30,
+            `place variables not written: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      });
+      await runtime.start();
+      placeRuntime = runtime;
+      unsubscribePlaces = port.subscribe((fix) => runtime.push(fix));
+      // The position the listener sent last (before this engine, or before a reconnect).
+      const last = fixFromVariables(await ports.variables.getAll(), ports.clock.now());
+      if (last) runtime.push(last);
+    };
     const finish = (reason: EngineResult['reason']): EngineResult => {
+      unsubscribePlaces();
+      placeRuntime?.stop();
       const result = { reason, steps: step, lastNodeUuid: current };
       emit({ type: 'finished', result });
       return result;
@@ -155,6 +198,7 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
       } else log(20, `resuming node "${contents.node.name}" after ${skipped} cell(s) that ran`);
       emit({ type: 'node_entered', nodeUuid, step });
       const visitStarted = ports.clock.now();
+      await refreshPlaces();
       for (const [index, cell] of cells.entries()) {
         if (index < skipped) continue;
         if (signal.aborted) return finish('aborted');
@@ -203,7 +247,20 @@ export function createEngine({ ports, options = {} }: CreateEngineInput): Engine
         );
         return finish('dead_end');
       }
-      const next = await chooseNextNode(exit.outputDoors, context);
+      const runtime = placeRuntime;
+      const next = await chooseNextNode(exit.outputDoors, {
+        ...context,
+        ...(runtime
+          ? {
+              places: {
+                runtime,
+                nodeEnteredMs: visitStarted,
+                codeRecheckMs: options.places?.codeRecheckMs ?? 1000,
+                onWait: () => emit({ type: 'waiting_for_place', nodeUuid }),
+              },
+            }
+          : {}),
+      });
       if (signal.aborted) return finish('aborted');
       if (!next) {
         log(20, `dead end at node "${exit.node.name}"`);

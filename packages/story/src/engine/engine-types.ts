@@ -1,6 +1,7 @@
 // The engine's view of a graph and the ports through which it touches the world. The backend
 // implements the ports (database, OSC, TTS, GraphQL); tests implement them in memory.
-import type { CellType, LogLevel, PlaybackChoice } from '@gencaster/domain';
+import type { CellType, LogLevel, PlaceTrigger, PlaybackChoice } from '@gencaster/domain';
+import type { PlaceTrackerOptions, TrackedPlace } from '../places/place-tracker.ts';
 import type { Dialog } from '../dialog.ts';
 import type { ScriptSandbox } from '../sandbox/sandbox-types.ts';
 
@@ -25,6 +26,11 @@ export interface EngineDoor {
   isDefault: boolean;
   /** Condition: Python unless its first line is a `// js` comment (see doorLanguage). */
   code: string;
+  /**
+   * Opens the door on a place event (issue 19). A node with such doors waits at its exit until
+   * one opens (or a non-default code door does); with code as well, both must hold.
+   */
+  placeTrigger?: PlaceTrigger | null;
   edges: EngineEdge[];
 }
 
@@ -82,6 +88,11 @@ export interface InstructionPort {
 export interface VariableStore {
   getAll(): Promise<Record<string, string>>;
   set(key: string, value: string): Promise<void>;
+  /**
+   * Writes several variables at once (one batch). The engine uses it for derived place values,
+   * which also go to the stream point (as data, like listeners' `streamToSc` variables).
+   */
+  setMany?(entries: Record<string, string>): Promise<void>;
   delete(key: string): Promise<void>;
   /** Resolves as soon as `key` exists (immediately if it does); rejects after `timeoutMs`. Event-driven, no polling. */
   waitFor(key: string, timeoutMs: number, signal: AbortSignal): Promise<string>;
@@ -123,6 +134,14 @@ export interface BlockingRelease {
   waitForRelease(nodeUuid: string, signal: AbortSignal): Promise<void>;
 }
 
+/** The listener's positions and the graph's places (issue 19). */
+export interface PlacePort {
+  /** The places of the graph (read at each node entry: live edits apply). */
+  loadPlaces(): Promise<TrackedPlace[]>;
+  /** Calls `onFix` for every position the listener sends; returns the unsubscribe function. */
+  subscribe(onFix: (fix: { lat: number; lon: number; accuracyM?: number }) => void): () => void;
+}
+
 /** All ports of an engine. */
 export interface EnginePorts {
   graph: GraphSource;
@@ -136,6 +155,8 @@ export interface EnginePorts {
   sandbox: ScriptSandbox;
   position?: PositionStore;
   release?: BlockingRelease;
+  /** Places and positions; without it place triggers never open. */
+  places?: PlacePort;
 }
 
 /** Events for the GraphQL layer (streamInfo, editor live view). */
@@ -153,6 +174,7 @@ export type EngineEvent =
   | { type: 'dialog'; dialog: Dialog }
   | { type: 'door_chosen'; nodeUuid: string; doorUuid: string; edgeUuid: string | null }
   | { type: 'blocked'; nodeUuid: string }
+  | { type: 'waiting_for_place'; nodeUuid: string }
   | { type: 'released'; nodeUuid: string }
   | { type: 'finished'; result: EngineResult };
 
@@ -178,6 +200,15 @@ export interface ProgressGuardOptions {
   slowStepDelayMs?: number;
 }
 
+/** Options of the engine's place evaluation; all optional. */
+export interface PlaceEngineOptions {
+  tracker?: PlaceTrackerOptions;
+  /** Fixes are evaluated at most once per this many ms per listener (default 250). */
+  minIntervalMs?: number;
+  /** While a node waits for a place door, its code doors run at most this often (default 1000 ms). */
+  codeRecheckMs?: number;
+}
+
 /** Options of createEngine; all optional. */
 export interface EngineOptions {
   /** Nodes to execute before giving up (default: no limit, a looping 24/7 graph runs for days). */
@@ -195,6 +226,8 @@ export interface EngineOptions {
   cleanupCode?: string;
   /** Voice names used by markdown tokens. */
   voices?: { female?: string; male?: string };
+  /** Place evaluation (issue 19): tracker thresholds, throttle and how often code doors re-run. */
+  places?: PlaceEngineOptions;
   /** Receives every event; must not throw. */
   onEvent?: (event: EngineEvent) => void;
 }

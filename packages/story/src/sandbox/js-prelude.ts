@@ -51,7 +51,19 @@ export const jsPrelude = String.raw`
   const log = (message, level = 'info') => { host('log', JSON.stringify([String(level), String(message)])); };
   const show = (args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
   const console = { log: (...a) => log(show(a)), info: (...a) => log(show(a)), warn: (...a) => log(show(a), 'warning'), error: (...a) => log(show(a), 'error') };
-  const api = { emit, waitForVariable, sleep, getStreamVariables, log, console, Dialog, Text, Input, Checkbox, Button, ButtonType, CallbackAction };
+  // Place helpers (issue 19): the variables the engine derives from places, place_<name>_<field>.
+  const placeNumber = (name, field, fallback) => {
+    const value = run.vars['place_' + String(name) + '_' + field];
+    const number = value === undefined ? NaN : Number(value);
+    return Number.isFinite(number) ? number : fallback;
+  };
+  const inside = (name) => placeNumber(name, 'inside', 0) === 1;
+  const distance = (name) => placeNumber(name, 'distance', Infinity);
+  const bearing = (name) => placeNumber(name, 'bearing', NaN);
+  const dwell = (name) => placeNumber(name, 'dwell', 0);
+  const visits = (name) => placeNumber(name, 'visits', 0);
+  const visited = (name) => placeNumber(name, 'visits', 0) > 0;
+  const api = { emit, waitForVariable, sleep, getStreamVariables, log, console, Dialog, Text, Input, Checkbox, Button, ButtonType, CallbackAction, inside, distance, bearing, dwell, visits, visited };
   for (const [name, value] of Object.entries(api)) Object.defineProperty(globalThis, name, { value, enumerable: false });
   // The current run's variables; a getter, so the frozen global still follows the run.
   Object.defineProperty(globalThis, 'vars', { get: () => run.vars, enumerable: false });

@@ -84,6 +84,14 @@ class Dialog:
                 'buttons': [part(b) for b in self.buttons]}
 
 ScriptCellTimeout = TimeoutError
+
+def _place_number(variables, name, field, default):
+    # Place helpers read the variables the engine derives from places (place_<name>_<field>).
+    try:
+        return float(variables.get('place_' + str(name) + '_' + field, default))
+    except (TypeError, ValueError):
+        return default
+
 _API_CLASSES = {Text, Input, Checkbox, Button, Dialog}
 _BLOCKED_BUILTINS = {'open', 'exec', 'eval', 'compile', 'breakpoint', 'input', 'help', 'exit', 'quit', 'globals',
                      'locals', 'vars', 'dir', 'memoryview', 'BaseException', 'KeyboardInterrupt', 'SystemExit',
@@ -227,6 +235,12 @@ def _namespace(token, vars_dict, snapshot, meter):
     return {'__builtins__': safe, '__name__': '__cell__', 'vars': vars_dict, 'log': log, 'sleep': sleep, 'emit': emit,
             'wait_for_stream_variable': wait_for_stream_variable,
             'get_stream_variables': lambda: _Variables(token, vars_dict),
+            'inside': lambda name: _place_number(vars_dict, name, 'inside', 0.0) == 1.0,
+            'distance': lambda name: _place_number(vars_dict, name, 'distance', float('inf')),
+            'bearing': lambda name: _place_number(vars_dict, name, 'bearing', float('nan')),
+            'dwell': lambda name: _place_number(vars_dict, name, 'dwell', 0.0),
+            'visits': lambda name: int(_place_number(vars_dict, name, 'visits', 0.0)),
+            'visited': lambda name: _place_number(vars_dict, name, 'visits', 0.0) > 0,
             'asyncio': modules['asyncio'], 'random': modules['random'], 'time': modules['time'],
             'datetime': _datetime.datetime, 'timedelta': _datetime.timedelta, 'Dialog': Dialog, 'Text': Text,
             'Input': Input, 'Checkbox': Checkbox, 'Button': Button, 'ButtonType': ButtonType,

@@ -46,6 +46,13 @@ export function createMemoryVariableStore(
       for (const waiter of [...waiters]) if (waiter.key === key) waiter.resolve(value);
       return Promise.resolve();
     },
+    setMany: (entries) => {
+      for (const [key, value] of Object.entries(entries)) {
+        values.set(key, value);
+        for (const waiter of [...waiters]) if (waiter.key === key) waiter.resolve(value);
+      }
+      return Promise.resolve();
+    },
     delete: (key) => {
       values.delete(key);
       return Promise.resolve();
