@@ -111,6 +111,7 @@ async function measureVariant(variant: SenderVariant, page: Page): Promise<Laten
     ? await startIcecastBaseline({
         dir: icecastDir,
         jackServer: fleet.points[0]!.jackServer,
+        jackUser: fleet.user,
         jackPorts: [`${fleet.points[0]!.scName}:out_1`, `${fleet.points[0]!.scName}:out_2`],
       })
     : undefined;

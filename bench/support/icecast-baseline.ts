@@ -45,6 +45,11 @@ export async function startIcecastBaseline(o: {
   dir: string;
   jackServer: string;
   jackPorts: readonly string[];
+  /**
+   * Who the JACK server runs as when the launcher dropped to the sound user: libjack puts the uid
+   * into the server's socket path, so the source must run as that user to find it.
+   */
+  jackUser?: { uid: number; gid: number; switchUser: boolean };
 }): Promise<IcecastBaseline> {
   mkdirSync(o.dir, { recursive: true });
   chmodSync(o.dir, 0o777);
@@ -87,9 +92,13 @@ export async function startIcecastBaseline(o: {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  const asJackUser = o.jackUser?.switchUser
+    ? ['setpriv', `--reuid=${o.jackUser.uid}`, `--regid=${o.jackUser.gid}`, '--clear-groups', '--']
+    : [];
   const source = spawn(
-    'gst-launch-1.0',
+    asJackUser[0] ?? 'gst-launch-1.0',
     [
+      ...(asJackUser.length > 0 ? [...asJackUser.slice(1), 'gst-launch-1.0'] : []),
       'jackaudiosrc',
       `server=${o.jackServer}`,
       'client-name=icecast-src',
