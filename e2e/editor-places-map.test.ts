@@ -199,4 +199,54 @@ describe.skipIf(!hasChromium)('editor: places on the map', { timeout: 180_000 },
     );
     expect(await trigger.getAttribute('data-kind')).toBe('INSIDE');
   });
+
+  it('refuses a walker GPX file that is not GPX or is too large, and reads a real track', async () => {
+    const { page } = session.browser;
+    await page.goto(`${session.server.url}/editor/graph/${graphUuid}`);
+    await page.locator('[data-test="toggle-play"]').click();
+    const walker = page.locator('[data-test="walker"]');
+    await walker.waitFor();
+    const input = walker.locator('[data-test="walker-gpx-input"]');
+    const error = walker.locator('[data-test="walker-error"]');
+
+    await input.setInputFiles({
+      name: 'route.kml',
+      mimeType: 'application/xml',
+      buffer: Buffer.from('<?xml version="1.0"?><kml><Document/></kml>'),
+    });
+    await expect
+      .poll(() => textOf(error))
+      .toBe('This file is not GPX: its root element is <kml>, not <gpx>.');
+    await input.setInputFiles({
+      name: 'photo.gpx',
+      mimeType: 'application/gpx+xml',
+      buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+    });
+    await expect
+      .poll(() => textOf(error))
+      .toBe('This file is not GPX: it is not even well-formed XML.');
+    const huge = Buffer.alloc(6 * 1024 * 1024, ' ');
+    await input.setInputFiles({ name: 'huge.gpx', mimeType: 'application/gpx+xml', buffer: huge });
+    await expect
+      .poll(() => textOf(error))
+      .toBe('"huge.gpx" is 6.0 MB; a GPX track may be at most 5 MB.');
+    expect(await walker.locator('[data-test="walker-track"]').count()).toBe(0);
+
+    const points = [0, 1, 2].map(
+      (i) =>
+        `<trkpt lat="52.52" lon="${13.405 + i * 0.001}"><time>2026-01-01T10:00:${String(10 * i).padStart(2, '0')}Z</time></trkpt>`,
+    );
+    await input.setInputFiles({
+      name: 'walk.gpx',
+      mimeType: 'application/gpx+xml',
+      buffer: Buffer.from(
+        `<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>${points.join('')}</trkseg></trk></gpx>`,
+      ),
+    });
+    const track = walker.locator('[data-test="walker-track"]');
+    await track.waitFor();
+    expect(await track.getAttribute('data-points')).toBe('3');
+    expect(await textOf(walker.locator('[data-test="walker-progress"]'))).toBe('0:00 / 0:20');
+    expect(await error.count()).toBe(0);
+  });
 });
