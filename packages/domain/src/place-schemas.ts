@@ -132,8 +132,6 @@ export function checkPlaceShape(input: unknown): PlaceShape {
         `vertices ${i} and ${(i + 1) % ring.length} are the same point`,
       );
   }
-  if (Math.abs(ringArea(ring)) < placeLimits.minAreaM2)
-    throw shapeError('no_area', 'the polygon has no area (its vertices lie on one line)');
   const crossing = findSelfIntersection(ring);
   if (crossing)
     throw shapeError(
@@ -141,6 +139,8 @@ export function checkPlaceShape(input: unknown): PlaceShape {
       `the polygon's edges ${crossing[0]} and ${crossing[1]} cross: draw its outline without crossings`,
       { edges: crossing },
     );
+  if (Math.abs(ringArea(ring)) < placeLimits.minAreaM2)
+    throw shapeError('no_area', 'the polygon has no area (its vertices lie on one line)');
   return { kind: 'polygon', vertices };
 }
 

@@ -69,8 +69,9 @@ function nameTaken(name: string): GencasterError {
  * missing graph.
  */
 export async function createPlace(handle: DbHandle, input: CreatePlaceInput): Promise<Place> {
+  // The shape first: its errors carry a reason (self_intersecting, too_large, …).
+  const shape = checkPlaceShape((input as { shape?: unknown }).shape);
   const parsed = parseInput(createPlaceSchema, input);
-  const shape = checkPlaceShape(parsed.shape);
   return withTransaction(handle, async ({ db }) => {
     const graph = await db
       .selectFrom('graph')
@@ -120,8 +121,9 @@ function mapPlaceError(error: unknown, name: string | undefined): unknown {
  * its graph, in the same transaction. NOT_FOUND when missing; CONFLICT when the new name is taken.
  */
 export async function updatePlace(handle: DbHandle, input: UpdatePlaceInput): Promise<Place> {
-  const { uuid, name, shape, showToListeners } = parseInput(updatePlaceSchema, input);
-  const checked = shape === undefined ? undefined : checkPlaceShape(shape);
+  const raw = (input as { shape?: unknown }).shape;
+  const checked = raw === undefined ? undefined : checkPlaceShape(raw);
+  const { uuid, name, showToListeners } = parseInput(updatePlaceSchema, input);
   return withTransaction(handle, async (tx) => {
     const existing = await getPlace(tx, uuid);
     const fields: { name?: string; shape?: string; showToListeners?: boolean } = {};
