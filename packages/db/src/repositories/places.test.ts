@@ -23,9 +23,9 @@ async function code(promise: Promise<unknown>): Promise<string | undefined> {
     await promise;
     return undefined;
   } catch (error) {
-    return isGencasterError(error)
-      ? `${error.code}:${String(error.details?.['reason'] ?? '')}`
-      : 'other';
+    if (!isGencasterError(error)) return 'other';
+    const reason = error.details?.['reason'];
+    return `${error.code}:${typeof reason === 'string' ? reason : ''}`;
   }
 }
 
