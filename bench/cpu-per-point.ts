@@ -237,8 +237,14 @@ export default async function run(): Promise<BenchmarkResult> {
     unit: '% CPU',
     note: `before: dithered audioconvert + level + audioresample + opusenc (no DTX), ${loadNote(before)}; after: ${loadNote(after)}`,
   });
+  const ratios = results.filter((r) => r.ratio !== 1 && r.case.includes('idle stream point'));
+  const worst = Math.max(...ratios.map((r) => r.ratio));
+  const summary = [
+    `Target ≤ 2× bare jackd + scsynth per idle point: ${worst <= 2 ? 'met' : 'not met'} (ratios ${ratios.map((r) => r.ratio.toFixed(2)).join(', ')}). The sender pipeline alone costs ${after.totalPercent.toFixed(1)} % against ${before.totalPercent.toFixed(1)} % before the idle work (dither off: digital silence stays silence, so Opus DTX sends ~5 packets/s instead of 100; no resampler). What is left of GStreamer on an idle point is mostly being a JACK client: the process callback and the ring-buffer reader wake up every period (a bare jackaudiosrc → fakesink costs ~2 % at 256 frames on this machine), so the low-latency profile's 128-frame period doubles it, as it doubles jackd's and scsynth's own cost in the baseline. Getting under 2× needs a different design (one JACK server or one sender process for several points), not another element.`,
+  ];
   return {
     name: `CPU per idle stream point (${SAMPLE_MS / 1000} s /proc samples)`,
+    summary,
     results,
     charts: [
       {

@@ -21,6 +21,8 @@ export interface BenchmarkResult {
   }>;
   /** Charts drawn next to the report (PNG and SVG) and embedded in it. */
   charts?: ChartSpec[];
+  /** Paragraphs printed under the table: what the figures mean, which targets are (not) met and why. */
+  summary?: string[];
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,6 +99,7 @@ for (const report of reports) {
     );
   }
   lines.push('');
+  for (const paragraph of report.summary ?? []) lines.push(paragraph, '');
   for (const chart of report.charts ?? []) {
     const image = images.get(chart.file);
     if (image) lines.push(`![${chart.title}](${image})`, '');

@@ -10,7 +10,8 @@ export interface OutPipelineTuning {
   bitrate?: number;
   /**
    * Opus DTX (default true): a silent input is sent as one tiny packet every ~400 ms instead of
-   * 100 full ones a second (rtpopuspay drops the empty frames); sound resumes with the next frame.
+   * 100 a second (rtpopuspay drops the empty frames); sound resumes with the next frame, but
+   * Chromium's jitter buffer grows across the gaps, so the low-latency profile turns it off.
    */
   dtx?: boolean;
 }

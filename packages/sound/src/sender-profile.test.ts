@@ -24,7 +24,7 @@ const missing = missingSoundBinaries();
 const asRoot = process.getuid?.() === 0;
 
 describe('sender profiles and the out pipeline', () => {
-  it('low-latency: small segments, 10 ms Opus frames, DTX, no dither, no resampler', () => {
+  it('low-latency: small segments, 10 ms Opus frames, no DTX, no dither, no resampler', () => {
     const args = outPipelineArgs({
       jackServer: 's',
       clientName: 'c',
@@ -35,12 +35,12 @@ describe('sender profiles and the out pipeline', () => {
     expect(args).toContain('latency-time=2500');
     expect(args).toContain('frame-size=10');
     expect(args).toContain('dithering=none');
-    expect(args.filter((a) => a === 'dtx=true')).toHaveLength(2); // opusenc and rtpopuspay
+    expect(args.filter((a) => a === 'dtx=false')).toHaveLength(2); // opusenc and rtpopuspay
     expect(args).not.toContain('audioresample');
     expect(args).toContain('level'); // the stream point's meter stays
   });
 
-  it('standard: JACK 256, 20 ms frames, no realtime wish; DTX can be turned off', () => {
+  it('standard: JACK 256, 20 ms frames, DTX, no realtime wish', () => {
     const profile = SENDER_PROFILES.standard;
     expect(profile.jackPeriod).toBe(256);
     expect(profile.realtime).toBe(false);
@@ -49,10 +49,9 @@ describe('sender profiles and the out pipeline', () => {
       clientName: 'c',
       rtpPort: 5000,
       ...profile.gst,
-      dtx: false,
     });
     expect(args).toContain('frame-size=20');
-    expect(args).toContain('dtx=false');
+    expect(args.filter((a) => a === 'dtx=true')).toHaveLength(2); // opusenc and rtpopuspay
   });
 
   it('reads RLIMIT_RTPRIO and CAP_SYS_NICE from /proc', () => {
@@ -180,7 +179,7 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
         profile: 'low-latency',
         jackPeriod: 128,
         opusFrameSizeMs: 10,
-        dtx: true,
+        dtx: false,
         realtime: { jackPriority: 70, senderPriority: 60 },
       });
       expect(lines.find((l) => l.obj.event === 'sound.realtime.refused')).toBeUndefined();
@@ -195,11 +194,11 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       expect(realtimeThreads(jackd)).toBeGreaterThan(0);
     });
 
-    it('the sender pipeline runs SCHED_FIFO with the profile sizes and DTX', () => {
+    it('the sender pipeline runs SCHED_FIFO with the profile sizes, without DTX', () => {
       const gst = gstLaunchPid(pidOf('gst-out'));
       const args = cmdline(gst);
       expect(args[0]).toMatch(/gst-launch-1\.0$/);
-      for (const arg of ['latency-time=2500', 'frame-size=10', 'dtx=true', 'dithering=none'])
+      for (const arg of ['latency-time=2500', 'frame-size=10', 'dtx=false', 'dithering=none'])
         expect(args).toContain(arg);
       const threads = threadPolicies(gst);
       // libjack's own notification threads stay SCHED_OTHER by design; every GStreamer thread
@@ -214,30 +213,13 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       ).toBe(true);
     });
 
-    it('DTX: a silent point sends a few packets a second, a tone resumes full rate at once', async () => {
-      const quietFrom = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const quiet = counter.since(quietFrom);
-      // 100 frames/s without DTX; with it one tiny packet every ~400 ms.
-      expect(quiet.length, 'packets in 3 s of silence').toBeLessThan(30);
-      expect(Math.max(...quiet.map((p) => p.bytes))).toBeLessThan(30);
-      const sent = Date.now();
-      await backend.sendInstruction(
-        fleet!.points[0]!.ports.lang,
-        'profile-tone',
-        '{ SinOsc.ar(440, 0, 0.2) ! 2 }.play',
-      );
-      const firstLoud = await waitUntil(
-        'full Opus frames after the tone starts',
-        () => counter.since(sent).find((p) => p.bytes > 40),
-        { timeoutMs: 10_000, intervalMs: 20 },
-      );
+    it('without DTX a silent point sends 100 packets/s of digital silence (no dither noise)', async () => {
+      const from = Date.now();
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      const loud = counter.since(firstLoud.at + 500).filter((p) => p.at < firstLoud.at + 1500);
-      expect(loud.length, 'packets per second with a tone').toBeGreaterThan(90);
-      console.warn(
-        `DTX: ${quiet.length} packets in 3 s of silence; first full frame ${firstLoud.at - sent} ms after the instruction was sent`,
-      );
+      const quiet = counter.since(from);
+      expect(quiet.length, 'packets in 2 s').toBeGreaterThan(180);
+      // Opus codes digital silence in 3 bytes (+12 RTP); dithered silence took ~90 bytes.
+      expect(Math.max(...quiet.map((p) => p.bytes))).toBeLessThan(30);
     });
   },
 );
@@ -252,8 +234,12 @@ function threadPolicies(pid: number): Array<{ comm: string; policy: number }> {
 }
 
 describe.skipIf(missing.binaries.length > 0 || !asRoot)(
-  'realtime refused: a launcher without CAP_SYS_NICE (real processes)',
+  'realtime refused: a launcher without CAP_SYS_NICE; the standard sender with DTX (real processes)',
   () => {
+    const ports = createPortAllocator();
+    let monitor: Socket;
+    let counter: ReturnType<typeof packetCounter>;
+    let ready: { points: Array<{ jackServer: string; ports: { lang: number } }> };
     let runDir: string;
     let backend: OscTestBackend;
     let child: ChildProcess | undefined;
@@ -264,12 +250,19 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       user = resolveSoundUser();
       runDir = mkdtempSync(join(tmpdir(), 'gencaster-nort-test-'));
       backend = await startOscTestBackend();
+      const monitorPort = await ports.allocate('udp');
+      monitor = createSocket('udp4');
+      await new Promise<void>((resolve) => monitor.bind(monitorPort, '127.0.0.1', resolve));
+      counter = packetCounter(monitor);
       const options = {
         points: 1,
-        profile: 'low-latency',
+        // standard does not ask for realtime by itself: asked for here, so that it is refused
+        profile: 'standard',
+        jack: { realtime: true },
         backendOsc: { host: '127.0.0.1', port: backend.port },
         runDir,
         superColliderStartupFile: FIXTURE_STARTUP_FILE,
+        rtpMonitorPorts: [monitorPort],
       };
       // Root without CAP_SYS_NICE: gone from the bounding and inheritable sets, so the exec'd
       // launcher has it neither permitted nor effective (and RLIMIT_RTPRIO is 0 for root).
@@ -297,6 +290,7 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
         },
         { timeoutMs: 120_000, intervalMs: 250 },
       );
+      ready = JSON.parse(/^READY (.*)$/m.exec(out)![1]!) as typeof ready;
     }, 130_000);
 
     afterAll(async () => {
@@ -306,6 +300,8 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
         await exited;
       }
       await backend?.close();
+      monitor?.close();
+      ports.releaseAll();
       if (runDir) rmSync(runDir, { recursive: true, force: true });
     }, 30_000);
 
@@ -314,18 +310,15 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       expect(line, out.slice(-2000)).toBeDefined();
       const json = JSON.parse(line!.slice(line!.indexOf('{'))) as Record<string, unknown>;
       expect(line!.startsWith('warn ')).toBe(true);
-      expect(json).toMatchObject({ realtime: false, profile: 'low-latency', rtprioLimit: 0 });
+      expect(json).toMatchObject({ realtime: false, profile: 'standard', rtprioLimit: 0 });
       expect(json.capSysNice).toMatchObject({ effective: false });
       expect(String(json.reason)).toMatch(/CAP_SYS_NICE is absent/);
       expect(String(json.hint)).toMatch(/CAP_SYS_NICE/);
     });
 
-    it('falls back: jackd runs -r (non-realtime), no FIFO threads, the profile sizes still apply', async () => {
-      const ready = JSON.parse(/^READY (.*)$/m.exec(out)![1]!) as {
-        points: Array<{ jackServer: string }>;
-      };
+    it('falls back: jackd runs -r (non-realtime), no FIFO threads, the profile sizes apply', async () => {
       const server = ready.points[0]!.jackServer;
-      expect(await jackBufsize(server, user)).toBe(128);
+      expect(await jackBufsize(server, user)).toBe(256);
       const jackd = findProcess((args) => args[0] === 'jackd' && args.includes(server));
       expect(cmdline(jackd)).toContain('-r');
       expect(cmdline(jackd)).not.toContain('-R');
@@ -333,8 +326,38 @@ describe.skipIf(missing.binaries.length > 0 || !asRoot)(
       const gst = findProcess(
         (args) => args[0]?.endsWith('gst-launch-1.0') === true && args.includes(`server=${server}`),
       );
-      expect(cmdline(gst)).toContain('frame-size=10');
+      expect(cmdline(gst)).toContain('frame-size=20');
       expect(realtimeThreads(gst)).toBe(0);
+    });
+
+    it('DTX: a silent point sends a few packets a second, a tone resumes full rate at once', async () => {
+      const quietFrom = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const quiet = counter.since(quietFrom);
+      // 50 frames/s (20 ms) without DTX; with it one tiny packet every ~400 ms.
+      expect(quiet.length, 'packets in 3 s of silence').toBeLessThan(20);
+      expect(Math.max(...quiet.map((p) => p.bytes))).toBeLessThan(30);
+      const sent = Date.now();
+      await backend.sendInstruction(
+        ready.points[0]!.ports.lang,
+        'profile-tone',
+        '{ SinOsc.ar(440, 0, 0.2) ! 2 }.play',
+      );
+      const firstLoud = await waitUntil(
+        'full Opus frames after the tone starts',
+        () => counter.since(sent).find((p) => p.bytes > 40),
+        { timeoutMs: 10_000, intervalMs: 20 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      // Over 2.5 s, so that a busy non-realtime host's bursty delivery averages out.
+      const loud = counter.since(firstLoud.at + 500).filter((p) => p.at < firstLoud.at + 3000);
+      expect(loud.length / 2.5, 'packets per second with a tone (20 ms frames)').toBeGreaterThan(
+        40,
+      );
+      expect(loud.filter((p) => p.bytes < 30).length, 'DTX frames during the tone').toBe(0);
+      console.warn(
+        `DTX: ${quiet.length} packets in 3 s of silence; first full frame ${firstLoud.at - sent} ms after the instruction was sent; ${(loud.length / 2.5).toFixed(0)} packets/s with the tone`,
+      );
     });
   },
 );

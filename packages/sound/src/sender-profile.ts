@@ -22,18 +22,22 @@ export interface SenderProfile {
 
 /**
  * The sender profiles. `low-latency`: JACK 128 frames (2.7 ms), realtime where allowed,
- * 2.5 ms jackaudiosrc segments and 10 ms Opus frames — the sender adds ~15 ms, the rest is the
- * browser's jitter buffer. `standard`: JACK 256 (5.3 ms), no realtime, 5 ms segments and 20 ms
- * Opus frames — half the encoder wake-ups of 10 ms frames, for hosts that cannot keep a small
- * period. Both keep a 100 ms ring buffer (headroom against a starved reader; it adds no delay,
- * a segment is read as soon as it is full) and send Opus DTX (a silent point sends ~5 packets/s).
+ * 2.5 ms jackaudiosrc segments and 10 ms Opus frames, no DTX — the sender adds ~15 ms, the rest is
+ * the browser's jitter buffer. Without DTX because Chromium's jitter buffer grows across DTX gaps:
+ * clicks after 0.5–0.8 s of silence measured 150–190 ms with DTX against 24–52 ms without, same run
+ * (bench/audio-latency.ts). `standard`: JACK 256 (5.3 ms), no realtime, 5 ms segments, 20 ms Opus
+ * frames and DTX (a silent point sends ~5 tiny packets/s instead of 100) — the cheap idle sender
+ * for hosts that cannot keep a small period or where latency matters less than CPU. Both keep a
+ * 100 ms ring buffer (headroom against a starved reader; it adds no delay, a segment is read as
+ * soon as it is full) and encode silence as digital silence (no dither), which Opus codes in 15-byte
+ * packets.
  */
 export const SENDER_PROFILES: Readonly<Record<SenderProfileName, SenderProfile>> = {
   'low-latency': {
     name: 'low-latency',
     jackPeriod: 128,
     realtime: true,
-    gst: { bufferTimeUs: 100_000, latencyTimeUs: 2500, opusFrameSizeMs: 10, dtx: true },
+    gst: { bufferTimeUs: 100_000, latencyTimeUs: 2500, opusFrameSizeMs: 10, dtx: false },
   },
   standard: {
     name: 'standard',
