@@ -15,7 +15,6 @@ import {
   createPlaceVariableDiff,
   parsePlaceWalkState,
   placeStateVariable,
-  placeVariables,
 } from './place-variables.ts';
 
 /** Options of {@link createPlaceRuntime}. */
@@ -92,7 +91,7 @@ export function createPlaceRuntime(options: PlaceRuntimeOptions): PlaceRuntime {
     lastEvalMs = now;
     const update = tracker.update({ ...fix, atMs: now });
     options.onUpdate?.(update);
-    const entries = diff.changes(placeVariables(update.readings));
+    const entries = diff.changes(update.readings);
     const crossed = update.entered.length > 0 || update.left.length > 0;
     if (
       crossed ||

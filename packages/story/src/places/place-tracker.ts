@@ -141,12 +141,14 @@ function compile(place: TrackedPlace, hysteresisM: number): Compiled {
     minY = Math.min(minY, p.y);
     maxY = Math.max(maxY, p.y);
   }
-  const far = reach + 100_000;
+  // Beyond this the distance to the centre less the reach is within a few % of the true one.
+  const far = Math.max(4 * reach, reach + 500);
   return {
     name: place.name,
     center,
     signed(point) {
-      // Far away the tangent plane distorts: the distance to the centre less the reach is enough.
+      // Far away (and where the tangent plane distorts) the distance to the centre less the
+      // reach is close enough, and skips the projection and the edge loop.
       const toCenter = haversineDistance(point, center);
       if (toCenter > far) return toCenter - reach;
       const xy = plane.project(point);

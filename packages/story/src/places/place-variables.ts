@@ -53,37 +53,76 @@ export function placeVariables(readings: readonly PlaceReading[]): Record<string
 }
 
 /**
- * Keeps the values last written and returns only what changed enough to write again: distances
- * when they moved by at least max(1 m, 2 %) (a far place need not update every metre), bearings by
- * at least 1° (or 5° for a place over 1 km away), everything else on any change.
+ * Keeps the values last written and returns, from one update's readings, only what changed enough
+ * to write again (the same names and rounding as {@link placeVariables}): distances when they moved
+ * by at least max(1 m, 2 %) (a far place need not update every metre), bearings by at least 1° (5°
+ * for a place over 1 km away), everything else on any change. Works on numbers, so a fix that
+ * changes little costs little.
  */
 export function createPlaceVariableDiff() {
-  const written = new Map<string, string>();
+  interface Written {
+    distance: number;
+    bearing: number;
+    inside: number;
+    dwell: number;
+    visits: number;
+  }
+  const written = new Map<string, Written>();
+  let inside: string | undefined;
+  let visited: string | undefined;
+  let nearest: string | undefined;
   return {
-    /** The entries of `next` to write; records them as written. */
-    changes(next: Record<string, string>): Record<string, string> {
+    /** The variables of `readings` to write; records them as written. */
+    changes(readings: readonly PlaceReading[]): Record<string, string> {
       const out: Record<string, string> = {};
-      for (const [key, value] of Object.entries(next)) {
-        const before = written.get(key);
-        if (before === value) continue;
-        if (before !== undefined && key.endsWith('_distance')) {
-          const a = Number(before);
-          const b = Number(value);
-          if (Math.abs(a - b) < Math.max(1, 0.02 * Math.min(a, b))) continue;
+      const insideNames: string[] = [];
+      const visitedNames: string[] = [];
+      let nearestReading: PlaceReading | undefined;
+      for (const r of readings) {
+        let last = written.get(r.name);
+        if (last === undefined) {
+          last = { distance: NaN, bearing: NaN, inside: NaN, dwell: NaN, visits: NaN };
+          written.set(r.name, last);
         }
-        if (before !== undefined && key.endsWith('_bearing')) {
-          const distance = Number(next[key.replace(/_bearing$/, '_distance')] ?? 0);
-          const delta = Math.abs(Number(before) - Number(value)) % 360;
-          if (Math.min(delta, 360 - delta) < (distance > 1000 ? 5 : 1)) continue;
+        const distance = Math.round(r.distanceM);
+        const bearing = Math.round(r.bearingDeg) % 360;
+        const isInside = r.inside ? 1 : 0;
+        const dwell = Math.floor(r.dwellS);
+        if (
+          Number.isNaN(last.distance) ||
+          Math.abs(last.distance - distance) >=
+            Math.max(1, 0.02 * Math.min(last.distance, distance))
+        ) {
+          out[`place_${r.name}_distance`] = String(distance);
+          last.distance = distance;
         }
-        written.set(key, value);
-        out[key] = value;
+        const turn = Math.abs(last.bearing - bearing) % 360;
+        if (Number.isNaN(turn) || Math.min(turn, 360 - turn) >= (distance > 1000 ? 5 : 1)) {
+          out[`place_${r.name}_bearing`] = String(bearing);
+          last.bearing = bearing;
+        }
+        if (last.inside !== isInside)
+          out[`place_${r.name}_inside`] = String((last.inside = isInside));
+        if (last.dwell !== dwell) out[`place_${r.name}_dwell`] = String((last.dwell = dwell));
+        if (last.visits !== r.visits)
+          out[`place_${r.name}_visits`] = String((last.visits = r.visits));
+        if (r.inside) insideNames.push(r.name);
+        if (r.visits > 0) visitedNames.push(r.name);
+        if (nearestReading === undefined || r.distanceM < nearestReading.distanceM)
+          nearestReading = r;
       }
+      const nextInside = insideNames.sort().join(',');
+      const nextVisited = visitedNames.sort().join(',');
+      const nextNearest = nearestReading?.name ?? '';
+      if (nextInside !== inside) out['places_inside'] = inside = nextInside;
+      if (nextVisited !== visited) out['places_visited'] = visited = nextVisited;
+      if (nextNearest !== nearest) out['places_nearest'] = nearest = nextNearest;
       return out;
     },
-    /** Forget what was written (after a reconnect every value is written again). */
+    /** Forget what was written (after a failed write every value is written again). */
     reset() {
       written.clear();
+      inside = visited = nearest = undefined;
     },
   };
 }
