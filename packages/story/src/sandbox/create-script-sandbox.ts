@@ -89,6 +89,11 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
   let closed = false;
   let failures = 0;
   let restartAt = 0;
+  // The host is ended once nothing ran for the Python idle time: ending a worker thread does not
+  // give its memory back to the system (the process keeps its heap), ending the process does.
+  const hostIdleMs = settings.pythonIdleMs ?? 10 * 60_000;
+  let lastActivity = Date.now();
+  const retired = new WeakSet<ChildProcess>();
 
   const start = async (): Promise<Host> => {
     const confinement = await inspectConfinement();
@@ -127,6 +132,7 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
       for (const message of batch) onMessage(started, message);
     });
     child.on('exit', (code, signal) => {
+      if (retired.has(child)) return; // ended for being idle: nothing was pending
       host = undefined;
       failures += 1;
       restartAt = Date.now() + Math.min(5000, 100 * 2 ** Math.min(failures, 6));
@@ -153,6 +159,7 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
 
   const ensureHost = (): Promise<Host> => {
     if (closed) return Promise.reject(new Error('sandbox is closed'));
+    lastActivity = Date.now();
     host ??= start();
     host.catch(() => {
       host = undefined;
@@ -162,7 +169,10 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
 
   const onMessage = (from: Host, message: FromHost): void => {
     from.lastMessage = Date.now();
-    if (message.kind !== 'beat') failures = 0;
+    if (message.kind !== 'beat') {
+      failures = 0;
+      lastActivity = Date.now();
+    }
     switch (message.kind) {
       case 'beat':
         return;
@@ -226,8 +236,26 @@ export function createScriptSandbox(options: ScriptSandboxOptions = {}): ScriptS
     );
   };
 
+  /** Ends an idle host (nothing pending, nothing done for `hostIdleMs`); the next run starts one. */
+  const retireIfIdle = (current: Host): void => {
+    const idle = runs.size === 0 && checks.size === 0 && warmUps.size === 0;
+    if (!idle || Date.now() - lastActivity < hostIdleMs) return;
+    retired.add(current.child);
+    host = undefined;
+    onLog(
+      'info',
+      `script sandbox idle for ${Math.round(hostIdleMs / 1000)} s: its process ends until the next run`,
+    );
+    current.child.disconnect();
+    setTimeout(() => current.child.kill('SIGKILL'), 2000).unref();
+  };
+
   // A host whose event loop stopped answering (it beats every second) is killed and replaced.
   const watchdog = setInterval(() => {
+    void host?.then(
+      (current) => retireIfIdle(current),
+      () => undefined,
+    );
     void host?.then(
       (current) => {
         if (Date.now() - current.lastMessage > 15_000) {
