@@ -86,7 +86,9 @@ function createMetricGrid(): L.Layer {
         context.fillStyle = '#64748b';
         context.font = '11px sans-serif';
         const label = step >= 1000 ? `${step / 1000} km grid` : `${step} m grid`;
-        context.fillText(`${label} · no map tiles configured`, 8, size.y - 8);
+        // Top right: the scale bar and the attribution hold the bottom corners.
+        context.textAlign = 'right';
+        context.fillText(`${label} · no map tiles configured`, size.x - 8, 16);
       };
       this._canvas = canvas;
       this._draw = draw;
