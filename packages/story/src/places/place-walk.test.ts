@@ -164,4 +164,49 @@ describe('a walk through two places', () => {
     });
     expect((await engine.run(new AbortController().signal)).steps).toBe(2);
   });
+
+  it('door code reads the places by name in Python and JavaScript', async () => {
+    const variables = {
+      place_fountain_inside: '1',
+      place_fountain_distance: '0',
+      place_fountain_dwell: '12',
+      place_fountain_visits: '2',
+      place_mill_inside: '0',
+      place_mill_distance: '85',
+      place_mill_bearing: '10',
+    };
+    const capabilities = {
+      waitForVariable: () => Promise.resolve(''),
+      sleep: () => Promise.resolve(),
+      getVariables: () => Promise.resolve(variables),
+      log: () => undefined,
+      emitDialog: () => Promise.resolve(),
+    };
+    const cases: [string, string, unknown][] = [
+      ['python', 'inside("fountain") and not inside("mill")', true],
+      ['python', 'distance("mill") < 100 and dwell("fountain") >= 10', true],
+      ['python', 'visits("fountain") == 2 and visited("fountain") and not visited("mill")', true],
+      ['python', 'distance("nowhere") > 1e9 and bearing("mill") == 10', true],
+      [
+        'javascript',
+        "inside('fountain') && distance('mill') === 85 && visits('fountain') === 2",
+        true,
+      ],
+      [
+        'javascript',
+        "!visited('mill') && distance('nowhere') === Infinity && Number.isNaN(bearing('x'))",
+        true,
+      ],
+    ];
+    for (const [language, code, expected] of cases) {
+      const result = await sandbox.run({
+        language: language as 'python' | 'javascript',
+        mode: 'condition',
+        code,
+        variables,
+        capabilities,
+      });
+      expect(result.ok ? result.value : result.error, code).toBe(expected);
+    }
+  }, 120_000);
 });
