@@ -51,6 +51,16 @@ const counterPython = `# Variables are strings; a change is stored when the cell
 vars['visits'] = str(int(vars.get('visits', '0')) + 1)
 await sleep(2)`;
 
+// Places drawn on the Map tab, by name: the engine keeps place_<name>_… variables from the
+// listener's position; these helpers read them (door code can use them too).
+const placesJs = `// Speak louder as the listener nears the fountain (a place on the Map tab).
+if (inside('fountain') && dwell('fountain') > 10) vars.lingered = 'yes';
+vars.gain = String(Math.max(0, 1 - distance('fountain') / 200));`;
+const placesPython = `# Places drawn on the Map tab, by name.
+if visited('square') and not inside('square'):
+    vars['came_back'] = str(int(visits('square')))
+vars['gain'] = str(max(0, 1 - distance('fountain') / 200))`;
+
 /** The help of a cell type (GraphQL CellType names: MARKDOWN, PYTHON, …). */
 export function cellHelp(cellType: string): CellHelp {
   const none = { api: [], tokens: [], examples: [] };
@@ -64,6 +74,7 @@ export function cellHelp(cellType: string): CellHelp {
         examples: [
           { title: 'A dialog and its answer', code: dialogJs },
           { title: 'A counter', code: counterJs },
+          { title: 'Places on the map', code: placesJs },
         ],
       };
     case 'PYTHON':
@@ -75,6 +86,7 @@ export function cellHelp(cellType: string): CellHelp {
         examples: [
           { title: 'A dialog and its answer', code: dialogPython },
           { title: 'A counter', code: counterPython },
+          { title: 'Places on the map', code: placesPython },
         ],
       };
     case 'MARKDOWN':
