@@ -3,38 +3,26 @@
 // engine decides doors with its own geometry (packages/domain place-geometry.ts); this file only
 // shows where a listener is, so a spherical distance to the reference point is enough.
 
+import {
+  createLocalPlane,
+  haversineDistance,
+  initialBearing,
+  pointInRing,
+  type LatLon,
+} from '../packages/domain/src/place-geometry.ts';
+
 /** A position in degrees, as the API spells it. */
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
+export type { LatLon };
 
 /** The area of a place, as the API spells it: a circle in metres or a polygon's vertices. */
 export type PlaceShapeView =
   { kind: 'circle'; center: LatLon; radiusM: number } | { kind: 'polygon'; vertices: LatLon[] };
 
-const earthRadiusM = 6_371_008.8;
-const toRad = Math.PI / 180;
-
+// The spherical formulas are the engine's own (pure, no imports), so the two cannot drift.
 /** Great-circle distance in metres (haversine). */
-export function distanceM(a: LatLon, b: LatLon): number {
-  const dLat = (b.lat - a.lat) * toRad;
-  const dLon = (b.lon - a.lon) * toRad;
-  const s =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLon / 2) ** 2;
-  return 2 * earthRadiusM * Math.asin(Math.min(1, Math.sqrt(s)));
-}
-
+export const distanceM: (a: LatLon, b: LatLon) => number = haversineDistance;
 /** Initial bearing from `from` to `to`, degrees clockwise from north in [0, 360). */
-export function bearingDeg(from: LatLon, to: LatLon): number {
-  const f1 = from.lat * toRad;
-  const f2 = to.lat * toRad;
-  const dl = (to.lon - from.lon) * toRad;
-  const y = Math.sin(dl) * Math.cos(f2);
-  const x = Math.cos(f1) * Math.sin(f2) - Math.sin(f1) * Math.cos(f2) * Math.cos(dl);
-  return (((Math.atan2(y, x) / toRad) % 360) + 360) % 360;
-}
+export const bearingDeg: (from: LatLon, to: LatLon) => number = initialBearing;
 
 /** A shape's reference point: a circle's centre, the mean of a polygon's vertices. */
 export function shapeCenter(shape: PlaceShapeView): LatLon {
@@ -50,24 +38,16 @@ export function shapeCenter(shape: PlaceShapeView): LatLon {
 }
 
 /**
- * Whether `point` lies in the shape: within a circle's radius, or inside a polygon by the even-odd
- * rule on an equirectangular plane around the point (fine at the size of a walk).
+ * Whether `point` lies in the shape: within a circle's radius, or inside a polygon by the engine's
+ * even-odd rule on its local tangent plane around the point.
  */
 export function shapeContains(shape: PlaceShapeView, point: LatLon): boolean {
   if (shape.kind === 'circle') return distanceM(shape.center, point) <= shape.radiusM;
-  const scale = Math.cos(point.lat * toRad);
-  let inside = false;
-  const ring = shape.vertices;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const a = ring[i]!;
-    const b = ring[j]!;
-    const ax = (a.lon - point.lon) * scale;
-    const bx = (b.lon - point.lon) * scale;
-    const ay = a.lat - point.lat;
-    const by = b.lat - point.lat;
-    if (ay > 0 !== by > 0 && 0 < ((bx - ax) * (0 - ay)) / (by - ay) + ax) inside = !inside;
-  }
-  return inside;
+  const plane = createLocalPlane(point);
+  return pointInRing(
+    { x: 0, y: 0 },
+    shape.vertices.map((vertex) => plane.project(vertex)),
+  );
 }
 
 /** Where a listener stands relative to one place. */
