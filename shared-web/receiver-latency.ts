@@ -124,3 +124,28 @@ export function createPlayoutDelayMeter(receiver: RTCRtpReceiver): PlayoutDelayM
     },
   };
 }
+
+/**
+ * Reads a receiver's playout delay every `intervalMs` (default 1 s) and reports each reading;
+ * returns the function that stops it. Both players show the listener's own delay with it.
+ */
+export function watchPlayoutDelay(
+  receiver: RTCRtpReceiver,
+  onDelay: (ms: number) => void,
+  intervalMs = 1000,
+): () => void {
+  const meter = createPlayoutDelayMeter(receiver);
+  let stopped = false;
+  const timer = setInterval(() => {
+    meter
+      .read()
+      .then((ms) => {
+        if (!stopped && ms !== undefined) onDelay(ms);
+      })
+      .catch(() => undefined);
+  }, intervalMs);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

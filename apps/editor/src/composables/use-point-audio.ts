@@ -1,6 +1,6 @@
 import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import {
-  createPlayoutDelayMeter,
+  watchPlayoutDelay,
   type AppliedLatency,
   type LatencyProfileName,
 } from '../../../../shared-web/receiver-latency.ts';
@@ -25,28 +25,19 @@ export function usePointAudio(
   let meter: AudioMeter | undefined;
   const latency = shallowRef<AppliedLatency | null>(null);
   const playoutDelayMs = ref<number>();
-  let delayMeter: ReturnType<typeof createPlayoutDelayMeter> | undefined;
-  let ticks = 0;
+  let stopWatching: () => void = () => undefined;
   const timer = setInterval(() => {
     const db = meter?.readDb();
     levelDb.value = db === undefined ? null : Math.max(db, -100);
-    ticks += 1;
-    const current = delayMeter;
-    if (current && ticks % 5 === 0)
-      void current
-        .read()
-        .then((ms) => {
-          if (current === delayMeter && ms !== undefined) playoutDelayMs.value = ms;
-        })
-        .catch(() => undefined);
   }, 200);
 
   const player = createPointPlayer({
     latencyProfile,
     onReceiver: (receiver, applied) => {
       latency.value = applied;
+      stopWatching();
       playoutDelayMs.value = undefined;
-      delayMeter = receiver ? createPlayoutDelayMeter(receiver) : undefined;
+      if (receiver) stopWatching = watchPlayoutDelay(receiver, (ms) => (playoutDelayMs.value = ms));
     },
     onState: (next, why) => {
       state.value = next;
@@ -83,6 +74,7 @@ export function usePointAudio(
 
   onScopeDispose(() => {
     clearInterval(timer);
+    stopWatching();
     player.stop();
     meter?.close();
     void context?.close();

@@ -6,10 +6,9 @@ import {
 } from '../lib/janus-stream-player.ts';
 import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
 import {
-  createPlayoutDelayMeter,
+  watchPlayoutDelay,
   type AppliedLatency,
   type LatencyProfileName,
-  type PlayoutDelayMeter,
 } from '../../../../shared-web/receiver-latency.ts';
 
 /** Options of {@link useStreamAudio}; every one is read again when it may have changed. */
@@ -24,9 +23,6 @@ export interface StreamAudioOptions {
   /** The graph's latency profile for the receiver; none leaves the browser's buffer alone. */
   latencyProfile?: () => LatencyProfileName | null | undefined;
 }
-
-/** How often the playout delay is read from the receiver's stats. */
-const statsIntervalMs = 1000;
 
 /**
  * Listens to a Janus streaming mountpoint: watches as soon as the id is known, switches when it
@@ -50,25 +46,13 @@ export function useStreamAudio(
   let player: JanusStreamPlayer | undefined;
   let playerServer: string | undefined;
   let disposed = false;
-  let meter: PlayoutDelayMeter | undefined;
-  let statsTimer: ReturnType<typeof setInterval> | undefined;
+  let stopWatching: () => void = () => undefined;
   let lastReceiver: RTCRtpReceiver | null = null;
 
   function measure(next: RTCRtpReceiver | null) {
-    clearInterval(statsTimer);
-    statsTimer = undefined;
+    stopWatching();
     playoutDelayMs.value = undefined;
-    meter = next ? createPlayoutDelayMeter(next) : undefined;
-    if (!meter) return;
-    const current = meter;
-    statsTimer = setInterval(() => {
-      current
-        .read()
-        .then((ms) => {
-          if (meter === current && ms !== undefined) playoutDelayMs.value = ms;
-        })
-        .catch(() => undefined);
-    }, statsIntervalMs);
+    if (next) stopWatching = watchPlayoutDelay(next, (ms) => (playoutDelayMs.value = ms));
   }
 
   async function ensurePlayer(): Promise<JanusStreamPlayer> {
