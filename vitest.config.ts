@@ -4,7 +4,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Chromium), so timeouts are generous and parallelism stays within the 2-core budget.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/backend/src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/backend/src/**/*.test.ts',
+      'e2e/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     // Long load suites run with `npm run test:load` (vitest.load.config.ts), not in `npm test`.
     exclude: [...configDefaults.exclude, '**/*.load.test.ts'],
     globalSetup: ['packages/db/src/testing/global-setup.ts'],

@@ -34,6 +34,9 @@ if (
 }
 if (stage('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0)
   failures.push('typecheck');
+if (stage('import cycles', process.execPath, [join(root, 'scripts', 'import-cycles.mjs')]) !== 0) {
+  failures.push('import cycles');
+}
 for (const app of ['listener', 'editor']) {
   const args = ['run', 'typecheck', '--workspace', `@gencaster/${app}`];
   if (stage(`typecheck ${app}`, 'npm', args) !== 0) failures.push(`typecheck ${app}`);

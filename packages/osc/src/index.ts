@@ -9,7 +9,6 @@ export type {
   OscLogger,
   RemoteAction,
   RemoteActionRunner,
-  RemoteActionTarget,
   BeaconOutcome,
   StreamPointRegistry,
 } from './ports.ts';
@@ -40,6 +39,7 @@ export {
   type Beacon,
   type LogRequest,
   type RemoteActionRequest,
+  type RemoteActionTarget,
 } from './osc-messages.ts';
 export { decodeOscPacket, encodeOscMessage } from './osc-codec.ts';
 export {

@@ -1,7 +1,10 @@
 import { GencasterError, logLevels, type InstructionState, type LogLevel } from '@gencaster/domain';
 import { z } from 'zod';
-import type { RemoteActionTarget } from './ports.ts';
 import type { OscValue } from './osc-values.ts';
+
+/** Which stream points a remote action is for; busy points are included. */
+export type RemoteActionTarget =
+  { kind: 'all' } | { kind: 'room'; room: number } | { kind: 'name'; name: string };
 
 /** The protocol version of `/remote/action` (and of our SuperCollider class). */
 export const OSC_PROTOCOL_VERSION = '0.1';

@@ -1,5 +1,5 @@
 import type { InstructionState, LogLevel, RemoteActionType } from '@gencaster/domain';
-import type { Beacon } from './osc-messages.ts';
+import type { Beacon, RemoteActionTarget } from './osc-messages.ts';
 
 /** Structured logger (pino-compatible): a context object first, then the message. */
 export interface OscLogger {
@@ -76,10 +76,6 @@ export interface OscLogEntry {
 export interface LogSink {
   append(entry: OscLogEntry): Promise<void>;
 }
-
-/** Which stream points a remote action is for; busy points are included. */
-export type RemoteActionTarget =
-  { kind: 'all' } | { kind: 'room'; room: number } | { kind: 'name'; name: string };
 
 /** A validated live-coding request from `/remote/action`. */
 export interface RemoteAction {

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { runDoctor, type DoctorCheck } from './doctor-command.ts';
+import type { DoctorCheck } from './doctor-check.ts';
+import { runDoctor } from './doctor-command.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const dir = mkdtempSync(join(tmpdir(), 'gencaster-doctor-'));

@@ -10,17 +10,9 @@ import type { Command } from 'commander';
 import { loadConfig, type BackendConfig } from '../config.ts';
 import { acquireDataDirLock, describeLockHolder, readDataDirLockHolder } from '../data-dir-lock.ts';
 import { readFleetStatusIfAny, soundRunDir } from './sound-commands.ts';
+import type { DoctorCheck } from './doctor-check.ts';
 import { checkSandboxBox } from './sandbox-doctor-check.ts';
 import { checkOscSecurity } from './osc-doctor-check.ts';
-
-/** Outcome of one check; `advice` tells what to do next when it failed. */
-export interface DoctorCheck {
-  name: string;
-  /** `warn`: works, but is risky (printed with its advice; does not fail the run). */
-  status: 'ok' | 'warn' | 'fail' | 'skip';
-  detail: string;
-  advice?: string;
-}
 
 /** Options of {@link runDoctor} (tests point them elsewhere). */
 export interface DoctorOptions {
