@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-// @ts-expect-error -- plain JavaScript module without type declarations
 import { findImportCycles, typescriptFiles } from './import-cycles.mjs';
 
 const script = join(import.meta.dirname, 'import-cycles.mjs');
@@ -40,7 +39,7 @@ describe('the import-cycle check of npm test', () => {
       'c.ts': "import { a } from './a.ts';\nexport const c = () => a;\n",
       'd.ts': "import { a } from './a.ts';\nexport const d = a;\n",
     });
-    const cycles = findImportCycles(typescriptFiles(folder)) as string[][];
+    const cycles = findImportCycles(typescriptFiles(folder));
     expect(cycles).toHaveLength(1);
     expect(cycles[0]?.map((file) => file.split('/').pop())).toEqual(['a.ts', 'b.ts', 'c.ts']);
     const run = spawnSync(process.execPath, [script, folder], { encoding: 'utf8' });
