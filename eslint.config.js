@@ -6,6 +6,7 @@ const forbiddenImports = {
   'packages/domain': ['@gencaster/*', 'node:*'],
   'packages/db': [
     '@gencaster/api',
+    '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/osc',
     '@gencaster/tts',
@@ -13,6 +14,7 @@ const forbiddenImports = {
   ],
   'packages/osc': [
     '@gencaster/api',
+    '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/db',
     '@gencaster/tts',
@@ -20,6 +22,7 @@ const forbiddenImports = {
   ],
   'packages/tts': [
     '@gencaster/api',
+    '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/db',
     '@gencaster/osc',
@@ -27,6 +30,7 @@ const forbiddenImports = {
   ],
   'packages/audio': [
     '@gencaster/api',
+    '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/db',
     '@gencaster/osc',
@@ -35,6 +39,7 @@ const forbiddenImports = {
   ],
   'packages/story': [
     '@gencaster/api',
+    '@gencaster/transfer',
     '@gencaster/db',
     '@gencaster/osc',
     '@gencaster/tts',
@@ -42,6 +47,7 @@ const forbiddenImports = {
   ],
   'packages/sound': ['@gencaster/*'],
   'packages/api': ['@gencaster/sound'],
+  'packages/transfer': ['@gencaster/api', '@gencaster/live', '@gencaster/sound'],
 };
 
 export default tseslint.config(

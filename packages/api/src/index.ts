@@ -45,7 +45,6 @@ export { listenerIdOf } from './session/listener-sessions.ts';
 export { csrfHeaderName } from './auth/guards.ts';
 export { sessionCookieName } from './auth/cookies.ts';
 export { createAudioImporter } from './server/audio-importer.ts';
-export * from './transfer/index.ts';
 export {
   createRemoteActionRunner,
   type RemoteActionPointActions,

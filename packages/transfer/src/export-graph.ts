@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { getGraphDetail, graphTreeFromDetail } from '@gencaster/db';
+import { getGraphDetail, graphTreeFromDetail, listAudioFilesByUuid } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { graphArchiveFormat, graphArchiveVersion, type GraphArchive } from './archive-schema.ts';
 import { resolveInside } from './stored-audio.ts';
@@ -30,15 +30,7 @@ export async function exportGraphArchive(
       ),
     ),
   ];
-  const rows = audioIds.length
-    ? await env.database.db
-        .selectFrom('audioFile')
-        .selectAll()
-        .where('uuid', 'in', audioIds)
-        .orderBy('name')
-        .orderBy('uuid')
-        .execute()
-    : [];
+  const rows = await listAudioFilesByUuid(env.database, audioIds);
   const audioFiles: GraphArchive['audioFiles'] = [];
   for (const row of rows) {
     let data: Buffer | null = null;

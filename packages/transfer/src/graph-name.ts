@@ -1,4 +1,4 @@
-import { findFreeGraphName, type DbHandle } from '@gencaster/db';
+import { findFreeGraphName, isGraphNameTaken, type DbHandle } from '@gencaster/db';
 import { fieldLimits, slugPattern } from '@gencaster/domain';
 
 /**
@@ -12,12 +12,7 @@ export async function chooseImportName(
   slugName: string,
 ): Promise<{ name: string; slugName: string }> {
   if (slugPattern.test(slugName)) {
-    const taken = await handle.db
-      .selectFrom('graph')
-      .select('uuid')
-      .where((eb) => eb.or([eb('name', '=', name), eb('slugName', '=', slugName)]))
-      .executeTakeFirst();
-    if (!taken) return { name, slugName };
+    if (!(await isGraphNameTaken(handle, name, slugName))) return { name, slugName };
   }
   return findFreeGraphName(handle, name, { suffix: 'imported' });
 }

@@ -1,5 +1,5 @@
 // Graph transfer: export/import archives and the original Gencaster dump (used by the GraphQL
-// schema in ../schema/graph-transfer.ts and by the backend CLI).
+// schema in packages/api `schema/graph-transfer.ts` and by the backend CLI).
 export {
   graphArchiveFormat,
   graphArchiveVersion,

@@ -1,12 +1,12 @@
+import { createAudioImporter } from '@gencaster/api';
 import {
-  createAudioImporter,
   exportGraphArchive,
   graphArchiveFileName,
   importGraphFile,
   serializeGraphArchive,
   type ImportReport,
   type TransferEnvironment,
-} from '@gencaster/api';
+} from '@gencaster/transfer';
 import {
   createSession,
   createUser,

@@ -1,19 +1,17 @@
 import { deleteIdleGraph, duplicateGraph } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { requireEditor, requireEditorWrite } from '../auth/guards.ts';
-import type { ApiContext } from '../server/context.ts';
 import {
   exportGraphArchive,
   graphArchiveFileName,
+  importGraphFile,
   serializeGraphArchive,
-} from '../transfer/export-graph.ts';
-import { importGraphFile } from '../transfer/import-graph-file.ts';
-import type {
-  ImportedGraphReport,
-  ImportReport,
-  ImportSkip,
-  TransferEnvironment,
-} from '../transfer/transfer-types.ts';
+  type ImportedGraphReport,
+  type ImportReport,
+  type ImportSkip,
+  type TransferEnvironment,
+} from '@gencaster/transfer';
+import type { ApiContext } from '../server/context.ts';
 import { builder } from './builder.ts';
 import { GraphRef } from './types-graph.ts';
 

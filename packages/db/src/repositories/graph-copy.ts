@@ -90,6 +90,20 @@ export interface FreeGraphNameOptions {
   keepBase?: boolean;
 }
 
+/** True when a graph already has this name or this slug (both are unique). */
+export async function isGraphNameTaken(
+  handle: DbHandle,
+  name: string,
+  slugName: string,
+): Promise<boolean> {
+  const taken = await handle.db
+    .selectFrom('graph')
+    .select('uuid')
+    .where((eb) => eb.or([eb('name', '=', name), eb('slugName', '=', slugName)]))
+    .executeTakeFirst();
+  return taken !== undefined;
+}
+
 /**
  * A graph name and slug that are both free, derived from `base`: `base` itself when free (see
  * `keepBase`), else `base (copy)`, `base (copy 2)`, … Names are cut to the column size.
@@ -105,13 +119,7 @@ export async function findFreeGraphName(
     const tail = attempt === 0 ? '' : attempt === 1 ? ` (${suffix})` : ` (${suffix} ${attempt})`;
     const name = trimmed.slice(0, fieldLimits.graphName - tail.length) + tail;
     const slugName = slugify(name) || `graph-${attempt}`;
-    const taken = await withDatabaseErrors(() =>
-      handle.db
-        .selectFrom('graph')
-        .select('uuid')
-        .where((eb) => eb.or([eb('name', '=', name), eb('slugName', '=', slugName)]))
-        .executeTakeFirst(),
-    );
+    const taken = await withDatabaseErrors(() => isGraphNameTaken(handle, name, slugName));
     if (!taken) return { name, slugName };
   }
   throw new GencasterError('CONFLICT', `no free name found for "${trimmed}"`);

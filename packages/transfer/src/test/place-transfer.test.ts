@@ -12,8 +12,8 @@ import {
 } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
 import { expect, it } from 'vitest';
-import { exportGraphArchive, importGraphArchive } from '../transfer/index.ts';
-import type { TransferEnvironment } from '../transfer/transfer-types.ts';
+import { exportGraphArchive, importGraphArchive } from '../index.ts';
+import type { TransferEnvironment } from '../transfer-types.ts';
 
 const v1Path = join(import.meta.dirname, 'fixtures', 'graph-archive-v1.gencaster.json');
 
