@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importAudioFile, inspectAudio } from '@gencaster/audio';
 import {
-  AUDIO_FILE_FOLDER,
   createAudioFile,
   createTextToSpeech,
   findTextToSpeech,
@@ -12,10 +10,13 @@ import {
   type DbHandle,
 } from '@gencaster/db';
 import type { AudioFile } from '@gencaster/domain';
+import {
+  createAudioImporter,
+  incomingAudioFolder,
+  publishAudio,
+  type AudioImporter,
+} from '@gencaster/transfer';
 import type { ImportSpeechAudio, TtsCacheStore } from '@gencaster/tts';
-
-/** Where imported audio lands before it gets its database name. */
-const INCOMING_FOLDER = 'incoming';
 
 export interface MediaLibraryOptions {
   database: DbHandle;
@@ -28,15 +29,10 @@ export interface MediaLibraryOptions {
 export interface MediaLibrary {
   /**
    * Validates an upload by decoding, converts it to 48 kHz and stores it as
-   * `audio_files/<uuid>.wav`; the API records the AudioFile row with that uuid and path.
+   * `audio_files/<uuid>.wav` (the shared importer of `@gencaster/transfer`, capped at
+   * `maxUploadBytes`); the API records the AudioFile row with that uuid and path.
    */
-  importUpload(upload: {
-    /** The upload in memory, or a file on disk (a streamed upload, read in place). */
-    data?: Uint8Array;
-    path?: string;
-    fileName: string;
-    maxBytes: number;
-  }): Promise<{ uuid: string; file: string }>;
+  importUpload: AudioImporter['importAudioFile'];
   /** Converts synthesised speech (for the TTS cache). */
   importSpeech: ImportSpeechAudio;
   /** TextToSpeech + AudioFile rows behind the TTS cache. */
@@ -49,7 +45,8 @@ export interface MediaLibrary {
  */
 export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
   const { database, mediaRoot, maxUploadBytes } = options;
-  const incoming = join(mediaRoot, INCOMING_FOLDER);
+  const incoming = incomingAudioFolder(mediaRoot);
+  const uploads = createAudioImporter({ mediaRoot, maxBytes: maxUploadBytes });
 
   async function record(
     path: string,
@@ -73,24 +70,7 @@ export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
     importAudioFile({ input: audio, originalName, storageDir: incoming, maxBytes: maxUploadBytes });
 
   return {
-    async importUpload(upload) {
-      const imported = await importAudioFile({
-        input:
-          upload.path ??
-          Buffer.from(
-            upload.data?.buffer ?? new ArrayBuffer(0),
-            upload.data?.byteOffset ?? 0,
-            upload.data?.byteLength ?? 0,
-          ),
-        originalName: upload.fileName,
-        storageDir: incoming,
-        maxBytes: Math.min(upload.maxBytes, maxUploadBytes),
-      });
-      const uuid = randomUUID();
-      const file = `${AUDIO_FILE_FOLDER}/${uuid}.wav`;
-      await publishAudio(mediaRoot, imported.path, file);
-      return { uuid, file };
-    },
+    importUpload: (upload) => uploads.importAudioFile(upload),
     importSpeech,
     ttsStore: {
       async find(key) {
@@ -145,18 +125,4 @@ export function createMediaLibrary(options: MediaLibraryOptions): MediaLibrary {
       },
     },
   };
-}
-
-/**
- * Moves a converted file into the library, readable for the sound fleet: scsynth plays it as the
- * unprivileged sound user, which reaches `media/` only through the data dir (0710) and media dir
- * (0750) the fleet opened to its group, so 0644/0755 here expose nothing to other users; without
- * the explicit modes the backend's umask (0077) would make the file unplayable.
- */
-async function publishAudio(mediaRoot: string, from: string, file: string): Promise<void> {
-  const folder = join(mediaRoot, AUDIO_FILE_FOLDER);
-  await mkdir(folder, { recursive: true });
-  await chmod(folder, 0o755);
-  await rename(from, join(mediaRoot, file));
-  await chmod(join(mediaRoot, file), 0o644);
 }

@@ -15,6 +15,14 @@ export {
 } from './convert-django-dump.ts';
 export { importDjangoDump, type DjangoDumpImportOptions } from './import-django-dump.ts';
 export { importGraphFile, readGraphFile, type GraphFileKind } from './import-graph-file.ts';
+export {
+  createAudioImporter,
+  incomingAudioFolder,
+  publishAudio,
+  type AudioImporter,
+  type AudioImporterOptions,
+  type AudioUpload,
+} from './audio-importer.ts';
 export type {
   TransferEnvironment,
   ImportReport,

@@ -7,7 +7,7 @@ export interface TransferEnvironment {
   mediaRoot: string | undefined;
   /**
    * Decode-validates audio bytes and stores them under a generated name (the API's `audio`
-   * service, e.g. {@link createAudioImporter}); INVALID_INPUT when the bytes are not audio.
+   * service, i.e. `createAudioImporter` of this package); INVALID_INPUT when the bytes are not audio.
    */
   importAudio:
     | ((input: {

@@ -1,5 +1,5 @@
-import { createAudioImporter } from '@gencaster/api';
 import {
+  createAudioImporter,
   exportGraphArchive,
   graphArchiveFileName,
   importGraphFile,

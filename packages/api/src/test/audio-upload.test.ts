@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachEngine } from '@gencaster/db/testing';
+import { createAudioImporter } from '@gencaster/transfer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAudioImporter } from '../server/audio-importer.ts';
 import { createEditor, startTestServer, type TestServer } from '../testing/test-server.ts';
 
 const hasFfmpeg = (() => {

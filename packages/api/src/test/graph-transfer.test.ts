@@ -5,9 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachEngine } from '@gencaster/db/testing';
-import { importDjangoDump } from '@gencaster/transfer';
+import { createAudioImporter, importDjangoDump } from '@gencaster/transfer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAudioImporter } from '../server/audio-importer.ts';
 import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
 import {
   buildTransferSample,

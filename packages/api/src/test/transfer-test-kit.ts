@@ -16,7 +16,7 @@ import {
   updateNodeDoor,
   type DbHandle,
 } from '@gencaster/db';
-import { createAudioImporter } from '../server/audio-importer.ts';
+import { createAudioImporter } from '@gencaster/transfer';
 
 /** True when ffmpeg runs (the audio importer needs it). */
 export const hasFfmpeg = (() => {
