@@ -1,11 +1,12 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
-/** Packages each package may import; keeps `domain ← story, db, osc, tts ← api ← apps/backend`. */
+/** Packages each package may import; keeps `domain ← story, db, osc, tts, audio ← live, transfer ← api ← apps/backend`. */
 const forbiddenImports = {
   'packages/domain': ['@gencaster/*', 'node:*'],
   'packages/db': [
     '@gencaster/api',
+    '@gencaster/live',
     '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/osc',
@@ -14,6 +15,7 @@ const forbiddenImports = {
   ],
   'packages/osc': [
     '@gencaster/api',
+    '@gencaster/live',
     '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/db',
@@ -22,6 +24,7 @@ const forbiddenImports = {
   ],
   'packages/tts': [
     '@gencaster/api',
+    '@gencaster/live',
     '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/db',
@@ -30,6 +33,7 @@ const forbiddenImports = {
   ],
   'packages/audio': [
     '@gencaster/api',
+    '@gencaster/live',
     '@gencaster/transfer',
     '@gencaster/story',
     '@gencaster/db',
@@ -39,6 +43,7 @@ const forbiddenImports = {
   ],
   'packages/story': [
     '@gencaster/api',
+    '@gencaster/live',
     '@gencaster/transfer',
     '@gencaster/db',
     '@gencaster/osc',
@@ -48,6 +53,7 @@ const forbiddenImports = {
   'packages/sound': ['@gencaster/*'],
   'packages/api': ['@gencaster/sound'],
   'packages/transfer': ['@gencaster/api', '@gencaster/live', '@gencaster/sound'],
+  'packages/live': ['@gencaster/api', '@gencaster/sound', '@gencaster/transfer'],
 };
 
 export default tseslint.config(

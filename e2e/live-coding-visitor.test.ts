@@ -7,7 +7,7 @@
 // a forged, altered or expired ticket, not another ticket's session, not more than a few sessions.
 // When a personal listener takes the free point, the ticket loses it at once (gateway re-check)
 // and the query stops offering it. Every refusal is a typed error.
-import { signWatchTicket, watchTicketKey } from '@gencaster/api';
+import { signWatchTicket, watchTicketKey } from '@gencaster/live';
 import { readJanusSecrets } from '@gencaster/sound';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

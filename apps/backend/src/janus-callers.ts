@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { listenerIdOf, WATCH_TICKET_PREFIX, type Viewer, type WatchTickets } from '@gencaster/api';
+import type { Viewer } from '@gencaster/api';
+import { listenerIdOf, WATCH_TICKET_PREFIX, type WatchTickets } from '@gencaster/live';
 import { findStreamPoint, listListenablePoints, type Database } from '@gencaster/db';
 import { GencasterError, STREAM_POINT_LIVE_WINDOW_MS, type StreamPoint } from '@gencaster/domain';
 import { janusMountCredentials } from '@gencaster/sound';

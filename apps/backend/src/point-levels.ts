@@ -1,4 +1,4 @@
-import type { PointLevelShape } from '@gencaster/api';
+import type { PointLevel } from '@gencaster/live';
 import { readFleetStatus } from '@gencaster/sound';
 
 /**
@@ -7,7 +7,7 @@ import { readFleetStatus } from '@gencaster/sound';
  * `gencaster sound`). Empty when there is no fleet or its status is stale, so the editor shows no
  * meter rather than an old one. Points of other machines have no level here.
  */
-export function readPointLevels(runDir: string): PointLevelShape[] {
+export function readPointLevels(runDir: string): PointLevel[] {
   let status;
   try {
     status = readFleetStatus(runDir);

@@ -1,16 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createApiServer } from '@gencaster/api';
+import { releaseAllEngineLeases, type Database } from '@gencaster/db';
+import type { StreamInstruction } from '@gencaster/domain';
 import {
-  createApiServer,
+  createDatabaseInstructionLedger,
+  createDatabaseLogSink,
+  createDatabaseStreamPointRegistry,
   createInProcessPubSub,
+  createPubSubAckBus,
   createRedisPubSub,
   createRedisReplayGuard,
+  createRemoteActionRunner,
   createStoryEngineFactory,
   createWatchTickets,
   topics,
-} from '@gencaster/api';
-import { releaseAllEngineLeases, type Database } from '@gencaster/db';
-import type { StreamInstruction } from '@gencaster/domain';
+} from '@gencaster/live';
 import {
   cleanupInstruction,
   createInProcessAckBus,
@@ -43,13 +48,6 @@ import { readPointLevels } from './point-levels.ts';
 import { createMediaLibrary } from './media-library.ts';
 import { reportDataDirPrivacy } from './data-dir-permissions.ts';
 import { openBackendDatabase } from './open-backend-database.ts';
-import {
-  createDatabaseInstructionLedger,
-  createDatabaseLogSink,
-  createDatabaseStreamPointRegistry,
-} from './osc-ports.ts';
-import { createPubSubAckBus } from './pubsub-ack-bus.ts';
-import { createRemoteActionRunner } from './remote-action-runner.ts';
 import { DEMO_GRAPH_SLUG, seedDemoGraph } from './seed-demo-graph.ts';
 import { createStaticSite } from './static-site.ts';
 import { startAdminSocket } from './admin/admin-socket-server.ts';

@@ -1,5 +1,5 @@
-import type { NodeShape } from '../data/shapes.ts';
-import type { PubSub } from '../pubsub/pubsub.ts';
+import type { Node } from '@gencaster/domain';
+import type { PubSub } from './pubsub/pubsub.ts';
 
 /** Pub/sub topic names (one place, so every process agrees). */
 export const topics = {
@@ -33,17 +33,17 @@ export interface VariablesEvent {
 }
 
 /** Broadcasts of data changes (inventory §4.7, including cell updates the original missed). */
-export interface ApiEvents {
+export interface LiveEvents {
   graphChanged(graphUuid: string): Promise<void>;
   /** Publishes the node and its graph. */
-  nodeChanged(node: NodeShape): Promise<void>;
+  nodeChanged(node: Node): Promise<void>;
   streamsChanged(): Promise<void>;
   logWritten(event: StreamLogEvent): Promise<void>;
   variablesChanged(streamUuid: string, variables: { key: string; value: string }[]): Promise<void>;
 }
 
-/** Creates {@link ApiEvents} on a pub/sub. */
-export function createApiEvents(pubsub: PubSub): ApiEvents {
+/** Creates {@link LiveEvents} on a pub/sub. */
+export function createLiveEvents(pubsub: PubSub): LiveEvents {
   return {
     graphChanged: (graphUuid) => pubsub.publish(topics.graph(graphUuid), { uuid: graphUuid }),
     async nodeChanged(node) {

@@ -3,6 +3,7 @@
 export { createEngine, type Engine, type CreateEngineInput } from './engine/create-engine.ts';
 export type * from './engine/engine-types.ts';
 export { createSeededRandom } from './engine/seeded-random.ts';
+export { systemClock } from './engine/system-clock.ts';
 export { doorLanguage } from './engine/door-language.ts';
 export { sortDoors } from './engine/choose-next-node.ts';
 // Places (issue 19): the pure tracker, trigger rules, derived variables and the per-listener runtime.

@@ -2,7 +2,13 @@
 // (A), while the engine that sent the instruction waits on another backend (B). Real UDP OSC
 // servers, a real redis-server between them, the real database ledger (PGlite and PostgreSQL).
 import dgram from 'node:dgram';
-import { createRedisPubSub, type PubSub } from '@gencaster/api';
+import {
+  createDatabaseInstructionLedger,
+  createDatabaseStreamPointRegistry,
+  createPubSubAckBus,
+  createRedisPubSub,
+  type PubSub,
+} from '@gencaster/live';
 import { createInstruction } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
 import {
@@ -15,11 +21,7 @@ import {
   type OscServer,
 } from '@gencaster/osc';
 import { afterEach, beforeAll, afterAll, expect, it } from 'vitest';
-import {
-  createDatabaseInstructionLedger,
-  createDatabaseStreamPointRegistry,
-} from '../osc-ports.ts';
-import { createPubSubAckBus } from '../pubsub-ack-bus.ts';
+
 import { localRedisUnavailable, startLocalRedis, type LocalRedis } from './local-redis.ts';
 
 const redisMissing = localRedisUnavailable();

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { createAudioFile, listLiveStreamPoints, type Database } from '@gencaster/db';
 import { openTestDatabase } from '@gencaster/db/testing';
 import {
+  createDatabaseInstructionLedger,
+  createDatabaseStreamPointRegistry,
+} from '@gencaster/live';
+import {
   createInProcessAckBus,
   createInstructionSender,
   createOscServer,
@@ -17,10 +21,6 @@ import {
   type PointActions,
   type PointTarget,
 } from '../engine/point-actions.ts';
-import {
-  createDatabaseInstructionLedger,
-  createDatabaseStreamPointRegistry,
-} from '../osc-ports.ts';
 
 /** Options of {@link startSyncPlaybackRig}. */
 export interface SyncPlaybackRigOptions {

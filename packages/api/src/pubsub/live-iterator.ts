@@ -1,4 +1,4 @@
-import type { PushQueue } from './push-queue.ts';
+import type { PushQueue } from '@gencaster/live';
 
 /**
  * Yields `load()` once at once and again after every event of `events`; ends when `load()`

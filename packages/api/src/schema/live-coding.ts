@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { listListenablePoints } from '@gencaster/db';
 import { GencasterError, type StreamPoint } from '@gencaster/domain';
-import type { WatchTicket } from '../sound-points/watch-tickets.ts';
+import type { WatchTicket } from '@gencaster/live';
 import { builder } from './builder.ts';
 
 /** A point of `liveCodingPoint` with the ticket that lets its visitor watch it. */

@@ -3,16 +3,16 @@
 import { GencasterError } from '@gencaster/domain';
 import { requireEditor } from '../auth/guards.ts';
 import type { StreamPointShape } from '../data/shapes.ts';
-import type { PlayEventShape } from '../play/play-sessions.ts';
-import type { PointLevelShape } from '../play/point-level.ts';
 import {
+  createPushQueue,
   lastStreamPosition,
   streamPositionTopic,
-  type StreamPositionShape,
-} from '../play/stream-position.ts';
-import { createPushQueue } from '../pubsub/push-queue.ts';
+  type PlayEvent,
+  type PointLevel,
+  type StreamPosition,
+} from '@gencaster/live';
 import { builder } from './builder.ts';
-import { DialogRef } from './types-dialog.ts';
+import { DialogRef, toDialogShape } from './types-dialog.ts';
 import { StreamInstructionRef, StreamPointRef, StreamRef } from './types-stream.ts';
 
 const PlayEventKindEnum = builder.enumType('PlayEventKind', {
@@ -35,7 +35,7 @@ const PlayVariableRef = builder
     fields: (t) => ({ key: t.exposeString('key'), value: t.exposeString('value') }),
   });
 
-const PlayEventRef = builder.objectRef<PlayEventShape>('PlayEvent').implement({
+const PlayEventRef = builder.objectRef<PlayEvent>('PlayEvent').implement({
   description: 'One message of an editor play session.',
   fields: (t) => ({
     kind: t.field({ type: PlayEventKindEnum, resolve: (event) => event.kind }),
@@ -46,7 +46,11 @@ const PlayEventRef = builder.objectRef<PlayEventShape>('PlayEvent').implement({
       nullable: true,
       resolve: (event) => event.instruction,
     }),
-    dialog: t.field({ type: DialogRef, nullable: true, resolve: (event) => event.dialog }),
+    dialog: t.field({
+      type: DialogRef,
+      nullable: true,
+      resolve: (event) => (event.dialog ? toDialogShape(event.dialog) : null),
+    }),
     variables: t.field({
       type: [PlayVariableRef],
       nullable: true,
@@ -56,7 +60,7 @@ const PlayEventRef = builder.objectRef<PlayEventShape>('PlayEvent').implement({
   }),
 });
 
-const StreamPositionRef = builder.objectRef<StreamPositionShape>('StreamPosition').implement({
+const StreamPositionRef = builder.objectRef<StreamPosition>('StreamPosition').implement({
   description: 'Where the engine of a stream is.',
   fields: (t) => ({
     streamUuid: t.expose('streamUuid', { type: 'UUID' }),
@@ -66,7 +70,7 @@ const StreamPositionRef = builder.objectRef<StreamPositionShape>('StreamPosition
   }),
 });
 
-const PointMeterRef = builder.objectRef<PointLevelShape>('PointMeter').implement({
+const PointMeterRef = builder.objectRef<PointLevel>('PointMeter').implement({
   description:
     "Output level of a stream point, measured by its sound fleet on the audio sent to Janus (the local fleet's status file, refreshed every second).",
   fields: (t) => ({
@@ -141,10 +145,8 @@ builder.subscriptionFields((t) => ({
       requireEditor(ctx);
       if ((await ctx.data.getStream(streamUuid)) === undefined)
         throw new GencasterError('NOT_FOUND', `stream ${streamUuid} does not exist`);
-      const events = ctx.runtime.pubsub.subscribe<StreamPositionShape>(
-        streamPositionTopic(streamUuid),
-      );
-      const output = createPushQueue<StreamPositionShape>({ onClose: () => void events.return() });
+      const events = ctx.runtime.pubsub.subscribe<StreamPosition>(streamPositionTopic(streamUuid));
+      const output = createPushQueue<StreamPosition>({ onClose: () => void events.return() });
       const known = lastStreamPosition(streamUuid);
       if (known) output.push(known);
       void (async () => {

@@ -1,12 +1,11 @@
 import { GencasterError } from '@gencaster/domain';
 import { requireEditor } from '../auth/guards.ts';
 import type { StreamLogShape } from '../data/shapes.ts';
+import { createPushQueue, topics, type StreamLogEvent } from '@gencaster/live';
 import { createLiveIterator } from '../pubsub/live-iterator.ts';
-import { createPushQueue } from '../pubsub/push-queue.ts';
-import { topics, type StreamLogEvent } from '../server/events.ts';
 import { builder } from './builder.ts';
 import { GraphRef, NodeRef } from './types-graph.ts';
-import { StreamInfoResponseRef } from './types-results.ts';
+import { StreamInfoResponseRef, toStreamInfoResponse } from './types-results.ts';
 import { StreamLogRef, StreamRef } from './types-stream.ts';
 
 builder.subscriptionType({
@@ -51,8 +50,13 @@ builder.subscriptionType({
         }),
       },
       subscribe: (_root, { graphUuid, listenerToken }, ctx) =>
-        ctx.runtime.sessions.open({ graphUuid, ctx, listenerToken: listenerToken ?? null }),
-      resolve: (message) => message,
+        ctx.runtime.sessions.open({
+          graphUuid,
+          clientIp: ctx.clientIp,
+          ...(ctx.connectionClosed ? { connectionClosed: ctx.connectionClosed } : {}),
+          listenerToken: listenerToken ?? null,
+        }),
+      resolve: (message) => toStreamInfoResponse(message),
     }),
     streamLogs: t.field({
       type: StreamLogRef,

@@ -1,3 +1,4 @@
+import type { Dialog } from '@gencaster/story';
 import { builder } from './builder.ts';
 import { ButtonTypeEnum, CallbackActionEnum } from './enums.ts';
 
@@ -38,6 +39,36 @@ export interface DialogShape {
   title: string;
   content: (TextShape | InputShape | CheckboxShape)[];
   buttons: ButtonShape[];
+}
+
+/** Maps the engine's dialog (live messages carry it as is) to the GraphQL Dialog shape. */
+export function toDialogShape(dialog: Dialog): DialogShape {
+  return {
+    __typename: 'Dialog',
+    title: dialog.title,
+    content: dialog.content.map((item) => {
+      switch (item.type) {
+        case 'text':
+          return { kind: 'text' as const, text: item.text };
+        case 'input':
+          return {
+            kind: 'input' as const,
+            key: item.key,
+            label: item.label,
+            placeholder: item.placeholder,
+          };
+        case 'checkbox':
+          return {
+            kind: 'checkbox' as const,
+            key: item.key,
+            label: item.label,
+            checked: item.checked,
+            callbackActions: item.callbackActions,
+          };
+      }
+    }),
+    buttons: dialog.buttons.map((button) => ({ ...button })),
+  };
 }
 
 const TextRef = builder.objectRef<TextShape>('Text').implement({

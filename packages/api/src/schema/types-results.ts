@@ -5,10 +5,11 @@ import type {
   StreamShape,
   UserShape,
 } from '../data/shapes.ts';
+import type { ListenerMessage } from '@gencaster/live';
 import { builder } from './builder.ts';
 import { UserRoleEnum } from './enums.ts';
 import { AudioFileRef } from './types-audio.ts';
-import { DialogRef, type DialogShape } from './types-dialog.ts';
+import { DialogRef, toDialogShape, type DialogShape } from './types-dialog.ts';
 import { NodeDoorRef } from './types-graph.ts';
 import { StreamInstructionRef, StreamRef } from './types-stream.ts';
 
@@ -94,6 +95,25 @@ export type StreamInfoResponse =
   | DialogShape
   | ErrorResultShape<'NoStreamAvailable'>
   | ErrorResultShape<'GraphDeadEnd'>;
+
+/** A listener session's message as the `streamInfo` union member it is sent as. */
+export function toStreamInfoResponse(message: ListenerMessage): StreamInfoResponse {
+  switch (message.type) {
+    case 'stream':
+      return {
+        __typename: 'StreamInfo',
+        stream: message.stream,
+        streamInstruction: message.instruction,
+        listenerToken: message.listenerToken,
+      };
+    case 'dialog':
+      return toDialogShape(message.dialog);
+    case 'no-stream':
+      return { __typename: 'NoStreamAvailable', error: message.error };
+    case 'dead-end':
+      return { __typename: 'GraphDeadEnd', error: message.error };
+  }
+}
 
 /** Union of the listener session messages (inventory §4.5). */
 export const StreamInfoResponseRef = builder.unionType('StreamInfoResponse', {

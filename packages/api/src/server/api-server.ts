@@ -4,6 +4,12 @@ import { hostname } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Database } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
+import {
+  createInProcessPubSub,
+  createLiveRuntime,
+  type LiveLogger,
+  type PubSub,
+} from '@gencaster/live';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { authenticate, originMayUseCookie } from '../auth/authenticate.ts';
@@ -15,13 +21,8 @@ import { createPasswordCheckQueue } from '../auth/password-check-queue.ts';
 import { createDbDataAccess } from '../data/db-data-access.ts';
 import type { DataAccess } from '../data/data-access.ts';
 import { toClientError } from '../errors/error-table.ts';
-import { createInProcessPubSub, type PubSub } from '../pubsub/pubsub.ts';
 import { buildApiSchema } from '../schema/build-schema.ts';
-import { createListenerSessions } from '../session/listener-sessions.ts';
-import { createPlaySessions } from '../play/play-sessions.ts';
-import { presenceTiming, startListenerPresence } from '../session/listener-presence.ts';
 import type { ApiContext, Viewer } from './context.ts';
-import { createApiEvents } from './events.ts';
 import { writeFetchResponse, readBody, BodyTooLargeError } from './node-http.ts';
 import { createAuthenticatedSockets } from './authenticated-sockets.ts';
 import { createClientAddressResolver } from './client-address.ts';
@@ -36,12 +37,8 @@ import { createLegacyWsServer } from './ws-legacy.ts';
 import { createModernWsServer } from './ws-modern.ts';
 import type { WsEnvironment } from './ws-environment.ts';
 
-/** Minimal logger interface (pino-compatible). */
-export interface ApiLogger {
-  info(object: unknown, message?: string): void;
-  warn(object: unknown, message?: string): void;
-  error(object: unknown, message?: string): void;
-}
+/** Minimal logger interface (pino-compatible): the live runtime's. */
+export type ApiLogger = LiveLogger;
 
 /** Options of {@link createApiServer}. */
 export interface ApiServerOptions {
@@ -138,17 +135,22 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   const data: DataAccess = createDbDataAccess(config.database);
   const pubsub = config.pubsub ?? createInProcessPubSub();
   const services = config.services ?? {};
-  const events = createApiEvents(pubsub);
   const limiterRedis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
   limiterRedis?.on('error', () => undefined); // the limiters fall back to memory while it is down
   const sockets = createAuthenticatedSockets({ pubsub, ...(log ? { log } : {}) });
+  // The live runtime first (sessions, engines, presence), then the API's pieces over it.
+  const live = createLiveRuntime({ database: config.database, pubsub, options, services, log });
   const runtime: ApiRuntime = {
     options,
     services,
-    pubsub,
-    events,
+    live,
+    pubsub: live.pubsub,
+    events: live.events,
+    sessions: live.sessions,
+    plays: live.plays,
+    sendVariablesToSc: (stream, variables) => live.sendVariablesToSc(stream, variables),
     loginLimiter: createLoginLimiter(limiterRedis ? { redis: limiterRedis } : {}),
     passwordChecks: createPasswordCheckQueue(),
     listenerWrites: createListenerWriteLimiter({
@@ -163,33 +165,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
       ...(limiterRedis ? { redis: limiterRedis } : {}),
     }),
     sockets,
-    sessions: undefined as never,
-    plays: undefined as never,
-    async sendVariablesToSc(stream, variables) {
-      if (!services.sendStreamVariable) return;
-      const point = await data.getStreamPoint(stream.streamPointUuid);
-      if (!point) return;
-      for (const variable of variables) {
-        await services.sendStreamVariable({
-          point: { host: point.host, port: point.port },
-          key: variable.key,
-          value: variable.value,
-        });
-      }
-    },
   };
-  runtime.sessions = createListenerSessions({ database: config.database, data, runtime, log });
-  runtime.plays = createPlaySessions({ database: config.database, data, runtime, log });
-  const stopPresence = startListenerPresence({
-    database: config.database,
-    heldListenerIds: () => [
-      ...runtime.sessions.heldListenerIds(),
-      ...runtime.plays.heldListenerIds(),
-    ],
-    ...presenceTiming(options.reconnectGraceMs, options.listenerSilentMs),
-    onDropped: () => events.streamsChanged(),
-    log,
-  });
   const schema = buildApiSchema();
   const rules = [
     createLimitsRule({ maxDepth: options.maxDepth, maxCost: options.maxCost }),
@@ -415,7 +391,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
         try {
           url = new URL(request.url ?? '/graphql', 'http://localhost');
         } catch {
-          sendRefusal(response, { status: 400, code: 'INVALID_INPUT', message: 'bad request URL' });
+          sendRefusal(response, { code: 'INVALID_INPUT', message: 'bad request URL' });
           return;
         }
         const body = await readBody(request, options.maxBodyBytes);
@@ -447,7 +423,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
           return;
         }
         logError(error);
-        sendRefusal(response, { status: 500, code: 'INTERNAL', message: 'Unexpected error.' });
+        sendRefusal(response, { code: 'INTERNAL', message: 'Unexpected error.' });
       }
     },
     attachWebSocket(server) {
@@ -457,7 +433,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     },
     async drain() {
       draining = true;
-      await runtime.sessions.drain();
+      await live.drain();
       for (const wss of [modern.wss, legacy.wss])
         for (const client of wss.clients)
           client.close(drainCloseCode, 'backend draining: reconnect');
@@ -465,9 +441,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     close() {
       closing ??= (async () => {
         for (const server of attached) server.off('upgrade', onUpgrade);
-        await stopPresence();
-        await runtime.sessions.close();
-        await runtime.plays.close();
+        await live.close();
         await Promise.all([modern.dispose(), legacy.dispose()]);
         sockets.close();
         limiterRedis?.disconnect();

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { PubSub } from '../pubsub/pubsub.ts';
+import type { PubSub } from '@gencaster/live';
 import type { Viewer } from './context.ts';
 
 /** Close code of a socket whose login ended (logout, deactivation, password change). */

@@ -3,7 +3,7 @@
 import { createNode, getEngineLease, type Database } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
 import { afterEach, expect, it } from 'vitest';
-import type { EngineFactory } from './engine-factory.ts';
+import type { EngineFactory } from '@gencaster/live';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';

@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
-import { presenceTiming } from './listener-presence.ts';
+import { presenceTiming } from '@gencaster/live';
 
 const streamInfo = `subscription ($g: UUID!) {
   streamInfo(graphUuid: $g) { __typename ... on StreamInfo { stream { uuid } } }

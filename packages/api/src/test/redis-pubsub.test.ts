@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { createNode } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRedisPubSub } from '../pubsub/redis-pubsub.ts';
+import { createRedisPubSub } from '@gencaster/live';
 import { createTestGraph } from '../testing/fixtures.ts';
 import { createEditor, gql, startTestServer, type TestServer } from '../testing/test-server.ts';
 import { subscribe, wsClient } from '../testing/ws-clients.ts';

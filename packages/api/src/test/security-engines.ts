@@ -14,10 +14,12 @@ import {
 import { createMemoryPorts } from '@gencaster/osc/testing';
 import type { InstructionPort, ScriptSandbox } from '@gencaster/story';
 import type { KyselyPlugin } from 'kysely';
-import { createDatabaseInstructionLedger } from '../sound-points/instruction-ledger.ts';
-import { createRemoteActionRunner } from '../sound-points/remote-action-runner.ts';
-import { createStoryEngineFactory } from '../session/story-engine-factory.ts';
-import type { EngineFactory } from '../session/engine-factory.ts';
+import {
+  createDatabaseInstructionLedger,
+  createRemoteActionRunner,
+  createStoryEngineFactory,
+  type EngineFactory,
+} from '@gencaster/live';
 
 /** The database seen through a Kysely plugin that counts every query sent through it. */
 export function countingDatabase(database: Database) {

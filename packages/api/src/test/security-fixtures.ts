@@ -7,7 +7,7 @@ import {
   decodeOscPacket,
   encodeOscMessage,
 } from '@gencaster/osc';
-import type { EngineFactory, ListenerEngine } from '../session/engine-factory.ts';
+import type { EngineFactory, ListenerEngine } from '@gencaster/live';
 import type { ApiServices } from '../server/services.ts';
 
 /** An OSC message as the fake sclang received it (argument values only). */

@@ -51,9 +51,7 @@ import {
   type TestServer,
 } from '../testing/test-server.ts';
 import { eventually, subscribe, wsClient } from '../testing/ws-clients.ts';
-import { createInProcessPubSub } from '../pubsub/pubsub.ts';
-import { createApiEvents } from '../server/events.ts';
-import type { ListenerEngine } from '../session/engine-factory.ts';
+import { createInProcessPubSub, createLiveEvents, type ListenerEngine } from '@gencaster/live';
 import {
   countingDatabase,
   insertPointsOnPorts,
@@ -919,7 +917,7 @@ describeEachEngine(
         const sink = await startInstructionSink(engines);
         const path = await startInstructionPath(counted.database);
         const pubsub = createInProcessPubSub();
-        const events = createApiEvents(pubsub);
+        const events = createLiveEvents(pubsub);
         const runs: Promise<void>[] = [];
         const started: ListenerEngine[] = [];
         try {

@@ -4,12 +4,15 @@
 import { createNode, type Database } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';
 import { afterEach, expect, it } from 'vitest';
-import type { StreamInstructionShape } from '../data/shapes.ts';
-import { createInProcessPubSub, type PubSub } from '../pubsub/pubsub.ts';
+import {
+  createInProcessPubSub,
+  type EngineFactory,
+  type InstructionMessage,
+  type PubSub,
+} from '@gencaster/live';
 import { createTestGraph, insertLivePoints } from '../testing/fixtures.ts';
 import { startTestServer, type TestServer } from '../testing/test-server.ts';
 import { eventually, subscribe, wsClient, type WireResult } from '../testing/ws-clients.ts';
-import type { EngineFactory } from './engine-factory.ts';
 
 /** One in-process bus for all servers; payloads make a JSON round trip like over Redis. */
 function wirePubSub(shared: PubSub): PubSub {
@@ -37,20 +40,20 @@ function tickingEngines(backendId: string, nodeUuid: string, options: { endAfter
           tick += 1;
           await walkPosition?.save({ nodeUuid, step: tick });
           const now = new Date();
-          const instruction: StreamInstructionShape = {
+          const instruction: InstructionMessage = {
             uuid: crypto.randomUUID(),
             createdDate: now,
             modifiedDate: now,
             instructionText: `${backendId} tick ${tick}`,
             // Listeners see an instruction's state but not its code: the fake says who ran it there.
-            state: `${backendId} tick ${tick}` as StreamInstructionShape['state'],
+            state: `${backendId} tick ${tick}` as InstructionMessage['state'],
             returnValue: '',
           };
           onEvent({ type: 'instruction', instruction });
           if (tick % 5 === 0)
             onEvent({
               type: 'dialog',
-              dialog: { __typename: 'Dialog', title: `round ${tick}`, content: [], buttons: [] },
+              dialog: { title: `round ${tick}`, content: [], buttons: [] },
             });
           await new Promise((resolve) => setTimeout(resolve, 100));
         }

@@ -4,7 +4,7 @@
 import { createInstruction, type Database } from '@gencaster/db';
 import { createScriptSandbox, type InstructionPort } from '@gencaster/story';
 import { afterAll, beforeAll } from 'vitest';
-import { createStoryEngineFactory } from '../session/story-engine-factory.ts';
+import { createStoryEngineFactory } from '@gencaster/live';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 /** A running {@link startStoryTestServer}. */

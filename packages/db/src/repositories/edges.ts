@@ -76,3 +76,18 @@ export async function listNodeEdges(handle: DbHandle, nodeUuid: string): Promise
       .execute(),
   );
 }
+
+/** Edges leaving any output door of a node, with the node each one enters (by edge uuid). */
+export async function listOutEdgesOfNode(
+  handle: DbHandle,
+  nodeUuid: string,
+): Promise<{ uuid: string; outNodeDoorUuid: string; inNodeUuid: string }[]> {
+  return handle.db
+    .selectFrom('edge as e')
+    .innerJoin('nodeDoor as o', 'o.uuid', 'e.outNodeDoorUuid')
+    .innerJoin('nodeDoor as i', 'i.uuid', 'e.inNodeDoorUuid')
+    .select(['e.uuid', 'e.outNodeDoorUuid', 'i.nodeUuid as inNodeUuid'])
+    .where('o.nodeUuid', '=', nodeUuid)
+    .orderBy('e.uuid')
+    .execute();
+}

@@ -105,3 +105,25 @@ export async function listInstructions(
       .execute();
   });
 }
+
+/**
+ * The settled outcomes (FINISHED, SUCCESS, FAILURE) among these instructions, in one query per
+ * `chunkSize` uuids; instructions still open are left out.
+ */
+export async function listSettledInstructions(
+  handle: DbHandle,
+  uuids: string[],
+  chunkSize: number,
+): Promise<Pick<StreamInstruction, 'uuid' | 'state' | 'returnValue'>[]> {
+  const settled: Pick<StreamInstruction, 'uuid' | 'state' | 'returnValue'>[] = [];
+  for (let i = 0; i < uuids.length; i += chunkSize) {
+    const rows = await handle.db
+      .selectFrom('streamInstruction')
+      .select(['uuid', 'state', 'returnValue'])
+      .where('uuid', 'in', uuids.slice(i, i + chunkSize))
+      .where('state', 'in', ['FINISHED', 'SUCCESS', 'FAILURE'])
+      .execute();
+    settled.push(...rows);
+  }
+  return settled;
+}

@@ -158,3 +158,17 @@ export async function deleteStreamPoint(handle: DbHandle, uuid: string): Promise
   );
   return result.numDeletedRows > 0n;
 }
+
+/** The uuid of the stream point at this sclang address (host, lang port), or undefined. */
+export async function findStreamPointUuidAt(
+  handle: DbHandle,
+  address: { host: string; port: number },
+): Promise<string | undefined> {
+  const row = await handle.db
+    .selectFrom('streamPoint')
+    .select('uuid')
+    .where('host', '=', address.host)
+    .where('port', '=', address.port)
+    .executeTakeFirst();
+  return row?.uuid;
+}

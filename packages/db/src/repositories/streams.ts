@@ -170,3 +170,16 @@ export async function listStreamListeners(handle: DbHandle, streamUuid: string):
   );
   return rows.map((row) => row.listenerId);
 }
+
+/** The stream a listener id is counted on, or undefined (the listener left or never joined). */
+export async function findListenerStreamUuid(
+  handle: DbHandle,
+  listenerId: string,
+): Promise<string | undefined> {
+  const row = await handle.db
+    .selectFrom('streamListener')
+    .select('streamUuid')
+    .where('listenerId', '=', listenerId)
+    .executeTakeFirst();
+  return row?.streamUuid;
+}

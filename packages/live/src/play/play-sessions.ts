@@ -1,38 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { leaveStream, listStreamVariables, type Database } from '@gencaster/db';
+import {
+  claimPlayStream,
+  findStreamPoint,
+  getGraph,
+  getNode,
+  leaveStream,
+  listStreamVariables,
+  missingAsUndefined,
+} from '@gencaster/db';
 import { GencasterError, isGencasterError, type Stream } from '@gencaster/domain';
-import type { DataAccess } from '../data/data-access.ts';
-import type { StreamInstructionShape } from '../data/shapes.ts';
+import type { Dialog } from '@gencaster/story';
+import type { InstructionMessage } from '../listener-message.ts';
+import { topics } from '../live-events.ts';
+import type { LiveParts } from '../live-parts.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
-import type { DialogShape } from '../schema/types-dialog.ts';
-import type { ApiLogger } from '../server/api-server.ts';
-import { topics } from '../server/events.ts';
-import type { ApiRuntime } from '../server/runtime.ts';
 import type { ListenerEngine } from '../session/engine-factory.ts';
-import { claimPlayStream } from './claim-play-stream.ts';
-import { streamPositionTopic, type StreamPositionShape } from './stream-position.ts';
+import { streamPositionTopic, type StreamPosition } from './stream-position.ts';
 
 /** What a play session reports, in order: STARTED, then NODE/INSTRUCTION/DIALOG/… and ENDED. */
 export type PlayEventKind =
   'STARTED' | 'NODE' | 'BLOCKED' | 'INSTRUCTION' | 'DIALOG' | 'VARIABLES' | 'ENDED' | 'NO_STREAM';
 
-/** One message of the `playGraph` subscription. */
-export interface PlayEventShape {
+/** One message of a play session (the API's `playGraph` subscription). */
+export interface PlayEvent {
   kind: PlayEventKind;
   stream: Stream | null;
   nodeUuid: string | null;
-  instruction: StreamInstructionShape | null;
-  dialog: DialogShape | null;
+  instruction: InstructionMessage | null;
+  dialog: Dialog | null;
   variables: { key: string; value: string }[] | null;
   message: string | null;
-}
-
-/** Options of {@link createPlaySessions}. */
-export interface PlaySessionsOptions {
-  database: Database;
-  data: DataAccess;
-  runtime: ApiRuntime;
-  log: ApiLogger | undefined;
 }
 
 interface PlayRun {
@@ -47,7 +44,7 @@ interface PlayRun {
 /** The editors' play sessions of this process (see {@link createPlaySessions}). */
 export interface PlaySessions {
   /** Starts a play session; the caller must have checked that the viewer is an editor. */
-  open(input: { graphUuid: string; startNodeUuid: string | null }): PushQueue<PlayEventShape>;
+  open(input: { graphUuid: string; startNodeUuid: string | null }): PushQueue<PlayEvent>;
   /** Releases the blocking node the play engine of this stream waits on; false if none. */
   release(streamUuid: string): boolean;
   /** Stops every play session (server shutdown). */
@@ -71,8 +68,8 @@ const empty = {
  * engine's position, instructions, dialogs and every variable change, so the editor can follow the
  * walk on the canvas and listen to the point. Unsubscribing stops the engine and frees the point.
  */
-export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
-  const { database, data, runtime, log } = options;
+export function createPlaySessions(parts: LiveParts): PlaySessions {
+  const { database, log } = parts;
   const runs = new Map<string, PlayRun>();
 
   const open: PlaySessions['open'] = ({ graphUuid, startNodeUuid }) => {
@@ -88,22 +85,22 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
       await run.engine?.stop().catch((error: unknown) => log?.warn({ err: error }, 'play stop'));
       try {
         await leaveStream(database, { streamUuid: run.stream.uuid, listenerId });
-        await runtime.events.streamsChanged();
+        await parts.events.streamsChanged();
       } catch (error) {
         log?.error({ err: error, stream: run.stream.uuid }, 'leaving a play stream failed');
       }
     };
-    const output = createPushQueue<PlayEventShape>({ maxQueued: 500, onClose: () => void stop() });
-    const push = (event: Partial<PlayEventShape> & { kind: PlayEventKind }) =>
+    const output = createPushQueue<PlayEvent>({ maxQueued: 500, onClose: () => void stop() });
+    const push = (event: Partial<PlayEvent> & { kind: PlayEventKind }) =>
       output.push({ ...empty, stream: run?.stream ?? null, ...event });
     const variables = async (streamUuid: string) =>
       (await listStreamVariables(database, streamUuid)).map(({ key, value }) => ({ key, value }));
 
     void (async () => {
-      if ((await data.getGraph(graphUuid)) === undefined)
+      if ((await missingAsUndefined(getGraph(database, graphUuid))) === undefined)
         throw new GencasterError('NOT_FOUND', `graph ${graphUuid} does not exist`);
       if (startNodeUuid !== null) {
-        const node = await data.getNode(startNodeUuid);
+        const node = await missingAsUndefined(getNode(database, startNodeUuid));
         if (node?.graphUuid !== graphUuid)
           throw new GencasterError('NOT_FOUND', `node ${startNodeUuid} is not in this graph`);
       }
@@ -112,7 +109,7 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
         stream = await claimPlayStream(database, {
           graphUuid,
           listenerId,
-          windowMs: runtime.options.liveWindowMs,
+          windowMs: parts.options.liveWindowMs,
         });
       } catch (error) {
         if (!isGencasterError(error, 'NO_STREAM_AVAILABLE')) throw error;
@@ -124,13 +121,11 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
       runs.set(stream.uuid, run);
       if (output.closed) return stop();
       const current = run;
-      const positions = runtime.pubsub.subscribe<StreamPositionShape>(
-        streamPositionTopic(stream.uuid),
-      );
-      const changes = runtime.pubsub.subscribe(topics.variables(stream.uuid));
+      const positions = parts.pubsub.subscribe<StreamPosition>(streamPositionTopic(stream.uuid));
+      const changes = parts.pubsub.subscribe(topics.variables(stream.uuid));
       subscriptions.push(positions, changes);
       push({ kind: 'STARTED', variables: await variables(stream.uuid) });
-      await runtime.events.streamsChanged();
+      await parts.events.streamsChanged();
       void (async () => {
         for await (const position of positions) {
           const kind = position.blocked ? 'BLOCKED' : 'NODE';
@@ -143,8 +138,8 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
           push({ kind: 'VARIABLES', variables: await variables(stream.uuid) });
         }
       })().catch(() => undefined);
-      const factory = runtime.services.engineFactory;
-      const point = await data.getStreamPoint(stream.streamPointUuid);
+      const factory = parts.services.engineFactory;
+      const point = await findStreamPoint(database, stream.streamPointUuid);
       if (!factory || !point) {
         push({ kind: 'ENDED', message: 'This server runs no graph engines.' });
         output.end();
@@ -156,8 +151,8 @@ export function createPlaySessions(options: PlaySessionsOptions): PlaySessions {
         stream,
         point,
         fresh: true,
-        pubsub: runtime.pubsub,
-        events: runtime.events,
+        pubsub: parts.pubsub,
+        events: parts.events,
         startNodeUuid,
       });
       try {

@@ -1,7 +1,7 @@
 import type { PubSub } from '../pubsub/pubsub.ts';
 
 /** Where the engine of a stream is: the node it entered last, and whether it waits there. */
-export interface StreamPositionShape {
+export interface StreamPosition {
   streamUuid: string;
   nodeUuid: string;
   /** True while the engine waits at this blocking node for a release. */
@@ -12,7 +12,7 @@ export interface StreamPositionShape {
 /** Pub/sub topic of a stream's engine position. */
 export const streamPositionTopic = (streamUuid: string): string => `stream-position:${streamUuid}`;
 
-const lastPositions = new Map<string, StreamPositionShape>();
+const lastPositions = new Map<string, StreamPosition>();
 const maxRemembered = 1000;
 
 /**
@@ -20,10 +20,7 @@ const maxRemembered = 1000;
  * blocked and released) and remembers it in this process, so a late `streamPosition` subscriber
  * gets the current node at once.
  */
-export function publishStreamPosition(
-  pubsub: PubSub,
-  position: StreamPositionShape,
-): Promise<void> {
+export function publishStreamPosition(pubsub: PubSub, position: StreamPosition): Promise<void> {
   lastPositions.delete(position.streamUuid);
   lastPositions.set(position.streamUuid, position);
   if (lastPositions.size > maxRemembered) {
@@ -34,6 +31,6 @@ export function publishStreamPosition(
 }
 
 /** The last position published by this process for a stream, if any. */
-export function lastStreamPosition(streamUuid: string): StreamPositionShape | undefined {
+export function lastStreamPosition(streamUuid: string): StreamPosition | undefined {
   return lastPositions.get(streamUuid);
 }

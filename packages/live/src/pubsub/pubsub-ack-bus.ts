@@ -1,4 +1,4 @@
-import type { PubSub } from '@gencaster/api';
+import type { PubSub } from './pubsub.ts';
 import { createInProcessAckBus, type AckBus, type InstructionAck } from '@gencaster/osc';
 
 /** The pub/sub topic on which backends share the acks their OSC servers received. */

@@ -1,13 +1,13 @@
-import type { StreamInstructionShape } from '../data/shapes.ts';
+import type { InstructionMessage } from '../listener-message.ts';
+import { topics } from '../live-events.ts';
 import type { PubSub } from '../pubsub/pubsub.ts';
-import { topics } from '../server/events.ts';
-import type { EngineEvent } from './engine-factory.ts';
+import type { ListenerEngineEvent } from './engine-factory.ts';
 
 /**
  * What travels on `engine-events:<stream>`: the lease holder's engine events, so listeners of a
  * shared stream (one_graph_one_stream) connected to other backends hear the same walk.
  */
-export type RelayedEngineEvent = EngineEvent | { type: 'dead-end'; error: string };
+export type RelayedEngineEvent = ListenerEngineEvent | { type: 'dead-end'; error: string };
 
 interface RelayMessage {
   from: string;
@@ -25,8 +25,8 @@ export function publishEngineEvent(
   void pubsub.publish(topics.engineEvents(streamUuid), message).catch(() => undefined);
 }
 
-/** Dates arrive as ISO strings after a JSON hop (Redis); the GraphQL DateTime needs Dates. */
-function reviveInstruction(instruction: StreamInstructionShape): StreamInstructionShape {
+/** Dates arrive as ISO strings after a JSON hop (Redis); listeners' messages carry Dates. */
+function reviveInstruction(instruction: InstructionMessage): InstructionMessage {
   return {
     ...instruction,
     createdDate: new Date(instruction.createdDate),

@@ -4,7 +4,7 @@ import {
   renewEngineLease,
   type Database,
 } from '@gencaster/db';
-import type { ApiLogger } from '../server/api-server.ts';
+import type { LiveLogger } from '../live-logger.ts';
 
 /** A held engine lease, renewed in the background until released or lost. */
 export interface EngineLeaseHold {
@@ -28,7 +28,7 @@ export interface HoldEngineLeaseOptions {
   ttlMs: number;
   /** Checked between attempts: stop waiting (the listeners left). */
   isCancelled: () => boolean;
-  log: ApiLogger | undefined;
+  log: LiveLogger | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import { dropSilentListeners, touchListeners, type Database } from '@gencaster/db';
-import type { ApiLogger } from '../server/api-server.ts';
+import type { LiveLogger } from '../live-logger.ts';
 
 /** Options of {@link startListenerPresence}. */
 export interface ListenerPresenceOptions {
@@ -12,7 +12,7 @@ export interface ListenerPresenceOptions {
   silentMs: number;
   /** Called after a sweep dropped rows (counts changed). */
   onDropped: () => Promise<void>;
-  log: ApiLogger | undefined;
+  log: LiveLogger | undefined;
 }
 
 /**

@@ -1,29 +1,57 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   assignStream,
+  findListenerStreamUuid,
   getEngineLease,
   getStream,
   leaveStream,
   type AssignedStream,
-  type Database,
 } from '@gencaster/db';
 import { GencasterError, isGencasterError } from '@gencaster/domain';
-import type { DataAccess } from '../data/data-access.ts';
-import type { StreamShape } from '../data/shapes.ts';
+import type { ListenerMessage, LiveStream } from '../listener-message.ts';
+import { topics, type EndStreamEvent } from '../live-events.ts';
+import type { LiveParts } from '../live-parts.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
-import { topics, type EndStreamEvent } from '../server/events.ts';
-import type { StreamInfoResponse } from '../schema/types-results.ts';
-import type { ApiLogger } from '../server/api-server.ts';
-import type { ApiContext } from '../server/context.ts';
-import type { ApiRuntime, ListenerSessions } from '../server/runtime.ts';
 import { createStreamEngines } from './stream-engines.ts';
 
-/** Options of {@link createListenerSessions}. */
-export interface ListenerSessionsOptions {
-  database: Database;
-  data: DataAccess;
-  runtime: ApiRuntime;
-  log: ApiLogger | undefined;
+/** Input of {@link ListenerSessions.open}. */
+export interface OpenListenerSession {
+  graphUuid: string;
+  /** The caller's address: one address holds at most `maxListenerSessionsPerClient` sessions. */
+  clientIp: string;
+  /** True when the connection dropped (then the session keeps its grace), false on a close. */
+  connectionClosed?: () => boolean;
+  /** The token of a session in its grace period (here or on another backend) to resume. */
+  listenerToken?: string | null;
+}
+
+/** The listener sessions of this process. */
+export interface ListenerSessions {
+  /** Starts (or, with the token of a session in its grace period, resumes) a listener session. */
+  open(input: OpenListenerSession): AsyncIterableIterator<ListenerMessage>;
+  /** Stream uuid of the running session with this listener token. */
+  streamForToken(token: string): Promise<string | undefined>;
+  releaseBlockingNode(streamUuid: string): Promise<boolean>;
+  /**
+   * Ends the sessions that hold `streamUuid` (admin action): each gets a dead end and
+   * completes, its engine stops, the listener leaves; other backends are told through the pub/sub.
+   * Resolves with how many ended here.
+   */
+  endStream(streamUuid: string): Promise<number>;
+  /** Ends every session (server shutdown): each leave is counted once. */
+  close(): Promise<void>;
+  /**
+   * Hands every session over to other backends (graceful drain): engines stop and release their
+   * leases, nobody leaves a stream, new sessions get no-stream.
+   */
+  drain(): Promise<void>;
+  /** Listener ids of the sessions this process holds, in their grace period too (presence). */
+  heldListenerIds(): string[];
+  /**
+   * Marks the session of this token as listening (its audio started: the Janus gateway saw its
+   * `watch`, or it wrote a variable); sessions never marked keep only `unstartedGraceMs` of grace.
+   */
+  markListening(token: string): void;
 }
 
 /** One listener's `streamInfo` session; survives a dropped connection for the grace period. */
@@ -31,9 +59,9 @@ export interface Session {
   token: string;
   listenerId: string;
   graphUuid: string;
-  /** The stream; an assigned one carries its point (StreamInfo pushes need no point query). */
-  stream: StreamShape;
-  output: PushQueue<StreamInfoResponse> | null;
+  /** The stream; an assigned one carries its point (stream messages need no point query). */
+  stream: LiveStream;
+  output: PushQueue<ListenerMessage> | null;
   /** Reconnect grace after a dropped connection, or the end screen's grace after the dead end. */
   graceTimer: NodeJS.Timeout | undefined;
   left: boolean;
@@ -54,21 +82,21 @@ export function listenerIdOf(token: string): string {
 }
 
 /**
- * The `streamInfo` sessions of this process (inventory §4.5, fixed): assignment by policy through
- * the database (race-free), StreamInfo at once, engine events fanned out to every listener of a
- * stream, GraphDeadEnd at the end, and exactly one leave per session — on `complete`, socket close
- * (after the reconnect grace period) or shutdown.
+ * The listener sessions of this process (the API's `streamInfo`, inventory §4.5, fixed): assignment
+ * by policy through the database (race-free), a stream message at once, engine events fanned out
+ * to every listener of a stream, a dead end at the end, and exactly one leave per session — on
+ * closing the session, a dropped connection (after the reconnect grace period) or shutdown.
  */
-export function createListenerSessions(options: ListenerSessionsOptions): ListenerSessions & {
+export function createListenerSessions(parts: LiveParts): ListenerSessions & {
   /** Number of sessions that are assigned and not yet left (tests, health). */
   readonly size: number;
 } {
-  const { database, runtime, log } = options;
+  const { database, log } = parts;
   const sessions = new Map<string, Session>();
   const pendingLeaves = new Set<Promise<void>>();
   let shuttingDown = false;
   const perClient = new Map<string, number>();
-  const maxPerClient = runtime.options.maxListenerSessionsPerClient;
+  const maxPerClient = parts.options.maxListenerSessionsPerClient;
   /** Takes one of the address's session slots; a function giving it back once, or undefined. */
   const takeSlot = (clientIp: string): (() => void) | undefined => {
     const used = perClient.get(clientIp) ?? 0;
@@ -95,16 +123,10 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       session.graceTimer = undefined;
       if (session.output) session.output.end();
       else void leave(session);
-    }, runtime.options.endScreenGraceMs);
+    }, parts.options.endScreenGraceMs);
     session.graceTimer.unref();
   };
-  const engines = createStreamEngines({
-    database,
-    data: options.data,
-    runtime,
-    log,
-    onDeadEnd: holdEndScreen,
-  });
+  const engines = createStreamEngines({ ...parts, onDeadEnd: holdEndScreen });
 
   const leave = (session: Session): Promise<void> => {
     if (session.left) return Promise.resolve();
@@ -119,7 +141,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
           streamUuid: session.stream.uuid,
           listenerId: session.listenerId,
         });
-        await runtime.events.streamsChanged();
+        await parts.events.streamsChanged();
       } catch (error) {
         log?.error({ err: error, stream: session.stream.uuid }, 'leaving a stream failed');
       }
@@ -133,17 +155,13 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
   const adoptSession = async (
     token: string,
     graphUuid: string,
-    output: PushQueue<StreamInfoResponse>,
+    output: PushQueue<ListenerMessage>,
     releaseSlot: () => void,
   ): Promise<Session | undefined> => {
     const listenerId = listenerIdOf(token);
-    const row = await database.db
-      .selectFrom('streamListener')
-      .select('streamUuid')
-      .where('listenerId', '=', listenerId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const stream = await getStream(database, row.streamUuid).catch(() => undefined);
+    const streamUuid = await findListenerStreamUuid(database, listenerId);
+    if (streamUuid === undefined) return undefined;
+    const stream = await getStream(database, streamUuid).catch(() => undefined);
     if (!stream?.active || stream.graphUuid !== graphUuid) return undefined;
     const session: Session = {
       token,
@@ -168,7 +186,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
    * end screen, a stale tab) is cut off before this listener hears anything of its story.
    */
   const endPreviousAudience = async (stream: AssignedStream) => {
-    const { services } = runtime;
+    const { services } = parts;
     if (!services.endPointAudience || stream.numListeners !== 1) return;
     try {
       const { point } = stream;
@@ -186,22 +204,14 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     }
   };
 
-  const streamInfo = (session: Session): StreamInfoResponse => ({
-    __typename: 'StreamInfo',
+  const streamInfo = (session: Session): ListenerMessage => ({
+    type: 'stream',
     stream: session.stream,
-    streamInstruction: null,
+    instruction: null,
     listenerToken: session.token,
   });
 
-  const open = ({
-    graphUuid,
-    ctx,
-    listenerToken,
-  }: {
-    graphUuid: string;
-    ctx: ApiContext;
-    listenerToken?: string | null;
-  }) => {
+  const open = ({ graphUuid, clientIp, connectionClosed, listenerToken }: OpenListenerSession) => {
     // Before any database work: one address holds at most maxListenerSessionsPerClient sessions
     // (a token resuming its session in the grace period already holds its slot).
     const resumable = listenerToken ? sessions.get(listenerToken) : undefined;
@@ -212,28 +222,28 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       !resumable.left;
     let slot: (() => void) | undefined;
     if (!resuming && !shuttingDown) {
-      slot = takeSlot(ctx.clientIp);
+      slot = takeSlot(clientIp);
       if (slot === undefined) {
         throw new GencasterError(
           'RATE_LIMITED',
           `at most ${maxPerClient} listener sessions per client address`,
-          { details: { retryAfterMs: runtime.options.unstartedGraceMs } },
+          { details: { retryAfterMs: parts.options.unstartedGraceMs } },
         );
       }
     }
     let session: Session | undefined;
     let cancelled = false;
-    const output: PushQueue<StreamInfoResponse> = createPushQueue<StreamInfoResponse>({
+    const output: PushQueue<ListenerMessage> = createPushQueue<ListenerMessage>({
       maxQueued: 200,
       onClose: () => {
         cancelled = true;
         if (!session || session.left || session.output !== output) return;
         session.output = null;
-        const dropped = ctx.connectionClosed?.() === true;
+        const dropped = connectionClosed?.() === true;
         // A session that never started listening gives its point back sooner.
         const graceMs = session.listening
-          ? runtime.options.reconnectGraceMs
-          : Math.min(runtime.options.reconnectGraceMs, runtime.options.unstartedGraceMs);
+          ? parts.options.reconnectGraceMs
+          : Math.min(parts.options.reconnectGraceMs, parts.options.unstartedGraceMs);
         if (dropped && !shuttingDown && session.finished === false && graceMs > 0) {
           const current = session;
           current.graceTimer = setTimeout(() => void leave(current), graceMs);
@@ -269,11 +279,11 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         stream = await assignStream(database, {
           graphUuid,
           listenerId,
-          windowMs: runtime.options.liveWindowMs,
+          windowMs: parts.options.liveWindowMs,
         });
       } catch (error) {
         if (isGencasterError(error, 'NO_STREAM_AVAILABLE')) {
-          output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+          output.push({ type: 'no-stream', error: 'No stream available' });
           output.end();
           return false;
         }
@@ -300,7 +310,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         return true;
       }
       output.push(streamInfo(session));
-      await runtime.events.streamsChanged();
+      await parts.events.streamsChanged();
       engines.attach(session);
       return true;
     };
@@ -315,7 +325,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
         slot?.();
         if (resumed.finished !== false) {
           // reconnected on the end screen: the walk is over, never a new one behind its back
-          output.push({ __typename: 'GraphDeadEnd', error: resumed.finished });
+          output.push({ type: 'dead-end', error: resumed.finished });
           holdEndScreen(resumed);
           return;
         }
@@ -324,13 +334,13 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       }
       if (shuttingDown) {
         slot?.();
-        output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+        output.push({ type: 'no-stream', error: 'No stream available' });
         output.end();
         return;
       }
-      const releaseSlot = slot ?? takeSlot(ctx.clientIp);
+      const releaseSlot = slot ?? takeSlot(clientIp);
       if (releaseSlot === undefined) {
-        output.push({ __typename: 'NoStreamAvailable', error: 'No stream available' });
+        output.push({ type: 'no-stream', error: 'No stream available' });
         output.end();
         return;
       }
@@ -355,14 +365,14 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
     for (const session of holding) {
       const out = session.output;
       session.output = null;
-      out?.push({ __typename: 'GraphDeadEnd', error: 'The stream was ended by an admin.' });
+      out?.push({ type: 'dead-end', error: 'The stream was ended by an admin.' });
       out?.end();
     }
     await Promise.all(holding.map((session) => leave(session)));
     return holding.length;
   };
   // Streams ended on another backend: their sessions here end too.
-  const endRequests = runtime.pubsub.subscribe<EndStreamEvent>(topics.endStream);
+  const endRequests = parts.pubsub.subscribe<EndStreamEvent>(topics.endStream);
   void (async () => {
     for await (const request of endRequests) await endLocalSessions(request.streamUuid);
   })().catch((error: unknown) => log?.error({ err: error }, 'ending a stream failed'));
@@ -381,12 +391,7 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       const local = sessions.get(token);
       if (local && !local.left) return local.stream.uuid;
       // Sessions of other backends: the token's hash is the listener id counted in the database.
-      const row = await database.db
-        .selectFrom('streamListener')
-        .select('streamUuid')
-        .where('listenerId', '=', listenerIdOf(token))
-        .executeTakeFirst();
-      return row?.streamUuid;
+      return findListenerStreamUuid(database, listenerIdOf(token));
     },
     async releaseBlockingNode(streamUuid) {
       if (engines.releaseBlocking(streamUuid)) return true;
@@ -394,14 +399,14 @@ export function createListenerSessions(options: ListenerSessionsOptions): Listen
       const lease = await getEngineLease(database, streamUuid);
       const elsewhere =
         lease !== undefined &&
-        lease.backendId !== runtime.options.backendId &&
+        lease.backendId !== parts.options.backendId &&
         lease.expiresAt.getTime() > Date.now();
-      if (elsewhere) await runtime.pubsub.publish(topics.releaseBlocking(streamUuid), {});
+      if (elsewhere) await parts.pubsub.publish(topics.releaseBlocking(streamUuid), {});
       return elsewhere;
     },
     async endStream(streamUuid) {
       const ended = await endLocalSessions(streamUuid);
-      await runtime.pubsub.publish(topics.endStream, { streamUuid } satisfies EndStreamEvent);
+      await parts.pubsub.publish(topics.endStream, { streamUuid } satisfies EndStreamEvent);
       return ended;
     },
     async close() {

@@ -6,6 +6,7 @@ import {
   getGraph,
   getNode,
   getNodeDetail,
+  listOutEdgesOfNode,
   listPlaces,
   listStreamVariables,
   upsertStreamVariable,
@@ -17,7 +18,7 @@ import {
   createEngine,
   fixFromVariables,
   placeStateVariable,
-  type Dialog,
+  systemClock,
   type PlacePort,
   type EngineOptions,
   type InstructionPort,
@@ -25,20 +26,19 @@ import {
   type ScriptSandbox,
   type VariableStore,
 } from '@gencaster/story';
-import type { StreamInstructionShape, StreamPointShape, StreamShape } from '../data/shapes.ts';
-import type { PubSub } from '../pubsub/pubsub.ts';
-import { listOutEdgesOfNode } from '../queries/lookups.ts';
-import type { DialogShape } from '../schema/types-dialog.ts';
-import { topics, type ApiEvents, type VariablesEvent } from '../server/events.ts';
-import type { EngineEvent, EngineFactory, ListenerEngine } from './engine-factory.ts';
+import type { StreamPoint } from '@gencaster/domain';
+import type { InstructionMessage, LiveStream } from '../listener-message.ts';
+import { topics, type LiveEvents, type VariablesEvent } from '../live-events.ts';
 import { publishStreamPosition } from '../play/stream-position.ts';
+import type { PubSub } from '../pubsub/pubsub.ts';
+import type { EngineFactory, ListenerEngine, ListenerEngineEvent } from './engine-factory.ts';
 
 /** Input of {@link StoryEngineFactoryOptions.instructionPortFor}. */
 export interface InstructionPortInput {
-  stream: StreamShape;
-  point: StreamPointShape;
-  /** Call with the stored instruction row when it was sent, so listeners get a StreamInfo. */
-  onInstruction(instruction: StreamInstructionShape): void;
+  stream: LiveStream;
+  point: StreamPoint;
+  /** Call with the stored instruction row when it was sent, so listeners get a stream message. */
+  onInstruction(instruction: InstructionMessage): void;
 }
 
 /** Options of {@link createStoryEngineFactory}. */
@@ -52,43 +52,13 @@ export interface StoryEngineFactoryOptions {
    * Sends a variable to the stream point as OSC data (`/variable key value`, the path listeners'
    * `streamToSc` variables take); the place variables the engine derives go this way.
    */
-  sendVariable?(input: { point: StreamPointShape; key: string; value: string }): Promise<void>;
-}
-
-/** Maps the engine's dialog to the GraphQL Dialog shape. */
-export function toDialogShape(dialog: Dialog): DialogShape {
-  return {
-    __typename: 'Dialog',
-    title: dialog.title,
-    content: dialog.content.map((item) => {
-      switch (item.type) {
-        case 'text':
-          return { kind: 'text' as const, text: item.text };
-        case 'input':
-          return {
-            kind: 'input' as const,
-            key: item.key,
-            label: item.label,
-            placeholder: item.placeholder,
-          };
-        case 'checkbox':
-          return {
-            kind: 'checkbox' as const,
-            key: item.key,
-            label: item.label,
-            checked: item.checked,
-            callbackActions: item.callbackActions,
-          };
-      }
-    }),
-    buttons: dialog.buttons.map((button) => ({ ...button })),
-  };
+  sendVariable?(input: { point: StreamPoint; key: string; value: string }): Promise<void>;
 }
 
 function createVariableStore(
   database: Database,
   pubsub: PubSub,
-  events: ApiEvents,
+  events: LiveEvents,
   streamUuid: string,
   toPoint?: (key: string, value: string) => Promise<void>,
 ): VariableStore {
@@ -241,7 +211,7 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
     walkPosition,
     startNodeUuid,
   }): ListenerEngine => {
-    let emitEvent: (event: EngineEvent) => void = () => undefined;
+    let emitEvent: (event: ListenerEngineEvent) => void = () => undefined;
     let blocked = false;
     let step = 0;
     const controller = new AbortController();
@@ -321,26 +291,11 @@ export function createStoryEngineFactory(options: StoryEngineFactoryOptions): En
         places: createPlacePort(database, pubsub, graphUuid, stream.uuid),
         dialogs: {
           show: (dialog) => {
-            emitEvent({ type: 'dialog', dialog: toDialogShape(dialog) });
+            emitEvent({ type: 'dialog', dialog });
             return Promise.resolve();
           },
         },
-        clock: {
-          now: () => Date.now(),
-          sleep: (ms, signal) =>
-            new Promise<void>((resolve, reject) => {
-              if (signal.aborted) return reject(new Error('aborted'));
-              const timer = setTimeout(() => {
-                signal.removeEventListener('abort', onAbort);
-                resolve();
-              }, ms);
-              const onAbort = () => {
-                clearTimeout(timer);
-                reject(new Error('aborted'));
-              };
-              signal.addEventListener('abort', onAbort, { once: true });
-            }),
-        },
+        clock: systemClock,
         logger: {
           log: ({ level, message, origin }) => {
             void appendStreamLog(database, {

@@ -1,21 +1,20 @@
 import {
+  findStreamPoint,
   loadWalkPosition,
   releaseOrphanedStreams,
   saveWalkPosition,
-  type Database,
 } from '@gencaster/db';
-import type { DataAccess } from '../data/data-access.ts';
-import type { StreamInfoResponse } from '../schema/types-results.ts';
-import type { ApiLogger } from '../server/api-server.ts';
-import { topics } from '../server/events.ts';
-import type { ApiRuntime } from '../server/runtime.ts';
+import type { PositionStore } from '@gencaster/story';
+import type { ListenerMessage } from '../listener-message.ts';
+import { topics } from '../live-events.ts';
+import type { LiveParts } from '../live-parts.ts';
 import {
   followRemoteEngineEvents,
   publishEngineEvent,
   type RelayedEngineEvent,
 } from './engine-event-relay.ts';
 import { holdEngineLease, type EngineLeaseHold } from './engine-lease-hold.ts';
-import type { EngineEvent, ListenerEngine, WalkPositionPort } from './engine-factory.ts';
+import type { ListenerEngine, ListenerEngineEvent } from './engine-factory.ts';
 import type { Session } from './listener-sessions.ts';
 
 interface EngineRun {
@@ -38,35 +37,34 @@ interface EngineRun {
  * (`engine_lease`). The first session of a stream starts it, later ones (one_graph_one_stream) join
  * its events, the last one leaving stops it and releases the lease. A session resumed from another
  * backend waits for that backend's lease to end (released on drain, expired after a crash), then
- * walks on from the persisted node. The engine's dead end sends GraphDeadEnd to every session
+ * walks on from the persisted node. The engine's dead end sends a dead end to every session
  * (which then holds its stream for the end screen, see `onDeadEnd`).
  * The lease holder publishes its events, so sessions of the same stream on other backends (shared
  * streams) hear the walk while they wait; when the holder's listeners leave, one of them takes the
  * lease over and walks on from the persisted node.
  */
-export function createStreamEngines(options: {
-  database: Database;
-  data: DataAccess;
-  runtime: ApiRuntime;
-  log: ApiLogger | undefined;
-  /** A session's walk ended (GraphDeadEnd was pushed): its listener is on the end screen now. */
-  onDeadEnd: (session: Session) => void;
-}) {
-  const { database, data, runtime, log, onDeadEnd } = options;
-  const { backendId, engineLeaseMs } = runtime.options;
+export function createStreamEngines(
+  options: LiveParts & {
+    /** A session's walk ended (a dead end was pushed): its listener is on the end screen now. */
+    onDeadEnd: (session: Session) => void;
+  },
+) {
+  const { database, log, onDeadEnd } = options;
+  const parts = options;
+  const { backendId, engineLeaseMs } = parts.options;
   const runs = new Map<string, EngineRun>();
 
-  const broadcast = (run: EngineRun, message: (session: Session) => StreamInfoResponse) => {
+  const broadcast = (run: EngineRun, message: (session: Session) => ListenerMessage) => {
     for (const session of run.sessions) session.output?.push(message(session));
   };
 
-  const deliver = (run: EngineRun, event: EngineEvent) => {
-    if (event.type === 'dialog') broadcast(run, () => event.dialog);
+  const deliver = (run: EngineRun, event: ListenerEngineEvent) => {
+    if (event.type === 'dialog') broadcast(run, () => ({ type: 'dialog', dialog: event.dialog }));
     else
       broadcast(run, (s) => ({
-        __typename: 'StreamInfo',
+        type: 'stream',
         stream: s.stream,
-        streamInstruction: event.instruction,
+        instruction: event.instruction,
         listenerToken: s.token,
       }));
   };
@@ -85,15 +83,15 @@ export function createStreamEngines(options: {
     if (run.stopped) return;
     stopRun(run);
     if (options.publish)
-      publishEngineEvent(runtime.pubsub, run.streamUuid, backendId, { type: 'dead-end', error });
+      publishEngineEvent(parts.pubsub, run.streamUuid, backendId, { type: 'dead-end', error });
     for (const session of [...run.sessions]) {
       session.finished = error;
-      session.output?.push({ __typename: 'GraphDeadEnd', error });
+      session.output?.push({ type: 'dead-end', error });
       onDeadEnd(session);
     }
   };
 
-  const walkPosition = (run: EngineRun): WalkPositionPort => ({
+  const walkPosition = (run: EngineRun): PositionStore => ({
     load: () => (run.resume ? loadWalkPosition(database, run.streamUuid) : Promise.resolve(null)),
     save: (position) =>
       saveWalkPosition(database, run.streamUuid, position).catch((error: unknown) =>
@@ -107,27 +105,27 @@ export function createStreamEngines(options: {
     session: Session,
     lease: EngineLeaseHold,
   ): Promise<'ended' | 'lost' | 'stopped'> => {
-    const factory = runtime.services.engineFactory;
-    const point = await data.getStreamPoint(session.stream.streamPointUuid);
+    const factory = parts.services.engineFactory;
+    const point = await findStreamPoint(database, session.stream.streamPointUuid);
     if (!factory || !point || run.stopped) return 'stopped';
     const engine = factory({
       graphUuid: session.graphUuid,
       stream: session.stream,
       point,
       fresh: !run.resume,
-      pubsub: runtime.pubsub,
-      events: runtime.events,
+      pubsub: parts.pubsub,
+      events: parts.events,
       walkPosition: walkPosition(run),
     });
     run.engine = engine;
-    const onEvent = (event: EngineEvent) => {
+    const onEvent = (event: ListenerEngineEvent) => {
       if (run.stopped) return;
       deliver(run, event);
-      publishEngineEvent(runtime.pubsub, run.streamUuid, backendId, event);
+      publishEngineEvent(parts.pubsub, run.streamUuid, backendId, event);
     };
     const stopOnLoss = lease.lost.then(() => engine.stop());
     // An editor's release may arrive at any backend: it is published for the lease holder.
-    const releases = runtime.pubsub.subscribe<unknown>(topics.releaseBlocking(run.streamUuid));
+    const releases = parts.pubsub.subscribe<unknown>(topics.releaseBlocking(run.streamUuid));
     void (async () => {
       for await (const _release of releases) engine.releaseBlocking();
     })().catch(() => undefined);
@@ -143,7 +141,7 @@ export function createStreamEngines(options: {
   };
 
   const start = async (run: EngineRun, session: Session) => {
-    if (!runtime.services.engineFactory) return; // no engines (API-only tests): no lease either
+    if (!parts.services.engineFactory) return; // no engines (API-only tests): no lease either
     while (!run.stopped) {
       const lease = await holdEngineLease({
         database,
@@ -177,11 +175,11 @@ export function createStreamEngines(options: {
 
   const sweep = setInterval(
     () => {
-      releaseOrphanedStreams(database, { graceMs: runtime.options.reconnectGraceMs })
+      releaseOrphanedStreams(database, { graceMs: parts.options.reconnectGraceMs })
         .then(async (released) => {
           if (released.length === 0) return;
           log?.info({ streams: released.map((s) => s.uuid) }, 'released orphaned streams');
-          await runtime.events.streamsChanged();
+          await parts.events.streamsChanged();
         })
         .catch(() => undefined);
     },
@@ -209,7 +207,7 @@ export function createStreamEngines(options: {
       };
       runs.set(run.streamUuid, run);
       run.unfollow = followRemoteEngineEvents(
-        runtime.pubsub,
+        parts.pubsub,
         run.streamUuid,
         backendId,
         (event: RelayedEngineEvent) => {

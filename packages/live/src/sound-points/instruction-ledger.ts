@@ -1,6 +1,11 @@
-import { findInstruction, transitionInstruction, type DbHandle } from '@gencaster/db';
+import {
+  findInstruction,
+  listSettledInstructions,
+  transitionInstruction,
+  type DbHandle,
+} from '@gencaster/db';
 import { isGencasterError } from '@gencaster/domain';
-import type { InstructionAck, InstructionLedger } from '@gencaster/osc';
+import type { InstructionLedger } from '@gencaster/osc';
 
 /** Most instruction uuids read in one `readAcks` query. */
 const READ_ACKS_CHUNK = 500;
@@ -30,18 +35,6 @@ export function createDatabaseInstructionLedger(handle: DbHandle): InstructionLe
       const row = await findInstruction(handle, uuid);
       return row && { uuid: row.uuid, state: row.state, returnValue: row.returnValue };
     },
-    async readAcks(uuids) {
-      const acks: InstructionAck[] = [];
-      for (let i = 0; i < uuids.length; i += READ_ACKS_CHUNK) {
-        const rows = await handle.db
-          .selectFrom('streamInstruction')
-          .select(['uuid', 'state', 'returnValue'])
-          .where('uuid', 'in', uuids.slice(i, i + READ_ACKS_CHUNK))
-          .where('state', 'in', ['FINISHED', 'SUCCESS', 'FAILURE'])
-          .execute();
-        acks.push(...rows);
-      }
-      return acks;
-    },
+    readAcks: (uuids) => listSettledInstructions(handle, uuids, READ_ACKS_CHUNK),
   };
 }

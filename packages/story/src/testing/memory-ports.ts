@@ -2,6 +2,7 @@
 // for the backend's real ports). Graph edits are visible on the next node entry.
 import type { LogLevel } from '@gencaster/domain';
 import type { Dialog } from '../dialog.ts';
+import { systemClock } from '../engine/system-clock.ts';
 import type {
   Clock,
   EngineCell,
@@ -87,24 +88,9 @@ export function createMemoryVariableStore(
   };
 }
 
-/** The real clock (setTimeout based, abortable). */
+/** The real clock, for tests that pass a clock factory ({@link systemClock}). */
 export function createSystemClock(): Clock {
-  return {
-    now: () => Date.now(),
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal.aborted) return reject(new Error('aborted'));
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(new Error('aborted'));
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-  };
+  return systemClock;
 }
 
 /** Records what the engine sent; `fail` makes `run` reject for matching code (FAILURE). */

@@ -1,6 +1,9 @@
-import { freeStreamPoints, joinStream, withTransaction, type Database } from '@gencaster/db';
 import { GencasterError, type Stream } from '@gencaster/domain';
 import { sql } from 'kysely';
+import type { Database } from '../database.ts';
+import { withTransaction } from '../transaction.ts';
+import { freeStreamPoints } from './stream-points.ts';
+import { joinStream } from './streams.ts';
 
 /** Input of {@link claimPlayStream}. */
 export interface ClaimPlayStreamInput {

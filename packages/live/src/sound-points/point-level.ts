@@ -1,8 +1,8 @@
 /**
  * The output level of one stream point as its sound fleet measures it (GStreamer `level` on the
- * stream sent to Janus), matched to the API's stream point by the sclang OSC port.
+ * stream sent to Janus), matched to its stream point by the sclang OSC port.
  */
-export interface PointLevelShape {
+export interface PointLevel {
   /** The point's sclang OSC port (StreamPoint.port). */
   port: number;
   /** Host of the point when known; absent = the backend's own machine (local fleet). */
