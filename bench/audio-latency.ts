@@ -10,7 +10,7 @@ import { netnsUnavailableReason, runInNetns } from '../e2e/support/netns.ts';
 import { median } from './support/click-timing.ts';
 import type { LatencyMeasurement, SenderVariant } from './support/audio-latency-run.ts';
 import type { BenchmarkResult } from './run.ts';
-import { jitterBufferTargetMs } from '../shared-web/receiver-latency.ts';
+import { jitterBufferTargetMs } from '@gencaster/web';
 
 /** The sender settings compared (the first is the fleet's default and carries the Icecast run). */
 export const VARIANTS: SenderVariant[] = [
@@ -18,7 +18,7 @@ export const VARIANTS: SenderVariant[] = [
     name: 'low-latency profile (default): JACK 128 realtime where granted, 2.5 ms segments, Opus 10 ms, no DTX',
     label: 'low-latency',
     profile: 'low-latency',
-    // Chromium's adaptive default, then the listener profiles' targets (shared-web/receiver-latency.ts)
+    // Chromium's adaptive default, then the listener profiles' targets (packages/web receiver-latency.ts)
     jitterBufferTargets: [null, jitterBufferTargetMs.INTERACTIVE, jitterBufferTargetMs.ROBUST],
     icecast: true,
   },

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { EditorState } from '@codemirror/state';
 import { python } from '@codemirror/lang-python';
 import { javascript } from '@codemirror/lang-javascript';
-import { slugProblem, slugify } from '../apps/editor/src/lib/slugify.ts';
+import { slugify } from '@gencaster/domain';
+import { slugProblem } from '../apps/editor/src/lib/slug-problem.ts';
 import {
   acceptTheirsAsBase,
   changesOf,

@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchTestBrowser, type TestBrowser } from './support/listener-browser.ts';
-import { bundleListenerModule } from './support/listener-bundle.ts';
+import { bundleListenerModule, bundleWebModule } from './support/listener-bundle.ts';
 import { startBlankPage, type ListenerSite } from './support/listener-site.ts';
 import { existsSync } from 'node:fs';
 
@@ -19,7 +19,7 @@ describe.skipIf(skip)('listener code in Chromium', { timeout: 120_000 }, () => {
     const [markdown, level, sdp] = await Promise.all([
       bundleListenerModule('safe-markdown.ts', 'SafeMarkdown'),
       bundleListenerModule('audio-level.ts', 'AudioLevel'),
-      bundleListenerModule('sdp-stereo.ts', 'SdpStereo'),
+      bundleWebModule('sdp-stereo.ts', 'SdpStereo'),
     ]);
     blank = await startBlankPage();
     browser = await launchTestBrowser();

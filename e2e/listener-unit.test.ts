@@ -3,45 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { answerDialog } from '../apps/listener/src/lib/dialog-actions.ts';
 import { createDialogQueue } from '../apps/listener/src/lib/dialog-queue.ts';
 import { gpsFixToVariables } from '../apps/listener/src/lib/gps-variables.ts';
-import { withStereoOpus } from '../apps/listener/src/lib/sdp-stereo.ts';
 import type { DialogButton, DialogCheckbox } from '../apps/listener/src/graphql/types.ts';
-
-const janusAnswer = [
-  'v=0',
-  'o=- 1 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111 0',
-  'a=rtpmap:111 opus/48000/2',
-  'a=fmtp:111 minptime=10;useinbandfec=1',
-  'a=rtpmap:0 PCMU/8000',
-  'a=fmtp:0 foo=1',
-  '',
-].join('\r\n');
-
-describe('withStereoOpus', () => {
-  it('adds stereo=1 to the Opus fmtp line only', () => {
-    const sdp = withStereoOpus(janusAnswer);
-    expect(sdp).toContain('a=fmtp:111 minptime=10;useinbandfec=1;stereo=1\r\n');
-    expect(sdp).toContain('a=fmtp:0 foo=1\r\n');
-    expect(sdp.split('\r\n')).toHaveLength(janusAnswer.split('\r\n').length);
-  });
-
-  it('is idempotent and replaces stereo=0', () => {
-    const once = withStereoOpus(janusAnswer);
-    expect(withStereoOpus(once)).toBe(once);
-    const mono = janusAnswer.replace('useinbandfec=1', 'useinbandfec=1;stereo=0');
-    expect(withStereoOpus(mono)).toContain('a=fmtp:111 minptime=10;useinbandfec=1;stereo=1');
-    expect(withStereoOpus(mono)).not.toContain('stereo=0');
-  });
-
-  it('adds an fmtp line when Opus has none, keeping LF line ends', () => {
-    const bare = 'm=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=sendrecv\n';
-    expect(withStereoOpus(bare)).toBe(
-      'm=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=fmtp:109 stereo=1\na=sendrecv\n',
-    );
-  });
-});
 
 describe('dialog queue', () => {
   it('shows dialogs one at a time in arrival order', () => {

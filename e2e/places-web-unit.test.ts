@@ -11,8 +11,8 @@ import {
   shapeContains,
   shapeOfPlace,
   type PlaceShapeView,
-} from '../shared-web/place-shape.ts';
-import { createPositionThrottle } from '../shared-web/position-throttle.ts';
+} from '@gencaster/web';
+import { createPositionThrottle } from '@gencaster/web';
 
 describe('createPositionThrottle', () => {
   beforeEach(() => vi.useFakeTimers());

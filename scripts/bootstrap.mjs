@@ -171,7 +171,7 @@ function ensureWebBuilds() {
       Math.max(
         newestSourceTime(dir),
         newestSourceTime(join(root, 'packages', 'api')),
-        newestSourceTime(join(root, 'shared-web')),
+        newestSourceTime(join(root, 'packages', 'web')),
       ),
     );
     if (existsSync(join(dir, 'dist', 'index.html')) && stampMatches(`web-${app}`, stamp)) {

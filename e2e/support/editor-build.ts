@@ -31,7 +31,7 @@ export async function ensureEditorBuilt(): Promise<void> {
     const built = (await stat(index)).mtimeMs;
     const sources = Math.max(
       await newestMtime(join(editorDir, 'src')),
-      await newestMtime(join(root, 'shared-web')),
+      await newestMtime(join(root, 'packages', 'web')),
       (await stat(join(root, 'schema.graphql'))).mtimeMs,
     );
     if (built > sources) return;

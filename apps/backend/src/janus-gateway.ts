@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorTable } from '@gencaster/api';
-import { GencasterError, isGencasterError } from '@gencaster/domain';
+import { GencasterError, isGencasterError, type WebConfigFile } from '@gencaster/domain';
 import { readJanusSecrets, type JanusSecrets } from '@gencaster/sound';
 import { readFleetStatusIfAny } from './commands/sound-commands.ts';
 import type { JanusCallers } from './janus-callers.ts';
@@ -136,7 +136,7 @@ export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
         iceServers: options.iceServers ?? [],
         mapTileUrl: options.map?.tileUrl ?? null,
         mapAttribution: options.map?.attribution ?? '',
-      }),
+      } satisfies WebConfigFile),
     );
     return true;
   };

@@ -13,7 +13,7 @@ export type StreamAssignmentPolicy = (typeof streamAssignmentPolicies)[number];
  * `interactive` keeps the jitter buffer as short as the browser manages, so a listener's click,
  * GPS step or microphone is heard back at once; `robust` asks for a longer buffer that rides out
  * jittery mobile networks at the cost of a delay. The browser turns these into a
- * `jitterBufferTarget` (apps' `shared-web/receiver-latency.ts`).
+ * `jitterBufferTarget` (`packages/web/src/receiver-latency.ts`).
  */
 export const latencyProfiles = ['interactive', 'robust'] as const;
 export type LatencyProfile = (typeof latencyProfiles)[number];

@@ -13,5 +13,6 @@ export * from './stream-schemas.ts';
 export * from './graph-schemas.ts';
 export * from './user-schemas.ts';
 export * from './place-geometry.ts';
+export * from './web-config.ts';
 export * from './place-schemas.ts';
 export type * from './place-model.ts';

@@ -1,5 +1,5 @@
 import { ElMessage, ElMessageBox } from 'element-plus';
-import { errorMessage } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
 
 /**
  * Runs an admin action after an optional confirmation and reports the outcome: the server's

@@ -1,5 +1,5 @@
 import { reactive, ref, watch, type Ref } from 'vue';
-import { errorMessage } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
 
 /** One page as the admin queries answer it. */
 export interface AdminPageAnswer<T> {

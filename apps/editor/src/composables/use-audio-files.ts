@@ -5,7 +5,8 @@ import {
   UpdateAudioFileDocument,
   type AudioFileFieldsFragment,
 } from '../graphql/generated/graphql.ts';
-import { errorMessage, request, uploadRequest } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
+import { request, uploadRequest } from '../graphql/client.ts';
 
 /**
  * The audio library: search (name or description, case-insensitive, uploads only), upload with

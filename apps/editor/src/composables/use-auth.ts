@@ -4,7 +4,8 @@ import {
   AuthLogoutDocument,
   IsAuthenticatedDocument,
 } from '../graphql/generated/graphql.ts';
-import { errorMessage, request, resetSubscriptions } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
+import { request, resetSubscriptions } from '../graphql/client.ts';
 
 /** The logged-in editor as the header shows it. */
 export interface CurrentUser {

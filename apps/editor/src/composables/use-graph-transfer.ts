@@ -6,7 +6,8 @@ import {
   ImportGraphDocument,
   type ImportGraphMutation,
 } from '../graphql/generated/graphql.ts';
-import { errorMessage, request, uploadRequest } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
+import { request, uploadRequest } from '../graphql/client.ts';
 
 /** What the server reports after an import. */
 export type GraphImportReport = ImportGraphMutation['importGraph'];

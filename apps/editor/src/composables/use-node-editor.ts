@@ -13,7 +13,8 @@ import {
   type NodeUpdatesSubscription,
   type ScriptCellInputUpdate,
 } from '../graphql/generated/graphql.ts';
-import { GraphQLRequestError, errorMessage, request, subscribe } from '../graphql/client.ts';
+import { GraphQLRequestError, errorMessage } from '@gencaster/web';
+import { request, subscribe } from '../graphql/client.ts';
 import {
   acceptTheirsAsBase,
   changesOf,

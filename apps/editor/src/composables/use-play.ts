@@ -5,7 +5,8 @@ import {
   SetStreamVariablesDocument,
   type PlayGraphSubscription,
 } from '../graphql/generated/graphql.ts';
-import { errorMessage, request, subscribe } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
+import { request, subscribe } from '../graphql/client.ts';
 
 /** One line of the play log: an instruction, a dialog, a step or the end of the walk. */
 export interface PlayEvent {

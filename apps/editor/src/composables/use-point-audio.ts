@@ -1,10 +1,12 @@
 import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import {
+  createRmsProbe,
+  rmsToDbfs,
   watchPlayoutDelay,
   type AppliedLatency,
   type LatencyProfileName,
-} from '../../../../shared-web/receiver-latency.ts';
-import { createAudioMeter, type AudioMeter } from '../lib/audio-meter.ts';
+  type RmsProbe,
+} from '@gencaster/web';
 import { createPointPlayer, type PointPlayerState } from '../lib/point-player.ts';
 
 /**
@@ -22,12 +24,12 @@ export function usePointAudio(
   const levelDb = ref<number | null>(null);
   const audioElement = ref<HTMLAudioElement | null>(null);
   let context: AudioContext | undefined;
-  let meter: AudioMeter | undefined;
+  let meter: RmsProbe | undefined;
   const latency = shallowRef<AppliedLatency | null>(null);
   const playoutDelayMs = ref<number>();
   let stopWatching: () => void = () => undefined;
   const timer = setInterval(() => {
-    const db = meter?.readDb();
+    const db = meter ? rmsToDbfs(meter.readRms()) : undefined;
     levelDb.value = db === undefined ? null : Math.max(db, -100);
   }, 200);
 
@@ -44,14 +46,14 @@ export function usePointAudio(
       detail.value = why;
     },
     onStream: (stream) => {
-      meter?.close();
+      meter?.dispose();
       meter = undefined;
       const element = audioElement.value;
       if (element) {
         element.srcObject = stream;
         if (stream) void element.play().catch(() => undefined);
       }
-      if (stream && context) meter = createAudioMeter(context, stream);
+      if (stream && context) meter = createRmsProbe(context, stream, 2048);
     },
   });
 
@@ -76,7 +78,7 @@ export function usePointAudio(
     clearInterval(timer);
     stopWatching();
     player.stop();
-    meter?.close();
+    meter?.dispose();
     void context?.close();
   });
   return { state, detail, levelDb, latency, playoutDelayMs, audioElement, unlock, listen, stop };

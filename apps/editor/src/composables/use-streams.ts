@@ -5,7 +5,8 @@ import {
   type StreamPointsQuery,
   type StreamsSubscription,
 } from '../graphql/generated/graphql.ts';
-import { errorMessage, request, subscribe } from '../graphql/client.ts';
+import { errorMessage } from '@gencaster/web';
+import { request, subscribe } from '../graphql/client.ts';
 
 /** The newest streams with their listener counts, live from the `streams` subscription. */
 export function useStreams(limit = 20) {

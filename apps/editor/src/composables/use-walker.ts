@@ -1,6 +1,6 @@
 import { onScopeDispose, ref, shallowRef } from 'vue';
-import { createPositionThrottle } from '../../../../shared-web/position-throttle.ts';
-import type { LatLon } from '../../../../shared-web/place-shape.ts';
+import { createPositionThrottle } from '@gencaster/web';
+import type { LatLon } from '@gencaster/web';
 import {
   checkGpxFile,
   GpxError,

@@ -1,5 +1,5 @@
-import type { LatLon } from '../../../../shared-web/place-shape.ts';
-import { distanceM } from '../../../../shared-web/place-shape.ts';
+import type { LatLon } from '@gencaster/web';
+import { distanceM } from '@gencaster/web';
 
 /** Largest GPX file the walker reads (a day's walk at one fix a second is about 3 MB). */
 export const maxGpxBytes = 5 * 1024 * 1024;

@@ -1,18 +1,19 @@
 import type Janus from 'janus-gateway';
 import type { JanusJS } from 'janus-gateway';
 import {
+  createLatencyReporter,
+  type AppliedLatency,
+  type LatencyProfileName,
+} from '@gencaster/web';
+import {
+  answerWithStereoOpus,
   attachPlugin,
   destroyJanusSession,
   openJanusSession,
+  receiverOfTrack,
   sendMessage,
-} from '../../../../shared-web/janus-session.ts';
-import {
-  applyLatencyProfile,
-  type AppliedLatency,
-  type LatencyProfileName,
-} from '../../../../shared-web/receiver-latency.ts';
+} from '@gencaster/web/janus';
 import { janusServerFor } from './janus-connection.ts';
-import { stereoOpus } from './stereo-opus.ts';
 
 /** What the editor's player is doing, shown next to the play controls. */
 export type PointPlayerState = 'idle' | 'connecting' | 'playing' | 'failed';
@@ -49,13 +50,7 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
   let janus: Janus | undefined;
   let handle: JanusJS.PluginHandle | undefined;
   let generation = 0;
-  let receiver: RTCRtpReceiver | null = null;
-
-  const reportReceiver = (next: RTCRtpReceiver | null) => {
-    receiver = next;
-    const profile = options.latencyProfile?.();
-    options.onReceiver?.(next, next && profile ? applyLatencyProfile(next, profile) : null);
-  };
+  const latency = createLatencyReporter(options.latencyProfile, options.onReceiver);
 
   const stop = () => {
     generation += 1;
@@ -63,7 +58,7 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
     handle = undefined;
     destroyJanusSession(janus);
     janus = undefined;
-    if (receiver) reportReceiver(null);
+    if (latency.receiver) latency.report(null);
     options.onStream(null);
     options.onState('idle');
   };
@@ -89,28 +84,21 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
             if (current !== generation) return;
             if (typeof message.error === 'string') return fail(current, message.error);
             if (!jsep) return;
-            attached.createAnswer({
+            answerWithStereoOpus(
+              attached,
               jsep,
-              tracks: [],
-              customizeSdp: (local: JanusJS.JSEP) => {
-                if (local.sdp) local.sdp = stereoOpus(local.sdp);
-              },
-              success: (answer: JanusJS.JSEP) => {
+              (answer) => {
                 sendMessage(attached, { request: 'start' }, answer).catch((error: Error) =>
                   fail(current, error.message),
                 );
               },
-              error: (error: string) => fail(current, `answer failed: ${error}`),
-            } as JanusJS.PluginCreateAnswerParam);
+              (reason) => fail(current, reason),
+            );
           },
           onremotetrack: (track, _mid, on) => {
             if (current !== generation || track.kind !== 'audio') return;
             // The target goes on the receiver before the track plays.
-            const found = on
-              ? (attached.webrtcStuff.pc?.getReceivers().find((entry) => entry.track === track) ??
-                null)
-              : null;
-            reportReceiver(found);
+            latency.report(on ? receiverOfTrack(attached, track) : null);
             options.onStream(on ? new MediaStream([track]) : null);
             if (on) options.onState('playing');
           },
@@ -125,9 +113,7 @@ export function createPointPlayer(options: PointPlayerOptions): PointPlayer {
         fail(current, error instanceof Error ? error.message : String(error));
       }
     },
-    applyLatency() {
-      if (receiver) reportReceiver(receiver);
-    },
+    applyLatency: latency.reapply,
     stop,
   };
 }

@@ -1,5 +1,5 @@
 import { onBeforeUnmount, ref, shallowRef } from 'vue';
-import { createPositionThrottle } from '../../../../shared-web/position-throttle.ts';
+import { createPositionThrottle } from '@gencaster/web';
 import type { StreamVariableInput } from '../graphql/types.ts';
 import { gpsFixToVariables, type GpsFix } from '../lib/gps-variables.ts';
 

@@ -4,7 +4,8 @@ import {
   type JanusMicrophone,
   type MicrophoneState,
 } from '../lib/janus-microphone.ts';
-import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
+import { janusUrlForPoint } from '@gencaster/web';
+import { loadRuntimeConfig } from '../lib/runtime-config.ts';
 
 /**
  * The listener's opt-in microphone for a stream point's audiobridge room. Turning it off leaves

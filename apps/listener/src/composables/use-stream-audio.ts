@@ -4,12 +4,9 @@ import {
   type JanusStreamPlayer,
   type StreamConnectionState,
 } from '../lib/janus-stream-player.ts';
-import { janusUrlForPoint, loadRuntimeConfig } from '../lib/runtime-config.ts';
-import {
-  watchPlayoutDelay,
-  type AppliedLatency,
-  type LatencyProfileName,
-} from '../../../../shared-web/receiver-latency.ts';
+import { janusUrlForPoint } from '@gencaster/web';
+import { loadRuntimeConfig } from '../lib/runtime-config.ts';
+import { watchPlayoutDelay, type AppliedLatency, type LatencyProfileName } from '@gencaster/web';
 
 /** Options of {@link useStreamAudio}; every one is read again when it may have changed. */
 export interface StreamAudioOptions {

@@ -1,3 +1,5 @@
+import { createRmsProbe } from '@gencaster/web';
+
 /** Reads the loudness of an audio track. */
 export interface AudioLevelProbe {
   /** Root mean square of the latest analyser window, 0 (silence) to about 1 (full scale). */
@@ -23,22 +25,6 @@ export function getAudioContext(): AudioContext {
  * player keeps an `<audio>` element playing it.
  */
 export function createAudioLevelProbe(track: MediaStreamTrack): AudioLevelProbe {
-  const context = getAudioContext();
-  const source = context.createMediaStreamSource(new MediaStream([track]));
-  const analyser = context.createAnalyser();
-  analyser.fftSize = 1024;
-  source.connect(analyser);
-  const samples = new Float32Array(analyser.fftSize);
-  return {
-    read() {
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      return Math.sqrt(sum / samples.length);
-    },
-    dispose() {
-      source.disconnect();
-      analyser.disconnect();
-    },
-  };
+  const probe = createRmsProbe(getAudioContext(), new MediaStream([track]), 1024);
+  return { read: probe.readRms, dispose: probe.dispose };
 }

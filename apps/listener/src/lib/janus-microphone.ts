@@ -6,8 +6,8 @@ import {
   openJanusSession,
   sendMessage,
   type JanusServerOptions,
-} from '../../../../shared-web/janus-session.ts';
-import { withStereoOpus } from './sdp-stereo.ts';
+} from '@gencaster/web/janus';
+import { withStereoOpus } from '@gencaster/web';
 
 /** State of the listener's microphone. */
 export type MicrophoneState = 'off' | 'joining' | 'on' | 'error';

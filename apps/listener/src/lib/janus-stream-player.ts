@@ -1,18 +1,19 @@
 import type { JanusJS } from 'janus-gateway';
 import type Janus from 'janus-gateway';
 import {
+  createLatencyReporter,
+  type AppliedLatency,
+  type LatencyProfileName,
+} from '@gencaster/web';
+import {
+  answerWithStereoOpus,
   attachPlugin,
   destroyJanusSession,
   openJanusSession,
+  receiverOfTrack,
   sendMessage,
   type JanusServerOptions,
-} from '../../../../shared-web/janus-session.ts';
-import {
-  applyLatencyProfile,
-  type AppliedLatency,
-  type LatencyProfileName,
-} from '../../../../shared-web/receiver-latency.ts';
-import { withStereoOpus } from './sdp-stereo.ts';
+} from '@gencaster/web/janus';
 
 /** Connection state of the stream player, shown to the listener. */
 export type StreamConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
@@ -73,14 +74,7 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
   let state: StreamConnectionState = 'idle';
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let disconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  let receiver: RTCRtpReceiver | null = null;
-
-  function reportReceiver(next: RTCRtpReceiver | null) {
-    receiver = next;
-    const profile = options.latencyProfile?.();
-    const applied = next && profile ? applyLatencyProfile(next, profile) : null;
-    options.onReceiver?.(next, applied);
-  }
+  const latency = createLatencyReporter(options.latencyProfile, options.onReceiver);
 
   function setState(next: StreamConnectionState, detail?: string) {
     state = next;
@@ -100,7 +94,7 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
     handle = undefined;
     watching = undefined;
     options.onTrack(null);
-    if (receiver) reportReceiver(null);
+    if (latency.receiver) latency.report(null);
     destroyJanusSession(oldJanus);
   }
 
@@ -121,20 +115,17 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
   function answer(current: number, jsep: JanusJS.JSEP) {
     const target = handle;
     if (!target) return;
-    target.createAnswer({
+    answerWithStereoOpus(
+      target,
       jsep,
-      tracks: [],
-      customizeSdp: (local: JanusJS.JSEP) => {
-        if (local.sdp) local.sdp = withStereoOpus(local.sdp);
-      },
-      success: (local: JanusJS.JSEP) => {
+      (local) => {
         if (current !== generation) return;
         sendMessage(target, { request: 'start' }, local).catch((error: Error) =>
           scheduleReconnect(error.message),
         );
       },
-      error: (error: string) => scheduleReconnect(`answer failed: ${error}`),
-    } as JanusJS.PluginCreateAnswerParam);
+      scheduleReconnect,
+    );
   }
 
   function callbacks(
@@ -153,10 +144,7 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
       onremotetrack: (track, _mid, on) => {
         if (!live() || track.kind !== 'audio') return;
         // The receiver first, so the jitter buffer target is set before playback starts.
-        const found = on
-          ? (handle?.webrtcStuff.pc?.getReceivers().find((entry) => entry.track === track) ?? null)
-          : null;
-        reportReceiver(found);
+        latency.report(on ? receiverOfTrack(handle, track) : null);
         options.onTrack(on ? track : null);
       },
       iceState: (ice) => {
@@ -244,9 +232,7 @@ export function createJanusStreamPlayer(options: JanusStreamPlayerOptions): Janu
       });
     },
     reconnectNow,
-    applyLatency() {
-      if (receiver) reportReceiver(receiver);
-    },
+    applyLatency: latency.reapply,
     stop() {
       if (stopped) return;
       stopped = true;

@@ -1,3 +1,6 @@
+import type { WebIceServer } from '@gencaster/domain';
+import { readWebConfig } from '@gencaster/web';
+
 /** Where the page finds its servers. */
 export interface RuntimeConfig {
   /** GraphQL endpoint for HTTP; the WebSocket URL is derived from it. */
@@ -10,15 +13,16 @@ export interface RuntimeConfig {
    */
   janusPointUrl: string | undefined;
   /** ICE servers handed to Janus' RTCPeerConnection. */
-  iceServers: RTCIceServer[];
+  iceServers: WebIceServer[];
 }
 
 let cached: Promise<RuntimeConfig> | undefined;
 
 /**
  * Loads the runtime configuration once: `config.json` next to the built app (written or served by
- * the backend) may set `graphqlUrl`, `janusUrl`, `janusPointUrl` and `iceServers` (never a Janus secret: the backend's gateway adds it); anything missing falls back to
- * `/graphql` on this origin and Janus on this host (port 8088 over http, 8089 over https).
+ * the backend) may set `graphqlUrl`, `janusUrl`, `janusPointUrl` and `iceServers` (never a Janus
+ * secret: the backend's gateway adds it); anything missing falls back to `/graphql` on this origin
+ * and Janus on this host (port 8088 over http, 8089 over https).
  */
 export function loadRuntimeConfig(): Promise<RuntimeConfig> {
   cached ??= fetchConfig();
@@ -28,17 +32,12 @@ export function loadRuntimeConfig(): Promise<RuntimeConfig> {
 async function fetchConfig(): Promise<RuntimeConfig> {
   const defaults = defaultRuntimeConfig(window.location);
   try {
-    const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
-    if (!response.ok) return defaults;
-    const json = (await response.json()) as Partial<RuntimeConfig>;
+    const file = await readWebConfig(`${import.meta.env.BASE_URL}config.json`);
     return {
-      graphqlUrl: typeof json.graphqlUrl === 'string' ? json.graphqlUrl : defaults.graphqlUrl,
-      janusUrl: typeof json.janusUrl === 'string' ? json.janusUrl : defaults.janusUrl,
-      janusPointUrl:
-        typeof json.janusPointUrl === 'string' && json.janusPointUrl.includes('{point}')
-          ? json.janusPointUrl
-          : undefined,
-      iceServers: Array.isArray(json.iceServers) ? json.iceServers : defaults.iceServers,
+      graphqlUrl: file.graphqlUrl ?? defaults.graphqlUrl,
+      janusUrl: file.janusUrl ?? defaults.janusUrl,
+      janusPointUrl: file.janusPointUrl,
+      iceServers: file.iceServers ?? defaults.iceServers,
     };
   } catch {
     return defaults;
@@ -57,16 +56,4 @@ export function defaultRuntimeConfig(
     janusPointUrl: undefined,
     iceServers: [],
   };
-}
-
-/**
- * The Janus HTTP API to use for a stream point: with several sound hosts each point's audio comes
- * from the Janus of its own host, reached through `janusPointUrl`; otherwise the one `janusUrl`.
- */
-export function janusUrlForPoint(
-  config: Pick<RuntimeConfig, 'janusUrl' | 'janusPointUrl'>,
-  pointUuid: string | null | undefined,
-): string {
-  if (!config.janusPointUrl || !pointUuid) return config.janusUrl;
-  return config.janusPointUrl.replace('{point}', encodeURIComponent(pointUuid));
 }

@@ -1,6 +1,6 @@
 // Position fixes are sent at most every `minIntervalMs` (the API rate-limits a stream's variables,
 // and a phone or a GPX playback can produce far more fixes than a walk needs). Shared by the
-// listener's GPS and the editor's walker (both Vite apps import this file directly).
+// listener's GPS and the editor's walker.
 
 /** Options of {@link createPositionThrottle}. */
 export interface PositionThrottleOptions<T> {

@@ -1,6 +1,5 @@
 // A graph's latency profile applied to the WebRTC receiver of its stream, and the playout delay
-// the browser reports for it — shared by the listener page and the editor's play panel (both Vite
-// apps import this file directly, like janus-session.ts).
+// the browser reports for it — shared by the listener page and the editor's play panel.
 
 /** A graph's latency profile as the GraphQL API spells it. */
 export type LatencyProfileName = 'INTERACTIVE' | 'ROBUST';
@@ -147,5 +146,41 @@ export function watchPlayoutDelay(
   return () => {
     stopped = true;
     clearInterval(timer);
+  };
+}
+
+/** Applies a player's latency profile to its current receiver and reports what was applied. */
+export interface LatencyReporter {
+  /** A new receiver (null: the track ended): apply the profile and report it. */
+  report(receiver: RTCRtpReceiver | null): void;
+  /** The profile changed: apply it again to the current receiver. */
+  reapply(): void;
+  /** The receiver last reported. */
+  readonly receiver: RTCRtpReceiver | null;
+}
+
+/**
+ * The players' receiver bookkeeping: `latencyProfile` is read at each report (undefined leaves the
+ * browser's buffer alone), `onReceiver` gets the receiver and what {@link applyLatencyProfile} did.
+ */
+export function createLatencyReporter(
+  latencyProfile: (() => LatencyProfileName | undefined) | undefined,
+  onReceiver:
+    ((receiver: RTCRtpReceiver | null, applied: AppliedLatency | null) => void) | undefined,
+): LatencyReporter {
+  let current: RTCRtpReceiver | null = null;
+  const report = (next: RTCRtpReceiver | null) => {
+    current = next;
+    const profile = latencyProfile?.();
+    onReceiver?.(next, next && profile ? applyLatencyProfile(next, profile) : null);
+  };
+  return {
+    report,
+    reapply() {
+      if (current) report(current);
+    },
+    get receiver() {
+      return current;
+    },
   };
 }

@@ -1,7 +1,7 @@
 // Places as the browsers draw and measure them — the editor's place map and walker and the
-// listener's walk map (both Vite apps import this file directly, like janus-session.ts). The
-// engine decides doors with its own geometry (packages/domain place-geometry.ts); this file only
-// shows where a listener is, so a spherical distance to the reference point is enough.
+// listener's walk map. The engine decides doors with its own geometry (packages/domain
+// place-geometry.ts); this file only shows where a listener is, so a spherical distance to the
+// reference point is enough.
 
 import {
   createLocalPlane,
@@ -9,7 +9,7 @@ import {
   initialBearing,
   pointInRing,
   type LatLon,
-} from '../packages/domain/src/place-geometry.ts';
+} from '@gencaster/domain';
 
 /** A position in degrees, as the API spells it. */
 export type { LatLon };

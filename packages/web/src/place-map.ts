@@ -1,26 +1,20 @@
-// A Leaflet map for places, shared by the editor's place map and the listener's walk map (both
-// Vite apps import this file directly). With a tile URL from /config.json it shows those tiles;
-// without one (the default: no tile server is assumed) it draws a plain metric grid, so shapes,
-// pins and distances still read correctly with no network beyond the backend.
+// A Leaflet map for places, shared by the editor's place map and the listener's walk map. With a
+// tile URL from /config.json it shows those tiles; without one (the default: no tile server is
+// assumed) it draws a plain metric grid, so shapes, pins and distances still read correctly with
+// no network beyond the backend.
 import L from 'leaflet';
+import type { WebConfigFile } from '@gencaster/domain';
 import type { LatLon, PlaceShapeView } from './place-shape.ts';
+import { readWebConfig } from './web-config.ts';
 
 /** Tiles as the backend's `/config.json` names them (`mapTileUrl` null: no tiles). */
-export interface MapTiles {
-  mapTileUrl: string | null;
-  mapAttribution: string;
-}
+export type MapTiles = Pick<WebConfigFile, 'mapTileUrl' | 'mapAttribution'>;
 
 /** Reads the map tile settings from the backend's `/config.json`; none when it has none. */
 export async function loadMapTiles(configUrl = '/config.json'): Promise<MapTiles> {
   try {
-    const response = await fetch(configUrl, { cache: 'no-store' });
-    if (!response.ok) return { mapTileUrl: null, mapAttribution: '' };
-    const json = (await response.json()) as Partial<Record<keyof MapTiles, unknown>>;
-    return {
-      mapTileUrl: typeof json.mapTileUrl === 'string' ? json.mapTileUrl : null,
-      mapAttribution: typeof json.mapAttribution === 'string' ? json.mapAttribution : '',
-    };
+    const config = await readWebConfig(configUrl);
+    return { mapTileUrl: config.mapTileUrl ?? null, mapAttribution: config.mapAttribution ?? '' };
   } catch {
     return { mapTileUrl: null, mapAttribution: '' };
   }

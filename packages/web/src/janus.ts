@@ -1,8 +1,8 @@
-// The Janus client code shared by the listener page and the editor (both Vite apps import this
-// file directly; each app typechecks it with its own DOM settings): one janus.js initialisation,
+// The Janus client code of the listener page and the editor: one janus.js initialisation,
 // sessions that report their loss once, plugin attach and request helpers with time limits.
 import Janus, { type JanusJS } from 'janus-gateway';
 import adapter from 'webrtc-adapter';
+import { withStereoOpus } from './sdp-stereo.ts';
 
 let initialised: Promise<void> | undefined;
 
@@ -138,4 +138,33 @@ export function destroyJanusSession(janus: Janus | undefined): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * Answers a streaming mountpoint's offer asking for stereo Opus ({@link withStereoOpus}), as both
+ * players do; `onAnswer` gets the local answer to send with `start`.
+ */
+export function answerWithStereoOpus(
+  handle: JanusJS.PluginHandle,
+  jsep: JanusJS.JSEP,
+  onAnswer: (local: JanusJS.JSEP) => void,
+  onError: (reason: string) => void,
+): void {
+  handle.createAnswer({
+    jsep,
+    tracks: [],
+    customizeSdp: (local: JanusJS.JSEP) => {
+      if (local.sdp) local.sdp = withStereoOpus(local.sdp);
+    },
+    success: onAnswer,
+    error: (error: string) => onError(`answer failed: ${error}`),
+  } as JanusJS.PluginCreateAnswerParam);
+}
+
+/** The RTCRtpReceiver of a remote track of this handle's peer connection, if it has one. */
+export function receiverOfTrack(
+  handle: JanusJS.PluginHandle | undefined,
+  track: MediaStreamTrack,
+): RTCRtpReceiver | null {
+  return handle?.webrtcStuff.pc?.getReceivers().find((entry) => entry.track === track) ?? null;
 }
