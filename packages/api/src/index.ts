@@ -8,7 +8,8 @@ export {
 } from './server/api-server.ts';
 export type { ResolvedApiOptions, ApiRuntime } from './server/runtime.ts';
 export type { ApiServices } from './server/services.ts';
-export type { ApiContext, Viewer } from './server/context.ts';
+export type { ApiContext } from './server/context.ts';
+export type { Viewer } from './auth/viewer.ts';
 export { buildApiSchema, printApiSchema } from './schema/build-schema.ts';
 export { schemaFilePath } from './schema/schema-file.ts';
 export type { SyntaxProblem } from './schema/code-check.ts';

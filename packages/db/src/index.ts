@@ -26,6 +26,7 @@ export * from './repositories/graph-detail.ts';
 export * from './repositories/nodes.ts';
 export * from './repositories/node-doors.ts';
 export * from './repositories/edges.ts';
+export * from './repositories/graph-lists.ts';
 export * from './repositories/script-cells.ts';
 export * from './repositories/users.ts';
 export * from './repositories/sessions.ts';

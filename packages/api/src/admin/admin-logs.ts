@@ -42,7 +42,7 @@ builder.queryFields((t) => ({
       if (filter?.from && filter.to && filter.from > filter.to)
         throw new GencasterError('INVALID_INPUT', '"from" is after "to"');
       return withDatabaseErrors(async () => {
-        let query = ctx.data.database.db.selectFrom('streamLog');
+        let query = ctx.database.db.selectFrom('streamLog');
         if (search !== undefined)
           query = query.where(anyColumnContains(['message', 'name'], search));
         if (typeof filter?.minLevel === 'number')

@@ -1,9 +1,9 @@
 // Admin area, stream points: all of them (offline ones too) with online state, last beacon, host,
 // ports, Janus URL and current stream; a stale point can be deleted.
+import type { LiveStream } from '@gencaster/live';
 import { withDatabaseErrors, withTransaction } from '@gencaster/db';
 import { GencasterError, liveSince, type StreamPoint } from '@gencaster/domain';
 import { requireAdmin, requireAdminWrite } from '../auth/guards.ts';
-import type { StreamShape } from '../data/shapes.ts';
 import { builder } from '../schema/builder.ts';
 import { StreamPointRef, StreamRef } from '../schema/types-stream.ts';
 import { AdminPageInputRef, boundPage, pageRef } from './admin-page.ts';
@@ -27,8 +27,8 @@ const AdminStreamPointRef = builder.objectRef<AdminPoint>('AdminStreamPoint').im
     currentStream: t.field({
       type: StreamRef,
       nullable: true,
-      resolve: async (row, _args, ctx): Promise<StreamShape | null> =>
-        (await ctx.data.database.db
+      resolve: async (row, _args, ctx): Promise<LiveStream | null> =>
+        (await ctx.database.db
           .selectFrom('stream')
           .selectAll()
           .where('streamPointUuid', '=', row.point.uuid)
@@ -61,7 +61,7 @@ builder.queryFields((t) => ({
       const since = liveSince(new Date(), ctx.runtime.options.liveWindowMs);
       const search = searchText(filter?.search);
       return withDatabaseErrors(async () => {
-        let query = ctx.data.database.db.selectFrom('streamPoint');
+        let query = ctx.database.db.selectFrom('streamPoint');
         if (search !== undefined)
           query = query.where(anyColumnContains(['host', 'scName', 'janusHttpUrl'], search));
         if (filter?.online === true) query = query.where('lastLive', '>', since);
@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { uuid }, ctx) => {
       requireAdminWrite(ctx);
       const since = liveSince(new Date(), ctx.runtime.options.liveWindowMs);
-      await withTransaction(ctx.data.database, async (tx) => {
+      await withTransaction(ctx.database, async (tx) => {
         // The row lock keeps a concurrent claim (SKIP LOCKED) off this point until we are done.
         const point = await tx.db
           .selectFrom('streamPoint')

@@ -2,7 +2,16 @@
 // variables (view, edit through createUpdateStreamVariable, delete) and instructions (filter by
 // state); ending a stream. Releasing a listener waiting at a blocking node is the editors'
 // releaseBlockingNode mutation, which the admin view calls as well.
-import { releaseStream, withDatabaseErrors, type DbHandle } from '@gencaster/db';
+import type { InstructionMessage } from '@gencaster/live';
+import {
+  type DbHandle,
+  getGraph,
+  getStreamPoint,
+  listStreamVariables,
+  missingAsUndefined,
+  releaseStream,
+  withDatabaseErrors,
+} from '@gencaster/db';
 import {
   GencasterError,
   instructionStates,
@@ -10,7 +19,6 @@ import {
   type Stream,
 } from '@gencaster/domain';
 import { requireAdmin, requireAdminWrite } from '../auth/guards.ts';
-import type { StreamInstructionShape } from '../data/shapes.ts';
 import { builder } from '../schema/builder.ts';
 import { GraphRef } from '../schema/types-graph.ts';
 import { StreamPointRef, StreamVariableRef } from '../schema/types-stream.ts';
@@ -30,19 +38,21 @@ const AdminStreamRef = builder.objectRef<Stream>('AdminStream').implement({
       type: GraphRef,
       nullable: true,
       resolve: async (stream, _args, ctx) =>
-        stream.graphUuid === null ? null : ((await ctx.data.getGraph(stream.graphUuid)) ?? null),
+        stream.graphUuid === null
+          ? null
+          : ((await missingAsUndefined(getGraph(ctx.database, stream.graphUuid))) ?? null),
     }),
     streamPoint: t.field({
       type: StreamPointRef,
       nullable: true,
       resolve: async (stream, _args, ctx) =>
-        (await ctx.data.getStreamPoint(stream.streamPointUuid)) ?? null,
+        (await missingAsUndefined(getStreamPoint(ctx.database, stream.streamPointUuid))) ?? null,
     }),
   }),
 });
 
 /** An instruction with its times (the editors' StreamInstruction has no times). */
-type AdminInstruction = StreamInstructionShape & { deadlineDate: Date | null };
+type AdminInstruction = InstructionMessage & { deadlineDate: Date | null };
 
 const AdminInstructionRef = builder.objectRef<AdminInstruction>('AdminInstruction').implement({
   fields: (t) => ({
@@ -99,7 +109,7 @@ builder.queryFields((t) => ({
       requireAdmin(ctx);
       const bounded = boundPage(page);
       return withDatabaseErrors(async () => {
-        let query = ctx.data.database.db.selectFrom('stream');
+        let query = ctx.database.db.selectFrom('stream');
         if (typeof filter?.active === 'boolean') query = query.where('active', '=', filter.active);
         if (filter?.graphUuid) query = query.where('graphUuid', '=', filter.graphUuid);
         if (filter?.streamPointUuid)
@@ -124,8 +134,8 @@ builder.queryFields((t) => ({
     args: { streamUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { streamUuid }, ctx) => {
       requireAdmin(ctx);
-      await streamOrThrow(ctx.data.database, streamUuid);
-      return ctx.data.listStreamVariables(streamUuid);
+      await streamOrThrow(ctx.database, streamUuid);
+      return listStreamVariables(ctx.database, streamUuid);
     },
   }),
   adminStreamInstructions: t.field({
@@ -141,10 +151,10 @@ builder.queryFields((t) => ({
       requireAdmin(ctx);
       const bounded = boundPage(page);
       const wanted = checkState(state);
-      const stream = await streamOrThrow(ctx.data.database, streamUuid);
+      const stream = await streamOrThrow(ctx.database, streamUuid);
       return withDatabaseErrors(async () => {
         // Instructions belong to a point; a stream's are those of its point during its run.
-        let query = ctx.data.database.db
+        let query = ctx.database.db
           .selectFrom('streamInstruction')
           .where('streamPointUuid', '=', stream.streamPointUuid)
           .where('createdDate', '>=', stream.createdDate);
@@ -182,7 +192,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { uuid }, ctx) => {
       requireAdminWrite(ctx);
       const row = await withDatabaseErrors(() =>
-        ctx.data.database.db
+        ctx.database.db
           .deleteFrom('streamVariable')
           .where('uuid', '=', uuid)
           .returning(['streamUuid', 'key'])
@@ -198,10 +208,10 @@ builder.mutationFields((t) => ({
     args: { streamUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { streamUuid }, ctx) => {
       requireAdminWrite(ctx);
-      await streamOrThrow(ctx.data.database, streamUuid);
+      await streamOrThrow(ctx.database, streamUuid);
       await ctx.runtime.sessions.endStream(streamUuid);
       // Listeners held elsewhere (another backend, a play session) lose their rows here too.
-      const ended = await releaseStream(ctx.data.database, streamUuid);
+      const ended = await releaseStream(ctx.database, streamUuid);
       await ctx.runtime.events.streamsChanged();
       return ended;
     },

@@ -98,7 +98,7 @@ async function listUsersPage(
   page: { offset: number; limit: number },
 ): Promise<Page<User>> {
   const search = searchText(filter.search);
-  let query = ctx.data.database.db.selectFrom('appUser');
+  let query = ctx.database.db.selectFrom('appUser');
   if (search !== undefined)
     query = query.where(anyColumnContains(['username', 'email', 'firstName', 'lastName'], search));
   if (filter.role) query = query.where('role', '=', filter.role);
@@ -129,8 +129,8 @@ builder.queryFields((t) => ({
     args: { userUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { userUuid }, ctx) => {
       requireAdmin(ctx);
-      await userOrThrow(ctx.data.database, userUuid);
-      return ctx.data.database.db
+      await userOrThrow(ctx.database, userUuid);
+      return ctx.database.db
         .selectFrom('userSession')
         .select(['uuid', 'createdDate', 'userUuid', 'kind', 'name', 'expiresDate'])
         .where('userUuid', '=', userUuid)
@@ -153,7 +153,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { username, password, role }, ctx) => {
       requireAdminWrite(ctx);
       return ctx.runtime.passwordChecks.run(() =>
-        createUser(ctx.data.database, { username, password, role }),
+        createUser(ctx.database, { username, password, role }),
       );
     },
   }),
@@ -167,11 +167,9 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { userUuid, password }, ctx) => {
       requireAdminWrite(ctx);
-      await userOrThrow(ctx.data.database, userUuid);
-      await ctx.runtime.passwordChecks.run(() =>
-        setUserPassword(ctx.data.database, userUuid, password),
-      );
-      await endLoginSessions(ctx.data.database, userUuid);
+      await userOrThrow(ctx.database, userUuid);
+      await ctx.runtime.passwordChecks.run(() => setUserPassword(ctx.database, userUuid, password));
+      await endLoginSessions(ctx.database, userUuid);
       await announce(ctx, userUuid);
       return true;
     },
@@ -194,7 +192,7 @@ builder.mutationFields((t) => ({
           'CONFLICT',
           'an admin cannot demote or deactivate the own account',
         );
-      const updated = await withTransaction(ctx.data.database, async (tx) => {
+      const updated = await withTransaction(ctx.database, async (tx) => {
         const user = await userOrThrow(tx, userUuid);
         if (demotes) await refuseLastAdmin(tx, user, 'demote');
         if (deactivates) await refuseLastAdmin(tx, user, 'deactivate');
@@ -225,7 +223,7 @@ builder.mutationFields((t) => ({
       const viewer = requireAdminWrite(ctx);
       if (userUuid === viewer.uuid)
         throw new GencasterError('CONFLICT', 'an admin cannot delete the own account');
-      await withTransaction(ctx.data.database, async (tx) => {
+      await withTransaction(ctx.database, async (tx) => {
         const user = await userOrThrow(tx, userUuid);
         await refuseLastAdmin(tx, user, 'delete');
         await tx.db.deleteFrom('userSession').where('userUuid', '=', userUuid).execute();
@@ -242,7 +240,7 @@ builder.mutationFields((t) => ({
     args: { sessionUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { sessionUuid }, ctx) => {
       requireAdminWrite(ctx);
-      const row = await ctx.data.database.db
+      const row = await ctx.database.db
         .deleteFrom('userSession')
         .where('uuid', '=', sessionUuid)
         .returning('userUuid')

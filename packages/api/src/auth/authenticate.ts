@@ -1,6 +1,7 @@
-import type { DataAccess } from '../data/data-access.ts';
-import type { Viewer } from '../server/context.ts';
+import type { DbHandle } from '@gencaster/db';
+import type { Viewer } from './viewer.ts';
 import { readCookie, sessionCookieName } from './cookies.ts';
+import { userForToken } from './login-sessions.ts';
 
 /** Request facts that decide who is calling. */
 export interface Credentials {
@@ -15,19 +16,19 @@ export interface Credentials {
  * else the session cookie. Only active users with role editor or admin become viewers.
  */
 export async function authenticate(
-  data: DataAccess,
+  database: DbHandle,
   credentials: Credentials,
 ): Promise<Viewer | null> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorizationHeader ?? '')?.[1];
   if (bearer) {
-    const found = await data.userForToken(bearer);
+    const found = await userForToken(database, bearer);
     return found ? toViewer(found.user, 'bearer') : null;
   }
   const cookie = credentials.cookieAllowed
     ? readCookie(credentials.cookieHeader, sessionCookieName)
     : undefined;
   if (cookie) {
-    const found = await data.userForToken(cookie);
+    const found = await userForToken(database, cookie);
     const viewer = found?.kind === 'session' ? toViewer(found.user, 'cookie') : null;
     if (viewer) return { ...viewer, sessionToken: cookie };
   }

@@ -1,5 +1,6 @@
 import { GencasterError } from '@gencaster/domain';
-import type { ApiContext, Viewer } from '../server/context.ts';
+import type { ApiContext } from '../server/context.ts';
+import type { Viewer } from './viewer.ts';
 
 /** Header a cookie-authenticated browser must send with mutations (CSRF protection). */
 export const csrfHeaderName = 'x-gencaster-csrf';

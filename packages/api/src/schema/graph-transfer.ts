@@ -18,7 +18,7 @@ import { GraphRef } from './types-graph.ts';
 function transferEnvironment(ctx: ApiContext): TransferEnvironment {
   const audio = ctx.runtime.services.audio;
   return {
-    database: ctx.data.database,
+    database: ctx.database,
     mediaRoot: ctx.runtime.options.mediaRoot,
     importAudio: audio ? (input) => audio.importAudioFile(input) : undefined,
     maxAudioBytes: ctx.runtime.options.maxUploadBytes,
@@ -104,7 +104,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { graphUuid, name }, ctx) => {
       requireEditorWrite(ctx);
-      const { graph } = await duplicateGraph(ctx.data.database, graphUuid, {
+      const { graph } = await duplicateGraph(ctx.database, graphUuid, {
         ...(name ? { name } : {}),
       });
       await ctx.runtime.events.graphChanged(graph.uuid);
@@ -118,7 +118,7 @@ builder.mutationFields((t) => ({
     args: { graphUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { graphUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const { deleted } = await deleteIdleGraph(ctx.data.database, graphUuid);
+      const { deleted } = await deleteIdleGraph(ctx.database, graphUuid);
       if (deleted) await ctx.runtime.events.graphChanged(graphUuid);
       return deleted;
     },

@@ -52,7 +52,7 @@ builder.queryFields((t) => ({
       const tickets = ctx.runtime.services.watchTickets;
       if (!tickets)
         throw new GencasterError('UNAVAILABLE', 'live-coding listening is not set up here');
-      const points = await listListenablePoints(ctx.data.database, {
+      const points = await listListenablePoints(ctx.database, {
         windowMs: ctx.runtime.options.liveWindowMs,
       });
       const wanted = keep?.toLowerCase();

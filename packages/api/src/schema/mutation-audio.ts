@@ -1,3 +1,4 @@
+import { insertStoredAudioFile, updateAudioFile } from '@gencaster/db';
 import { GencasterError, isGencasterError } from '@gencaster/domain';
 import { requireEditorWrite } from '../auth/guards.ts';
 import { builder } from './builder.ts';
@@ -45,7 +46,7 @@ builder.mutationFields((t) => ({
           fileName: newAudioFile.fileName,
           maxBytes: ctx.runtime.options.maxUploadBytes,
         });
-        return await ctx.data.createAudioFile({
+        return await insertStoredAudioFile(ctx.database, {
           uuid: stored.uuid,
           name: newAudioFile.name,
           description: newAudioFile.description,
@@ -64,11 +65,11 @@ builder.mutationFields((t) => ({
       uuid: t.arg({ type: 'UUID', required: true }),
       updateAudioFile: t.arg({ type: UpdateAudioFile, required: true }),
     },
-    resolve: (_root, { uuid, updateAudioFile }, ctx) => {
+    resolve: (_root, { uuid, updateAudioFile: patch }, ctx) => {
       requireEditorWrite(ctx);
-      return ctx.data.updateAudioFile({
+      return updateAudioFile(ctx.database, {
         uuid,
-        ...toPatch(updateAudioFile, ['name', 'description']),
+        ...toPatch(patch, ['name', 'description']),
       });
     },
   }),

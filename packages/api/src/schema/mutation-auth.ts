@@ -1,3 +1,4 @@
+import { createLoginSession, endLoginSession, verifyLogin } from '../auth/login-sessions.ts';
 import { findUserByUsername, setUserPassword, updateUser } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { sessionCookie, clearedSessionCookie } from '../auth/cookies.ts';
@@ -18,14 +19,14 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { username, password }, ctx) => {
       const attempt = await ctx.runtime.loginLimiter.begin({ clientIp: ctx.clientIp, username });
       const user = await ctx.runtime.passwordChecks.run(() =>
-        ctx.data.verifyPassword(username, password),
+        verifyLogin(ctx.database, username, password),
       );
       if (user === null) {
         await attempt.failed();
         return { errorMessage: 'Wrong credentials' };
       }
       await attempt.succeeded();
-      const session = await ctx.data.createSession(user.uuid);
+      const session = await createLoginSession(ctx.database, user.uuid);
       ctx.setCookie(sessionCookie(session.token, session.expiresAt, ctx.secure));
       return user;
     },
@@ -36,7 +37,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, _args, ctx) => {
       if (ctx.viewer === null) return true;
       const viewer = requireEditorWrite(ctx);
-      if (viewer.sessionToken !== undefined) await ctx.data.deleteSession(viewer.sessionToken);
+      if (viewer.sessionToken !== undefined)
+        await endLoginSession(ctx.database, viewer.sessionToken);
       ctx.setCookie(clearedSessionCookie(ctx.secure));
       await ctx.runtime.sockets.sessionsChanged(viewer.uuid);
       return true;
@@ -57,7 +59,7 @@ builder.mutationFields((t) => ({
         username: viewer.username,
       });
       const current = await ctx.runtime.passwordChecks.run(() =>
-        ctx.data.verifyPassword(viewer.username, currentPassword),
+        verifyLogin(ctx.database, viewer.username, currentPassword),
       );
       if (current === null) {
         await attempt.failed();
@@ -65,9 +67,9 @@ builder.mutationFields((t) => ({
       }
       await attempt.succeeded();
       await ctx.runtime.passwordChecks.run(() =>
-        setUserPassword(ctx.data.database, viewer.uuid, newPassword),
+        setUserPassword(ctx.database, viewer.uuid, newPassword),
       );
-      await endLoginSessions(ctx.data.database, viewer.uuid, viewer.sessionToken);
+      await endLoginSessions(ctx.database, viewer.uuid, viewer.sessionToken);
       await ctx.runtime.sockets.sessionsChanged(viewer.uuid);
       return true;
     },
@@ -83,12 +85,12 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { username, active }, ctx) => {
       const viewer = requireEditorWrite(ctx);
       if (viewer.role !== 'admin') throw new GencasterError('FORBIDDEN', 'role admin required');
-      const user = await findUserByUsername(ctx.data.database, username);
+      const user = await findUserByUsername(ctx.database, username);
       if (!user) throw new GencasterError('NOT_FOUND', `no account "${username}"`);
       if (user.uuid === viewer.uuid && !active)
         throw new GencasterError('CONFLICT', 'an admin cannot deactivate the own account');
-      const updated = await updateUser(ctx.data.database, user.uuid, { isActive: active });
-      if (!active) await endLoginSessions(ctx.data.database, user.uuid);
+      const updated = await updateUser(ctx.database, user.uuid, { isActive: active });
+      if (!active) await endLoginSessions(ctx.database, user.uuid);
       await ctx.runtime.sockets.sessionsChanged(user.uuid);
       return updated;
     },

@@ -1,3 +1,11 @@
+import {
+  createScriptCells,
+  deleteScriptCell,
+  getNode,
+  getScriptCell,
+  missingAsUndefined,
+  updateScriptCells,
+} from '@gencaster/db';
 import { requireEditorWrite } from '../auth/guards.ts';
 import type { AudioCellInput as DomainAudioCell } from '@gencaster/domain';
 import { builder } from './builder.ts';
@@ -67,12 +75,17 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { nodeUuid, scriptCellInputs }, ctx) => {
       requireEditorWrite(ctx);
-      const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      const node = await loadOrThrow(
+        missingAsUndefined(getNode(ctx.database, nodeUuid)),
+        'node',
+        nodeUuid,
+      );
       await rejectInvalidCells(
         ctx,
         scriptCellInputs.map((input, index) => ({ index, ...input })),
       );
-      const cells = await ctx.data.createCells(
+      const cells = await createScriptCells(
+        ctx.database,
         scriptCellInputs.map((input) => ({
           nodeUuid,
           cellType: input.cellType,
@@ -97,11 +110,14 @@ builder.mutationFields((t) => ({
       const checks = [];
       for (const [index, input] of scriptCellInputs.entries()) {
         if (input.cellCode === null || input.cellCode === undefined) continue;
-        const cellType = input.cellType ?? (await ctx.data.getCell(input.uuid))?.cellType;
+        const cellType =
+          input.cellType ??
+          (await missingAsUndefined(getScriptCell(ctx.database, input.uuid)))?.cellType;
         if (cellType) checks.push({ uuid: input.uuid, index, cellType, cellCode: input.cellCode });
       }
       await rejectInvalidCells(ctx, checks);
-      const cells = await ctx.data.updateCells(
+      const cells = await updateScriptCells(
+        ctx.database,
         scriptCellInputs.map((input) => ({
           uuid: input.uuid,
           ...toPatch(input, ['cellType', 'cellCode', 'cellOrder']),
@@ -110,7 +126,7 @@ builder.mutationFields((t) => ({
       );
       const nodeUuids = new Set(cells.map((cell) => cell.nodeUuid));
       for (const nodeUuid of nodeUuids) {
-        const node = await ctx.data.getNode(nodeUuid);
+        const node = await missingAsUndefined(getNode(ctx.database, nodeUuid));
         if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       }
       return cells;
@@ -122,8 +138,11 @@ builder.mutationFields((t) => ({
     args: { scriptCellUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { scriptCellUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const cell = await ctx.data.deleteCell(scriptCellUuid);
-      const node = cell === undefined ? undefined : await ctx.data.getNode(cell.nodeUuid);
+      const cell = await deleteScriptCell(ctx.database, scriptCellUuid);
+      const node =
+        cell === undefined
+          ? undefined
+          : await missingAsUndefined(getNode(ctx.database, cell.nodeUuid));
       if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       return null;
     },

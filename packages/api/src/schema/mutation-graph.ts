@@ -1,3 +1,19 @@
+import {
+  createEdge,
+  createGraph,
+  createNode,
+  createNodeDoor,
+  deleteEdge,
+  deleteNode,
+  deleteNodeDoor,
+  getEdge,
+  getNode,
+  getNodeDoor,
+  missingAsUndefined,
+  updateGraph,
+  updateNode,
+  updateNodeDoor,
+} from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { requireEditorWrite } from '../auth/guards.ts';
 import { builder } from './builder.ts';
@@ -114,7 +130,7 @@ builder.mutationFields((t) => ({
     args: { graphInput: t.arg({ type: AddGraphInput, required: true }) },
     resolve: async (_root, { graphInput }, ctx) => {
       requireEditorWrite(ctx);
-      const graph = await ctx.data.createGraph({
+      const graph = await createGraph(ctx.database, {
         ...toPatch(graphInput, [
           'startText',
           'aboutText',
@@ -156,7 +172,7 @@ builder.mutationFields((t) => ({
         'showPlacesToListeners',
         'templateName',
       ]);
-      const graph = await ctx.data.updateGraph({ uuid: graphUuid, ...patch });
+      const graph = await updateGraph(ctx.database, { uuid: graphUuid, ...patch });
       await ctx.runtime.events.graphChanged(graph.uuid);
       return graph;
     },
@@ -167,7 +183,7 @@ builder.mutationFields((t) => ({
     args: { newNode: t.arg({ type: NodeCreateInput, required: true }) },
     resolve: async (_root, { newNode }, ctx) => {
       requireEditorWrite(ctx);
-      const node = await ctx.data.createNode({
+      const node = await createNode(ctx.database, {
         ...toPatch(newNode, ['positionX', 'positionY', 'color', 'isBlockingNode']),
         name: newNode.name,
         graphUuid: newNode.graphUuid,
@@ -189,7 +205,7 @@ builder.mutationFields((t) => ({
         'color',
         'isBlockingNode',
       ]);
-      const node = await ctx.data.updateNode({ uuid: nodeUpdate.uuid, ...patch });
+      const node = await updateNode(ctx.database, { uuid: nodeUpdate.uuid, ...patch });
       await ctx.runtime.events.nodeChanged(node);
       return null;
     },
@@ -200,10 +216,14 @@ builder.mutationFields((t) => ({
     args: { nodeUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { nodeUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      const node = await loadOrThrow(
+        missingAsUndefined(getNode(ctx.database, nodeUuid)),
+        'node',
+        nodeUuid,
+      );
       if (node.isEntryNode)
         throw new GencasterError('INVALID_INPUT', 'the entry node can not be deleted');
-      await ctx.data.deleteNode(nodeUuid);
+      await deleteNode(ctx.database, nodeUuid);
       await ctx.runtime.events.nodeChanged(node);
       return null;
     },
@@ -215,12 +235,12 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { newEdge }, ctx) => {
       requireEditorWrite(ctx);
       const inDoor = await loadOrThrow(
-        ctx.data.getDoor(newEdge.nodeDoorInUuid),
+        missingAsUndefined(getNodeDoor(ctx.database, newEdge.nodeDoorInUuid)),
         'node door',
         newEdge.nodeDoorInUuid,
       );
       const outDoor = await loadOrThrow(
-        ctx.data.getDoor(newEdge.nodeDoorOutUuid),
+        missingAsUndefined(getNodeDoor(ctx.database, newEdge.nodeDoorOutUuid)),
         'node door',
         newEdge.nodeDoorOutUuid,
       );
@@ -230,9 +250,13 @@ builder.mutationFields((t) => ({
           'an edge goes from an OUTPUT door to an INPUT door',
         );
       }
-      const inNode = await loadOrThrow(ctx.data.getNode(inDoor.nodeUuid), 'node', inDoor.nodeUuid);
+      const inNode = await loadOrThrow(
+        missingAsUndefined(getNode(ctx.database, inDoor.nodeUuid)),
+        'node',
+        inDoor.nodeUuid,
+      );
       const outNode = await loadOrThrow(
-        ctx.data.getNode(outDoor.nodeUuid),
+        missingAsUndefined(getNode(ctx.database, outDoor.nodeUuid)),
         'node',
         outDoor.nodeUuid,
       );
@@ -242,7 +266,7 @@ builder.mutationFields((t) => ({
           'both doors of an edge must belong to the same graph',
         );
       }
-      const edge = await ctx.data.createEdge({
+      const edge = await createEdge(ctx.database, {
         inNodeDoorUuid: inDoor.uuid,
         outNodeDoorUuid: outDoor.uuid,
       });
@@ -257,13 +281,16 @@ builder.mutationFields((t) => ({
     args: { edgeUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { edgeUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const edge = await ctx.data.getEdge(edgeUuid);
+      const edge = await missingAsUndefined(getEdge(ctx.database, edgeUuid));
       if (edge === undefined) return null;
-      const outDoor = await ctx.data.getDoor(edge.outNodeDoorUuid);
-      const inDoor = await ctx.data.getDoor(edge.inNodeDoorUuid);
-      await ctx.data.deleteEdge(edgeUuid);
+      const outDoor = await missingAsUndefined(getNodeDoor(ctx.database, edge.outNodeDoorUuid));
+      const inDoor = await missingAsUndefined(getNodeDoor(ctx.database, edge.inNodeDoorUuid));
+      await deleteEdge(ctx.database, edgeUuid);
       for (const door of [outDoor, inDoor]) {
-        const node = door === undefined ? undefined : await ctx.data.getNode(door.nodeUuid);
+        const node =
+          door === undefined
+            ? undefined
+            : await missingAsUndefined(getNode(ctx.database, door.nodeUuid));
         if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       }
       return null;
@@ -279,14 +306,18 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { nodeDoorInput, nodeUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const node = await loadOrThrow(ctx.data.getNode(nodeUuid), 'node', nodeUuid);
+      const node = await loadOrThrow(
+        missingAsUndefined(getNode(ctx.database, nodeUuid)),
+        'node',
+        nodeUuid,
+      );
       const invalid = await checkDoorCode(ctx, nodeDoorInput.code ?? '');
       if (invalid !== null) {
         throw new GencasterError('INVALID_INPUT', invalid.errorType, {
           details: { line: invalid.line, column: invalid.column, errorCode: invalid.errorCode },
         });
       }
-      const door = await ctx.data.createDoor({
+      const door = await createNodeDoor(ctx.database, {
         ...toPatch(nodeDoorInput, ['order', 'code']),
         nodeUuid,
         doorType: nodeDoorInput.doorType,
@@ -307,7 +338,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { nodeDoorInput }, ctx) => {
       requireEditorWrite(ctx);
       const existing = await loadOrThrow(
-        ctx.data.getDoor(nodeDoorInput.uuid),
+        missingAsUndefined(getNodeDoor(ctx.database, nodeDoorInput.uuid)),
         'node door',
         nodeDoorInput.uuid,
       );
@@ -324,14 +355,14 @@ builder.mutationFields((t) => ({
         throw new GencasterError('INVALID_INPUT', 'the type of a default door can not be changed');
       }
       const trigger = nodeDoorInput.placeTrigger;
-      const door = await ctx.data.updateDoor({
+      const door = await updateNodeDoor(ctx.database, {
         uuid: existing.uuid,
         ...patch,
         ...(trigger === undefined
           ? {}
           : { placeTrigger: trigger === null ? null : triggerFromInput(trigger) }),
       });
-      const node = await ctx.data.getNode(door.nodeUuid);
+      const node = await missingAsUndefined(getNode(ctx.database, door.nodeUuid));
       if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       return door;
     },
@@ -342,10 +373,10 @@ builder.mutationFields((t) => ({
     args: { nodeDoorUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { nodeDoorUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const door = await ctx.data.getDoor(nodeDoorUuid);
+      const door = await missingAsUndefined(getNodeDoor(ctx.database, nodeDoorUuid));
       if (door === undefined || door.isDefault) return false;
-      const deleted = await ctx.data.deleteDoor(nodeDoorUuid);
-      const node = await ctx.data.getNode(door.nodeUuid);
+      const deleted = await deleteNodeDoor(ctx.database, nodeDoorUuid);
+      const node = await missingAsUndefined(getNode(ctx.database, door.nodeUuid));
       if (node !== undefined) await ctx.runtime.events.nodeChanged(node);
       return deleted;
     },

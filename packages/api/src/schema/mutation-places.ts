@@ -1,4 +1,12 @@
 // Places of a graph (issue 19): editor-only, with the same guard as every graph write.
+import {
+  createPlace,
+  deletePlace,
+  getGraph,
+  getPlace,
+  missingAsUndefined,
+  updatePlace,
+} from '@gencaster/db';
 import { checkPlaceShape } from '@gencaster/domain';
 import { requireEditorWrite } from '../auth/guards.ts';
 import { builder } from './builder.ts';
@@ -36,8 +44,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { graphUuid, place }, ctx) => {
       requireEditorWrite(ctx);
-      await loadOrThrow(ctx.data.getGraph(graphUuid), 'graph', graphUuid);
-      const created = await ctx.data.createPlace({
+      await loadOrThrow(missingAsUndefined(getGraph(ctx.database, graphUuid)), 'graph', graphUuid);
+      const created = await createPlace(ctx.database, {
         graphUuid,
         name: place.name,
         shape: checkPlaceShape(shapeFromInput(place.shape)),
@@ -57,9 +65,9 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { placeUuid, place }, ctx) => {
       requireEditorWrite(ctx);
-      await loadOrThrow(ctx.data.getPlace(placeUuid), 'place', placeUuid);
+      await loadOrThrow(missingAsUndefined(getPlace(ctx.database, placeUuid)), 'place', placeUuid);
       const patch = toPatch(place, ['name', 'shape', 'showToListeners']);
-      const updated = await ctx.data.updatePlace({
+      const updated = await updatePlace(ctx.database, {
         uuid: placeUuid,
         ...(patch.name === undefined ? {} : { name: patch.name }),
         ...(patch.showToListeners === undefined ? {} : { showToListeners: patch.showToListeners }),
@@ -78,9 +86,9 @@ builder.mutationFields((t) => ({
     args: { placeUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { placeUuid }, ctx) => {
       requireEditorWrite(ctx);
-      const place = await ctx.data.getPlace(placeUuid);
+      const place = await missingAsUndefined(getPlace(ctx.database, placeUuid));
       if (place === undefined) return false;
-      const deleted = await ctx.data.deletePlace(placeUuid);
+      const deleted = await deletePlace(ctx.database, placeUuid);
       await ctx.runtime.events.graphChanged(place.graphUuid);
       return deleted;
     },

@@ -1,3 +1,4 @@
+import { getStream, missingAsUndefined, upsertStreamVariables } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { isPlaceVariable } from '@gencaster/story';
 import type { ApiContext } from '../server/context.ts';
@@ -74,10 +75,13 @@ builder.mutationFields((t) => ({
       }
       const results = [];
       for (const [streamUuid, variables] of byStream) {
-        const stream = await ctx.data.getStream(streamUuid);
+        const stream = await missingAsUndefined(getStream(ctx.database, streamUuid));
         if (stream === undefined)
           throw new GencasterError('NOT_FOUND', `stream ${streamUuid} does not exist`);
-        const rows = await ctx.data.upsertStreamVariables(streamUuid, variables);
+        const rows = await upsertStreamVariables(
+          ctx.database,
+          variables.map((variable) => ({ streamUuid: streamUuid, ...variable })),
+        );
         results.push(...rows);
         await ctx.runtime.events.variablesChanged(streamUuid, variables);
         const toSc = variables.filter((variable) => variable.streamToSc);
@@ -123,7 +127,7 @@ async function checkVariableCount(
   variables: readonly { key: string }[],
 ): Promise<void> {
   const max = ctx.runtime.options.streamVariableLimits.maxPerStream;
-  const existing = await ctx.data.database.db
+  const existing = await ctx.database.db
     .selectFrom('streamVariable')
     .select('key')
     .where('streamUuid', '=', streamUuid)

@@ -1,8 +1,8 @@
 // Editor play sessions ("play from here"), the engine position of a stream, listener counts and
 // audio meters of stream points.
-import { GencasterError } from '@gencaster/domain';
+import { getStream, listStreams, missingAsUndefined } from '@gencaster/db';
+import { GencasterError, type StreamPoint } from '@gencaster/domain';
 import { requireEditor } from '../auth/guards.ts';
-import type { StreamPointShape } from '../data/shapes.ts';
 import {
   createPushQueue,
   lastStreamPosition,
@@ -82,8 +82,8 @@ const PointMeterRef = builder.objectRef<PointLevel>('PointMeter').implement({
   }),
 });
 
-const activeStreamOf = async (point: StreamPointShape, ctx: Parameters<typeof requireEditor>[0]) =>
-  (await ctx.data.listStreams(500)).find(
+const activeStreamOf = async (point: StreamPoint, ctx: Parameters<typeof requireEditor>[0]) =>
+  (await listStreams(ctx.database, { limit: 500 })).find(
     (stream) => stream.active && stream.streamPointUuid === point.uuid,
   );
 
@@ -143,7 +143,7 @@ builder.subscriptionFields((t) => ({
     args: { streamUuid: t.arg({ type: 'UUID', required: true }) },
     subscribe: async (_root, { streamUuid }, ctx) => {
       requireEditor(ctx);
-      if ((await ctx.data.getStream(streamUuid)) === undefined)
+      if ((await missingAsUndefined(getStream(ctx.database, streamUuid))) === undefined)
         throw new GencasterError('NOT_FOUND', `stream ${streamUuid} does not exist`);
       const events = ctx.runtime.pubsub.subscribe<StreamPosition>(streamPositionTopic(streamUuid));
       const output = createPushQueue<StreamPosition>({ onClose: () => void events.return() });

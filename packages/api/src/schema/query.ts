@@ -1,3 +1,17 @@
+import {
+  filteredAudioFiles,
+  filteredGraphs,
+  filteredLiveStreamPoints,
+} from '../queries/filtered-lists.ts';
+import {
+  getAudioFile,
+  getGraph,
+  getNode,
+  getStreamVariable,
+  getUser,
+  listAllNodes,
+  missingAsUndefined,
+} from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { requireEditor } from '../auth/guards.ts';
 import { builder } from './builder.ts';
@@ -42,7 +56,8 @@ builder.queryType({
       args: { pk: t.arg.id({ required: true }) },
       resolve: async (_root, { pk }, ctx) => {
         requireEditor(ctx);
-        const [point] = await ctx.data.listLiveStreamPoints(
+        const [point] = await filteredLiveStreamPoints(
+          ctx.database,
           { uuid: { exact: String(pk) } },
           ctx.runtime.options.liveWindowMs,
         );
@@ -57,7 +72,11 @@ builder.queryType({
       args: { filters: t.arg({ type: StreamPointFilterRef }) },
       resolve: (_root, { filters }, ctx) => {
         requireEditor(ctx);
-        return ctx.data.listLiveStreamPoints(filters ?? null, ctx.runtime.options.liveWindowMs);
+        return filteredLiveStreamPoints(
+          ctx.database,
+          filters ?? null,
+          ctx.runtime.options.liveWindowMs,
+        );
       },
     }),
     // An exact slug lookup alone also finds an unlisted graph (see isExactSlugLookup).
@@ -66,7 +85,7 @@ builder.queryType({
       description: 'Graphs; anonymous callers see public graphs only.',
       args: { filters: t.arg({ type: GraphFilterRef }) },
       resolve: (_root, { filters }, ctx) =>
-        ctx.data.listGraphs(filters ?? null, {
+        filteredGraphs(ctx.database, filters ?? null, {
           publicOnly: ctx.viewer === null && !isExactSlugLookup(filters),
         }),
     }),
@@ -75,14 +94,18 @@ builder.queryType({
       args: { pk: t.arg.id({ required: true }) },
       resolve: (_root, { pk }, ctx) => {
         requireEditor(ctx);
-        return loadOrThrow(ctx.data.getGraph(String(pk)), 'graph', String(pk));
+        return loadOrThrow(
+          missingAsUndefined(getGraph(ctx.database, String(pk))),
+          'graph',
+          String(pk),
+        );
       },
     }),
     nodes: t.field({
       type: [NodeRef],
       resolve: (_root, _args, ctx) => {
         requireEditor(ctx);
-        return ctx.data.listNodes();
+        return listAllNodes(ctx.database);
       },
     }),
     node: t.field({
@@ -90,7 +113,11 @@ builder.queryType({
       args: { pk: t.arg.id({ required: true }) },
       resolve: (_root, { pk }, ctx) => {
         requireEditor(ctx);
-        return loadOrThrow(ctx.data.getNode(String(pk)), 'node', String(pk));
+        return loadOrThrow(
+          missingAsUndefined(getNode(ctx.database, String(pk))),
+          'node',
+          String(pk),
+        );
       },
     }),
     audioFiles: t.field({
@@ -101,7 +128,7 @@ builder.queryType({
       },
       resolve: (_root, { filters, pagination }, ctx) => {
         requireEditor(ctx);
-        return ctx.data.listAudioFiles(filters ?? null, {
+        return filteredAudioFiles(ctx.database, filters ?? null, {
           offset: pagination?.offset ?? 0,
           limit: pagination?.limit ?? -1,
         });
@@ -112,7 +139,11 @@ builder.queryType({
       args: { pk: t.arg.id({ required: true }) },
       resolve: (_root, { pk }, ctx) => {
         requireEditor(ctx);
-        return loadOrThrow(ctx.data.getAudioFile(String(pk)), 'audio file', String(pk));
+        return loadOrThrow(
+          missingAsUndefined(getAudioFile(ctx.database, String(pk))),
+          'audio file',
+          String(pk),
+        );
       },
     }),
     streamVariable: t.field({
@@ -120,7 +151,11 @@ builder.queryType({
       args: { pk: t.arg.id({ required: true }) },
       resolve: (_root, { pk }, ctx) => {
         requireEditor(ctx);
-        return loadOrThrow(ctx.data.getStreamVariable(String(pk)), 'stream variable', String(pk));
+        return loadOrThrow(
+          missingAsUndefined(getStreamVariable(ctx.database, String(pk))),
+          'stream variable',
+          String(pk),
+        );
       },
     }),
     isAuthenticated: t.field({
@@ -129,7 +164,7 @@ builder.queryType({
       description: 'The logged-in account, or null.',
       resolve: async (_root, _args, ctx) => {
         if (ctx.viewer === null) return null;
-        return (await ctx.data.getUser(ctx.viewer.uuid)) ?? null;
+        return (await missingAsUndefined(getUser(ctx.database, ctx.viewer.uuid))) ?? null;
       },
     }),
   }),

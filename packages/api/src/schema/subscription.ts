@@ -1,6 +1,13 @@
-import { GencasterError } from '@gencaster/domain';
+import {
+  findStreamLog,
+  getGraph,
+  getNode,
+  listStreamLogs,
+  listStreams,
+  missingAsUndefined,
+} from '@gencaster/db';
+import { GencasterError, type StreamLog } from '@gencaster/domain';
 import { requireEditor } from '../auth/guards.ts';
-import type { StreamLogShape } from '../data/shapes.ts';
 import { createPushQueue, topics, type StreamLogEvent } from '@gencaster/live';
 import { createLiveIterator } from '../pubsub/live-iterator.ts';
 import { builder } from './builder.ts';
@@ -16,11 +23,13 @@ builder.subscriptionType({
       args: { graphUuid: t.arg({ type: 'UUID', required: true }) },
       subscribe: async (_root, { graphUuid }, ctx) => {
         requireEditor(ctx);
-        if ((await ctx.data.getGraph(graphUuid)) === undefined) {
+        if ((await missingAsUndefined(getGraph(ctx.database, graphUuid))) === undefined) {
           throw new GencasterError('NOT_FOUND', `graph ${graphUuid} does not exist`);
         }
         const events = ctx.runtime.pubsub.subscribe(topics.graph(graphUuid));
-        return createLiveIterator(events, () => ctx.data.getGraph(graphUuid));
+        return createLiveIterator(events, () =>
+          missingAsUndefined(getGraph(ctx.database, graphUuid)),
+        );
       },
       resolve: (graph) => graph,
     }),
@@ -30,11 +39,13 @@ builder.subscriptionType({
       args: { nodeUuid: t.arg({ type: 'UUID', required: true }) },
       subscribe: async (_root, { nodeUuid }, ctx) => {
         requireEditor(ctx);
-        if ((await ctx.data.getNode(nodeUuid)) === undefined) {
+        if ((await missingAsUndefined(getNode(ctx.database, nodeUuid))) === undefined) {
           throw new GencasterError('NOT_FOUND', `node ${nodeUuid} does not exist`);
         }
         const events = ctx.runtime.pubsub.subscribe(topics.node(nodeUuid));
-        return createLiveIterator(events, () => ctx.data.getNode(nodeUuid));
+        return createLiveIterator(events, () =>
+          missingAsUndefined(getNode(ctx.database, nodeUuid)),
+        );
       },
       resolve: (node) => node,
     }),
@@ -70,20 +81,20 @@ builder.subscriptionType({
           ...(streamPointUuid ? { streamPointUuid } : {}),
         };
         const events = ctx.runtime.pubsub.subscribe<StreamLogEvent>(topics.streamLogs);
-        const output = createPushQueue<StreamLogShape>({ onClose: () => void events.return() });
+        const output = createPushQueue<StreamLog>({ onClose: () => void events.return() });
         const seen = new Set<string>();
         const matches = (event: StreamLogEvent) =>
           (!filter.streamUuid || event.streamUuid === filter.streamUuid) &&
           (!filter.streamPointUuid || event.streamPointUuid === filter.streamPointUuid);
         void (async () => {
           try {
-            for (const log of await ctx.data.listStreamLogs(filter)) {
+            for (const log of await listStreamLogs(ctx.database, filter)) {
               seen.add(log.uuid);
               output.push(log);
             }
             for await (const event of events) {
               if (!matches(event) || seen.has(event.uuid)) continue;
-              const log = await ctx.data.getStreamLog(event.uuid);
+              const log = await findStreamLog(ctx.database, event.uuid);
               if (log !== undefined) output.push(log);
             }
           } catch (error) {
@@ -102,7 +113,7 @@ builder.subscriptionType({
         requireEditor(ctx);
         const events = ctx.runtime.pubsub.subscribe(topics.streams);
         return createLiveIterator(events, () =>
-          ctx.data.listStreams(Math.min(Math.max(limit, 1), 500)),
+          listStreams(ctx.database, { limit: Math.min(Math.max(limit, 1), 500) }),
         );
       },
       resolve: (streams) => streams,

@@ -1,6 +1,6 @@
+import type { AudioFile } from '@gencaster/domain';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AudioFileShape } from '../data/shapes.ts';
 import { builder } from './builder.ts';
 
 interface StoredFile {
@@ -31,7 +31,7 @@ export const DjangoFileTypeRef = builder.objectRef<StoredFile>('DjangoFileType')
 });
 
 /** GraphQL type of an audio file. */
-export const AudioFileRef = builder.objectRef<AudioFileShape>('AudioFile').implement({
+export const AudioFileRef = builder.objectRef<AudioFile>('AudioFile').implement({
   fields: (t) => ({
     uuid: t.expose('uuid', { type: 'UUID' }),
     createdDate: t.expose('createdDate', { type: 'DateTime' }),

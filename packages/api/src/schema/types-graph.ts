@@ -1,11 +1,16 @@
-import type {
-  AudioCellShape,
-  EdgeShape,
-  GraphShape,
-  NodeDoorShape,
-  NodeShape,
-  ScriptCellShape,
-} from '../data/shapes.ts';
+import type { AudioCell, Edge, Graph, Node, NodeDoor, ScriptCell } from '@gencaster/domain';
+import {
+  findAudioCell,
+  getAudioFile,
+  getNode,
+  getNodeDoor,
+  listCellsOfNode,
+  listEdgesOfGraph,
+  listNodeDoors,
+  listNodes,
+  listPlaces,
+  missingAsUndefined,
+} from '@gencaster/db';
 import { requireEditor } from '../auth/guards.ts';
 import { builder } from './builder.ts';
 import {
@@ -21,17 +26,17 @@ import { PlaceRef, PlaceTriggerRef } from './types-place.ts';
 import { loadOrThrow } from './load.ts';
 
 /** GraphQL type of a story graph; its nodes and edges (which carry code) need an editor. */
-export const GraphRef = builder.objectRef<GraphShape>('Graph');
+export const GraphRef = builder.objectRef<Graph>('Graph');
 /** GraphQL type of a node. */
-export const NodeRef = builder.objectRef<NodeShape>('Node');
+export const NodeRef = builder.objectRef<Node>('Node');
 /** GraphQL type of a node door. */
-export const NodeDoorRef = builder.objectRef<NodeDoorShape>('NodeDoor');
+export const NodeDoorRef = builder.objectRef<NodeDoor>('NodeDoor');
 /** GraphQL type of an edge between an OUTPUT and an INPUT door. */
-export const EdgeRef = builder.objectRef<EdgeShape>('Edge');
+export const EdgeRef = builder.objectRef<Edge>('Edge');
 /** GraphQL type of a script cell. */
-export const ScriptCellRef = builder.objectRef<ScriptCellShape>('ScriptCell');
+export const ScriptCellRef = builder.objectRef<ScriptCell>('ScriptCell');
 /** GraphQL type of an audio cell's playback settings. */
-export const AudioCellRef = builder.objectRef<AudioCellShape>('AudioCell');
+export const AudioCellRef = builder.objectRef<AudioCell>('AudioCell');
 
 GraphRef.implement({
   fields: (t) => ({
@@ -58,7 +63,7 @@ GraphRef.implement({
       description:
         'New (issue 19): the places of the graph by name. Editors get all; anyone else gets those marked showToListeners when the graph shows places to listeners, else none.',
       resolve: async (graph, _args, ctx) => {
-        const places = await ctx.data.listPlacesOfGraph(graph.uuid);
+        const places = await listPlaces(ctx.database, graph.uuid);
         const viewer = ctx.viewer;
         if (viewer !== null && (viewer.role === 'editor' || viewer.role === 'admin')) return places;
         return graph.showPlacesToListeners ? places.filter((p) => p.showToListeners) : [];
@@ -73,14 +78,14 @@ GraphRef.implement({
       type: [NodeRef],
       resolve: (graph, _args, ctx) => {
         requireEditor(ctx);
-        return ctx.data.listNodesOfGraph(graph.uuid);
+        return listNodes(ctx.database, graph.uuid);
       },
     }),
     edges: t.field({
       type: [EdgeRef],
       resolve: (graph, _args, ctx) => {
         requireEditor(ctx);
-        return ctx.data.listEdgesOfGraph(graph.uuid);
+        return listEdgesOfGraph(ctx.database, graph.uuid);
       },
     }),
   }),
@@ -98,21 +103,21 @@ NodeRef.implement({
     graphUuid: t.expose('graphUuid', { type: 'UUID' }),
     scriptCells: t.field({
       type: [ScriptCellRef],
-      resolve: (node, _args, ctx) => ctx.data.listCellsOfNode(node.uuid),
+      resolve: (node, _args, ctx) => listCellsOfNode(ctx.database, node.uuid),
     }),
     nodeDoors: t.field({
       type: [NodeDoorRef],
-      resolve: (node, _args, ctx) => ctx.data.listDoorsOfNode(node.uuid),
+      resolve: (node, _args, ctx) => listNodeDoors(ctx.database, node.uuid),
     }),
     inNodeDoors: t.field({
       type: [NodeDoorRef],
       resolve: async (node, _args, ctx) =>
-        (await ctx.data.listDoorsOfNode(node.uuid)).filter((door) => door.doorType === 'input'),
+        (await listNodeDoors(ctx.database, node.uuid)).filter((door) => door.doorType === 'input'),
     }),
     outNodeDoors: t.field({
       type: [NodeDoorRef],
       resolve: async (node, _args, ctx) =>
-        (await ctx.data.listDoorsOfNode(node.uuid)).filter((door) => door.doorType === 'output'),
+        (await listNodeDoors(ctx.database, node.uuid)).filter((door) => door.doorType === 'output'),
     }),
   }),
 });
@@ -137,7 +142,11 @@ NodeDoorRef.implement({
     node: t.field({
       type: NodeRef,
       resolve: (door, _args, ctx) =>
-        loadOrThrow(ctx.data.getNode(door.nodeUuid), 'node', door.nodeUuid),
+        loadOrThrow(
+          missingAsUndefined(getNode(ctx.database, door.nodeUuid)),
+          'node',
+          door.nodeUuid,
+        ),
     }),
   }),
 });
@@ -148,12 +157,20 @@ EdgeRef.implement({
     inNodeDoor: t.field({
       type: NodeDoorRef,
       resolve: (edge, _args, ctx) =>
-        loadOrThrow(ctx.data.getDoor(edge.inNodeDoorUuid), 'node door', edge.inNodeDoorUuid),
+        loadOrThrow(
+          missingAsUndefined(getNodeDoor(ctx.database, edge.inNodeDoorUuid)),
+          'node door',
+          edge.inNodeDoorUuid,
+        ),
     }),
     outNodeDoor: t.field({
       type: NodeDoorRef,
       resolve: (edge, _args, ctx) =>
-        loadOrThrow(ctx.data.getDoor(edge.outNodeDoorUuid), 'node door', edge.outNodeDoorUuid),
+        loadOrThrow(
+          missingAsUndefined(getNodeDoor(ctx.database, edge.outNodeDoorUuid)),
+          'node door',
+          edge.outNodeDoorUuid,
+        ),
     }),
   }),
 });
@@ -169,7 +186,11 @@ AudioCellRef.implement({
     audioFile: t.field({
       type: AudioFileRef,
       resolve: (cell, _args, ctx) =>
-        loadOrThrow(ctx.data.getAudioFile(cell.audioFileUuid), 'audio file', cell.audioFileUuid),
+        loadOrThrow(
+          missingAsUndefined(getAudioFile(ctx.database, cell.audioFileUuid)),
+          'audio file',
+          cell.audioFileUuid,
+        ),
     }),
   }),
 });
@@ -186,7 +207,11 @@ ScriptCellRef.implement({
     node: t.field({
       type: NodeRef,
       resolve: (cell, _args, ctx) =>
-        loadOrThrow(ctx.data.getNode(cell.nodeUuid), 'node', cell.nodeUuid),
+        loadOrThrow(
+          missingAsUndefined(getNode(ctx.database, cell.nodeUuid)),
+          'node',
+          cell.nodeUuid,
+        ),
     }),
     audioCell: t.field({
       type: AudioCellRef,
@@ -194,7 +219,7 @@ ScriptCellRef.implement({
       resolve: async (cell, _args, ctx) =>
         cell.audioCellUuid === null
           ? null
-          : ((await ctx.data.getAudioCell(cell.audioCellUuid)) ?? null),
+          : ((await findAudioCell(ctx.database, cell.audioCellUuid)) ?? null),
     }),
   }),
 });

@@ -1,12 +1,11 @@
-import { placeCenter, type LatLon, type PlaceTrigger } from '@gencaster/domain';
-import type { GraphPlaceShape } from '../data/shapes.ts';
+import { placeCenter, type LatLon, type Place, type PlaceTrigger } from '@gencaster/domain';
 import { builder } from './builder.ts';
 import { PlaceShapeKindEnum, PlaceTriggerKindEnum, PlaceTriggerRepeatEnum } from './enums.ts';
 
 /** GraphQL type of a WGS 84 position in degrees. */
 export const LatLonRef = builder.objectRef<LatLon>('LatLon');
 /** GraphQL type of a place of a graph (issue 19). */
-export const PlaceRef = builder.objectRef<GraphPlaceShape>('Place');
+export const PlaceRef = builder.objectRef<Place>('Place');
 /** GraphQL type of a door's place trigger (issue 19). */
 export const PlaceTriggerRef = builder.objectRef<PlaceTrigger>('PlaceTrigger');
 

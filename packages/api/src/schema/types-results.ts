@@ -1,11 +1,5 @@
-import type {
-  AudioFileShape,
-  NodeDoorShape,
-  StreamInstructionShape,
-  StreamShape,
-  UserShape,
-} from '../data/shapes.ts';
-import type { ListenerMessage } from '@gencaster/live';
+import type { AudioFile, NodeDoor, User } from '@gencaster/domain';
+import type { InstructionMessage, ListenerMessage, LiveStream } from '@gencaster/live';
 import { builder } from './builder.ts';
 import { UserRoleEnum } from './enums.ts';
 import { AudioFileRef } from './types-audio.ts';
@@ -16,8 +10,8 @@ import { StreamInstructionRef, StreamRef } from './types-stream.ts';
 /** First and per-instruction message of a listener session. */
 export interface StreamInfoShape {
   __typename: 'StreamInfo';
-  stream: StreamShape;
-  streamInstruction: StreamInstructionShape | null;
+  stream: LiveStream;
+  streamInstruction: InstructionMessage | null;
   listenerToken: string;
 }
 /** An error result carrying a message (NoStreamAvailable, GraphDeadEnd, InvalidAudioFile). */
@@ -36,7 +30,7 @@ export interface InvalidCodeShape {
 }
 
 /** GraphQL type of a logged-in account. */
-export const UserRef = builder.objectRef<UserShape>('User').implement({
+export const UserRef = builder.objectRef<User>('User').implement({
   fields: (t) => ({
     username: t.exposeString('username'),
     role: t.field({ type: UserRoleEnum, resolve: (user) => user.role }),
@@ -130,13 +124,13 @@ export const LoginRequestResponseRef = builder.unionType('LoginRequestResponse',
 /** Result of `addAudioFile`. */
 export const AudioFileUploadResponseRef = builder.unionType('AudioFileUploadResponse', {
   types: [AudioFileRef, InvalidAudioFileRef],
-  resolveType: (value: AudioFileShape | ErrorResultShape<'InvalidAudioFile'>) =>
+  resolveType: (value: AudioFile | ErrorResultShape<'InvalidAudioFile'>) =>
     '__typename' in value ? 'InvalidAudioFile' : 'AudioFile',
 });
 
 /** Result of `updateNodeDoor`. */
 export const NodeDoorResponseRef = builder.unionType('NodeDoorResponse', {
   types: [NodeDoorRef, InvalidPythonCodeRef],
-  resolveType: (value: NodeDoorShape | InvalidCodeShape) =>
+  resolveType: (value: NodeDoor | InvalidCodeShape) =>
     '__typename' in value ? 'InvalidPythonCode' : 'NodeDoor',
 });

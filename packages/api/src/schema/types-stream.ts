@@ -1,10 +1,6 @@
-import type {
-  StreamInstructionShape,
-  StreamLogShape,
-  StreamPointShape,
-  StreamShape,
-  StreamVariableShape,
-} from '../data/shapes.ts';
+import type { InstructionMessage, LiveStream } from '@gencaster/live';
+import type { StreamLog, StreamPoint, StreamVariable } from '@gencaster/domain';
+import { getGraph, getStream, getStreamPoint, missingAsUndefined } from '@gencaster/db';
 import type { ApiContext } from '../server/context.ts';
 import { builder } from './builder.ts';
 import { LogLevelEnum } from './enums.ts';
@@ -25,7 +21,7 @@ function forEditors<T>(ctx: ApiContext, value: T): T | null {
  * the sclang and Janus ports, the Janus address and the SuperCollider name resolve for editors
  * only (null for listeners, so original clients that select them keep working).
  */
-export const StreamPointRef = builder.objectRef<StreamPointShape>('StreamPoint').implement({
+export const StreamPointRef = builder.objectRef<StreamPoint>('StreamPoint').implement({
   fields: (t) => ({
     uuid: t.expose('uuid', { type: 'UUID' }),
     createdDate: t.expose('createdDate', { type: 'DateTime' }),
@@ -68,7 +64,7 @@ export const StreamPointRef = builder.objectRef<StreamPointShape>('StreamPoint')
 });
 
 /** GraphQL type of a stream (assignment of a point to listeners of a graph). */
-export const StreamRef = builder.objectRef<StreamShape>('Stream').implement({
+export const StreamRef = builder.objectRef<LiveStream>('Stream').implement({
   fields: (t) => ({
     uuid: t.expose('uuid', { type: 'UUID' }),
     createdDate: t.expose('createdDate', { type: 'DateTime' }),
@@ -80,7 +76,7 @@ export const StreamRef = builder.objectRef<StreamShape>('Stream').implement({
       resolve: (stream, _args, ctx) =>
         stream.point ??
         loadOrThrow(
-          ctx.data.getStreamPoint(stream.streamPointUuid),
+          missingAsUndefined(getStreamPoint(ctx.database, stream.streamPointUuid)),
           'stream point',
           stream.streamPointUuid,
         ),
@@ -89,14 +85,16 @@ export const StreamRef = builder.objectRef<StreamShape>('Stream').implement({
       type: GraphRef,
       nullable: true,
       resolve: async (stream, _args, ctx) =>
-        stream.graphUuid === null ? null : ((await ctx.data.getGraph(stream.graphUuid)) ?? null),
+        stream.graphUuid === null
+          ? null
+          : ((await missingAsUndefined(getGraph(ctx.database, stream.graphUuid))) ?? null),
     }),
   }),
 });
 
 /** GraphQL type of an sclang instruction. */
 export const StreamInstructionRef = builder
-  .objectRef<StreamInstructionShape>('StreamInstruction')
+  .objectRef<InstructionMessage>('StreamInstruction')
   .implement({
     fields: (t) => ({
       uuid: t.expose('uuid', { type: 'UUID' }),
@@ -117,24 +115,26 @@ export const StreamInstructionRef = builder
   });
 
 /** GraphQL type of a stream variable. */
-export const StreamVariableRef = builder
-  .objectRef<StreamVariableShape>('StreamVariable')
-  .implement({
-    fields: (t) => ({
-      uuid: t.expose('uuid', { type: 'UUID' }),
-      key: t.exposeString('key'),
-      value: t.exposeString('value'),
-      streamToSc: t.exposeBoolean('streamToSc'),
-      stream: t.field({
-        type: StreamRef,
-        resolve: (variable, _args, ctx) =>
-          loadOrThrow(ctx.data.getStream(variable.streamUuid), 'stream', variable.streamUuid),
-      }),
+export const StreamVariableRef = builder.objectRef<StreamVariable>('StreamVariable').implement({
+  fields: (t) => ({
+    uuid: t.expose('uuid', { type: 'UUID' }),
+    key: t.exposeString('key'),
+    value: t.exposeString('value'),
+    streamToSc: t.exposeBoolean('streamToSc'),
+    stream: t.field({
+      type: StreamRef,
+      resolve: (variable, _args, ctx) =>
+        loadOrThrow(
+          missingAsUndefined(getStream(ctx.database, variable.streamUuid)),
+          'stream',
+          variable.streamUuid,
+        ),
     }),
-  });
+  }),
+});
 
 /** GraphQL type of a log line; stream and stream point are nullable as in the database. */
-export const StreamLogRef = builder.objectRef<StreamLogShape>('StreamLog').implement({
+export const StreamLogRef = builder.objectRef<StreamLog>('StreamLog').implement({
   fields: (t) => ({
     uuid: t.expose('uuid', { type: 'UUID' }),
     createdDate: t.expose('createdDate', { type: 'DateTime' }),
@@ -146,7 +146,9 @@ export const StreamLogRef = builder.objectRef<StreamLogShape>('StreamLog').imple
       type: StreamRef,
       nullable: true,
       resolve: async (log, _args, ctx) =>
-        log.streamUuid === null ? null : ((await ctx.data.getStream(log.streamUuid)) ?? null),
+        log.streamUuid === null
+          ? null
+          : ((await missingAsUndefined(getStream(ctx.database, log.streamUuid))) ?? null),
     }),
     streamPoint: t.field({
       type: StreamPointRef,
@@ -154,7 +156,7 @@ export const StreamLogRef = builder.objectRef<StreamLogShape>('StreamLog').imple
       resolve: async (log, _args, ctx) =>
         log.streamPointUuid === null
           ? null
-          : ((await ctx.data.getStreamPoint(log.streamPointUuid)) ?? null),
+          : ((await missingAsUndefined(getStreamPoint(ctx.database, log.streamPointUuid))) ?? null),
     }),
   }),
 });

@@ -18,11 +18,10 @@ import { createListenerWriteLimiter } from '../auth/listener-write-limiter.ts';
 import { createClientAddressLimiter } from '../auth/client-address-limiter.ts';
 import { createLoginLimiter } from '../auth/login-limiter.ts';
 import { createPasswordCheckQueue } from '../auth/password-check-queue.ts';
-import { createDbDataAccess } from '../data/db-data-access.ts';
-import type { DataAccess } from '../data/data-access.ts';
 import { toClientError } from '../errors/error-table.ts';
 import { buildApiSchema } from '../schema/build-schema.ts';
-import type { ApiContext, Viewer } from './context.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { ApiContext } from './context.ts';
 import { writeFetchResponse, readBody, BodyTooLargeError } from './node-http.ts';
 import { createAuthenticatedSockets } from './authenticated-sockets.ts';
 import { createClientAddressResolver } from './client-address.ts';
@@ -132,7 +131,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   const log = config.logger;
   const logError = (error: unknown) => log?.error({ err: error }, 'unexpected GraphQL error');
   const corsOrigins = config.corsOrigins ?? [];
-  const data: DataAccess = createDbDataAccess(config.database);
+  const database = config.database;
   const pubsub = config.pubsub ?? createInProcessPubSub();
   const services = config.services ?? {};
   const limiterRedis = config.redisUrl
@@ -141,7 +140,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   limiterRedis?.on('error', () => undefined); // the limiters fall back to memory while it is down
   const sockets = createAuthenticatedSockets({ pubsub, ...(log ? { log } : {}) });
   // The live runtime first (sessions, engines, presence), then the API's pieces over it.
-  const live = createLiveRuntime({ database: config.database, pubsub, options, services, log });
+  const live = createLiveRuntime({ database, pubsub, options, services, log });
   const runtime: ApiRuntime = {
     options,
     services,
@@ -177,7 +176,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
   const isSecure = (request: IncomingMessage) => clientAddress(request).secure;
   /** The viewer of a plain HTTP request from its headers (bearer token, or an allowed cookie). */
   const viewerFromHeaders = (request: IncomingMessage) =>
-    authenticate(data, {
+    authenticate(database, {
       cookieHeader: request.headers.cookie,
       authorizationHeader: request.headers.authorization,
       cookieAllowed: originMayUseCookie(request.headers.origin, request.headers.host, corsOrigins),
@@ -209,7 +208,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     setCookie: (cookie: string) => void;
     connectionClosed?: () => boolean;
   }): ApiContext => ({
-    data,
+    database,
     runtime,
     viewer: input.viewer,
     transport: input.transport,
@@ -250,7 +249,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
         request.headers.get('host'),
         corsOrigins,
       );
-      const viewer = await authenticate(data, {
+      const viewer = await authenticate(database, {
         cookieHeader: request.headers.get('cookie'),
         authorizationHeader: request.headers.get('authorization'),
         cookieAllowed,
@@ -287,7 +286,7 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     logError,
     authenticate: (request, params) => {
       const fromParams = params?.authorization ?? params?.Authorization;
-      return authenticate(data, {
+      return authenticate(database, {
         cookieHeader: request.headers.cookie,
         authorizationHeader:
           typeof fromParams === 'string' ? fromParams : request.headers.authorization,

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { PubSub } from '@gencaster/live';
-import type { Viewer } from './context.ts';
+import type { Viewer } from '../auth/viewer.ts';
 
 /** Close code of a socket whose login ended (logout, deactivation, password change). */
 export const sessionEndedCloseCode = 4401;

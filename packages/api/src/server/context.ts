@@ -1,19 +1,11 @@
-import type { DataAccess } from '../data/data-access.ts';
+import type { Database } from '@gencaster/db';
+import type { Viewer } from '../auth/viewer.ts';
 import type { ApiRuntime } from './runtime.ts';
-
-/** Who is calling: an editor/admin account and how it authenticated. */
-export interface Viewer {
-  uuid: string;
-  username: string;
-  role: 'admin' | 'editor';
-  via: 'cookie' | 'bearer';
-  /** The session token when `via` is `cookie` (for logout). */
-  sessionToken?: string;
-}
 
 /** The per-request (HTTP) or per-operation (WebSocket) context of every resolver. */
 export interface ApiContext {
-  data: DataAccess;
+  /** The database; resolvers call the `@gencaster/db` repositories on it. */
+  database: Database;
   runtime: ApiRuntime;
   viewer: Viewer | null;
   transport: 'http' | 'ws';

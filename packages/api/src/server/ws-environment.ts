@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { ErrorLogger } from '../errors/error-table.ts';
 import type { AuthenticatedSockets } from './authenticated-sockets.ts';
-import type { ApiContext, Viewer } from './context.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { ApiContext } from './context.ts';
 
 /** What both WebSocket protocol servers need from the API server. */
 export interface WsEnvironment {

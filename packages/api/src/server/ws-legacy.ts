@@ -3,7 +3,7 @@ import type { ExecutionResult } from 'graphql';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { toClientError } from '../errors/error-table.ts';
 import { sessionEndedCloseCode } from './authenticated-sockets.ts';
-import type { Viewer } from './context.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import {
   formatResult,
   prepareOperation,

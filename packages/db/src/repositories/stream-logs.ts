@@ -54,3 +54,8 @@ export async function listStreamLogs(
   });
   return rows.reverse();
 }
+
+/** The log line with this uuid, or undefined. */
+export function findStreamLog(handle: DbHandle, uuid: string): Promise<StreamLog | undefined> {
+  return handle.db.selectFrom('streamLog').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+}

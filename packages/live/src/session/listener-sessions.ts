@@ -8,10 +8,11 @@ import {
   type AssignedStream,
 } from '@gencaster/db';
 import { GencasterError, isGencasterError } from '@gencaster/domain';
-import type { ListenerMessage, LiveStream } from '../listener-message.ts';
+import type { ListenerMessage } from '../listener-message.ts';
 import { topics, type EndStreamEvent } from '../live-events.ts';
 import type { LiveParts } from '../live-parts.ts';
 import { createPushQueue, type PushQueue } from '../pubsub/push-queue.ts';
+import type { Session } from './listener-session.ts';
 import { createStreamEngines } from './stream-engines.ts';
 
 /** Input of {@link ListenerSessions.open}. */
@@ -52,25 +53,6 @@ export interface ListenerSessions {
    * `watch`, or it wrote a variable); sessions never marked keep only `unstartedGraceMs` of grace.
    */
   markListening(token: string): void;
-}
-
-/** One listener's `streamInfo` session; survives a dropped connection for the grace period. */
-export interface Session {
-  token: string;
-  listenerId: string;
-  graphUuid: string;
-  /** The stream; an assigned one carries its point (stream messages need no point query). */
-  stream: LiveStream;
-  output: PushQueue<ListenerMessage> | null;
-  /** Reconnect grace after a dropped connection, or the end screen's grace after the dead end. */
-  graceTimer: NodeJS.Timeout | undefined;
-  left: boolean;
-  /** The dead end's message once the walk ended (the listener is on the end screen), else false. */
-  finished: string | false;
-  /** True once the listener's audio started (the Janus gateway saw its `watch`) or it wrote. */
-  listening: boolean;
-  /** Gives the session's per-address slot back (once). */
-  releaseSlot: () => void;
 }
 
 /** Longest wait for the Janus kick of a point's previous audience before a new stream starts. */

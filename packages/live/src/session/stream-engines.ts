@@ -15,7 +15,7 @@ import {
 } from './engine-event-relay.ts';
 import { holdEngineLease, type EngineLeaseHold } from './engine-lease-hold.ts';
 import type { ListenerEngine, ListenerEngineEvent } from './engine-factory.ts';
-import type { Session } from './listener-sessions.ts';
+import type { Session } from './listener-session.ts';
 
 interface EngineRun {
   streamUuid: string;
