@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { errorResponse } from '@gencaster/api';
 import { createLogger } from './logger.ts';
 import { createStaticSite } from './static-site.ts';
 
@@ -48,13 +49,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     void handle(request, response).catch((error: unknown) => {
       // A code and a safe message; the exception stays in the log.
       log.error({ err: error, path: request.url?.slice(0, 200) }, 'request failed');
+      const failed = errorResponse('INTERNAL', 'Unexpected error.');
       if (!response.headersSent)
-        response.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(
-        JSON.stringify({
-          errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL' } }],
-        }),
-      );
+        response.writeHead(failed.status, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(failed.body));
     });
   });
 
@@ -63,12 +61,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     try {
       pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     } catch {
-      response.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(
-        JSON.stringify({
-          errors: [{ message: 'bad request URL', extensions: { code: 'INVALID_INPUT' } }],
-        }),
-      );
+      const refused = errorResponse('INVALID_INPUT', 'bad request URL');
+      response.writeHead(refused.status, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(JSON.stringify(refused.body));
       return;
     }
     if (pathname === '/health') {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorTable } from '@gencaster/api';
+import { clientErrorJson, errorTable } from '@gencaster/api';
 import { GencasterError, isGencasterError, type WebConfigFile } from '@gencaster/domain';
 import { readJanusSecrets, type JanusSecrets } from '@gencaster/sound';
 import { readFleetStatusIfAny } from './commands/sound-commands.ts';
@@ -94,15 +94,6 @@ const SAFE_HEADERS = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
 } as const;
-const STATUS: Partial<Record<string, number>> = {
-  FORBIDDEN: 403,
-  UNAUTHENTICATED: 401,
-  NOT_FOUND: 404,
-  INVALID_INPUT: 400,
-  UNAVAILABLE: 503,
-  TIMEOUT: 504,
-  RATE_LIMITED: 429,
-};
 
 /**
  * Routes of the listener page's Janus access: `/config.json` (where the GraphQL API and the Janus
@@ -301,9 +292,9 @@ function refuse(
 ): void {
   const known = isGencasterError(error) ? error : undefined;
   const code = known?.code ?? 'INTERNAL';
-  const message =
-    known && errorTable[known.code].exposeMessage ? known.message : 'Unexpected error.';
-  const status = STATUS[code] ?? 500;
+  // The error table's code, message and status, in the envelope janus.js reads.
+  const { message } = clientErrorJson(code, known?.message ?? '');
+  const status = errorTable[code].httpStatus;
   if (status >= 500) logger?.warn({ err: error, code }, 'janus gateway failed');
   else logger?.info({ code, reason: message }, 'janus gateway refused a request');
   if (response.headersSent) {

@@ -1,6 +1,7 @@
 // The backend's /metrics: listeners, streams, stream points, instructions, OSC drops, sandbox kills.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorResponse } from '@gencaster/api';
 import type { Database } from '@gencaster/db';
 import { STREAM_POINT_LIVE_WINDOW_MS } from '@gencaster/domain';
 import type { InstructionSender, OscServerStats } from '@gencaster/osc';
@@ -146,20 +147,15 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
         options.token !== undefined &&
         !bearerMatches(request.headers.authorization, options.token)
       ) {
-        response.writeHead(401, {
+        const refused = errorResponse(
+          'UNAUTHENTICATED',
+          '/metrics needs Authorization: Bearer <GENCASTER_METRICS_TOKEN>',
+        );
+        response.writeHead(refused.status, {
           'content-type': 'application/json; charset=utf-8',
           'www-authenticate': 'Bearer realm="metrics"',
         });
-        response.end(
-          JSON.stringify({
-            errors: [
-              {
-                message: '/metrics needs Authorization: Bearer <GENCASTER_METRICS_TOKEN>',
-                extensions: { code: 'UNAUTHENTICATED' },
-              },
-            ],
-          }),
-        );
+        response.end(JSON.stringify(refused.body));
         return true;
       }
       const body = await registry.render();

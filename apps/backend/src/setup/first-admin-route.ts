@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Database } from '@gencaster/db';
-import { GencasterError, toGencasterError, type ErrorCode } from '@gencaster/domain';
+import { clientErrorJson, errorTable } from '@gencaster/api';
+import { GencasterError, toGencasterError } from '@gencaster/domain';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Route } from '../http-server.ts';
@@ -19,13 +20,6 @@ const bodySchema = z
   })
   .strict();
 
-const statusOf: Partial<Record<ErrorCode, number>> = {
-  INVALID_INPUT: 400,
-  FORBIDDEN: 403,
-  CONFLICT: 409,
-  UNAVAILABLE: 503,
-};
-
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -34,10 +28,10 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
+/** The error table's status, code and message in the `{ error }` envelope the setup page reads. */
 function sendError(response: ServerResponse, error: GencasterError): void {
-  const status = statusOf[error.code] ?? 500;
-  const message = status === 500 ? 'internal error' : error.message;
-  send(response, status, { error: { code: error.code, message } });
+  const { message, extensions } = clientErrorJson(error.code, error.message);
+  send(response, errorTable[error.code].httpStatus, { error: { code: extensions.code, message } });
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

@@ -2,21 +2,100 @@ import { GraphQLError } from '../graphql-runtime.ts';
 import { mapDatabaseError } from '@gencaster/db';
 import { errorCodes, GencasterError, type ErrorCode } from '@gencaster/domain';
 
-/** How each GencasterError code appears to GraphQL clients: `extensions.code` and HTTP status. */
-export const errorTable: Record<ErrorCode, { httpStatus: number; exposeMessage: boolean }> = {
-  NO_STREAM_AVAILABLE: { httpStatus: 200, exposeMessage: true },
-  NOT_FOUND: { httpStatus: 200, exposeMessage: true },
-  INVALID_INPUT: { httpStatus: 200, exposeMessage: true },
-  CONFLICT: { httpStatus: 200, exposeMessage: true },
-  FORBIDDEN: { httpStatus: 200, exposeMessage: true },
-  UNAUTHENTICATED: { httpStatus: 200, exposeMessage: true },
-  TIMEOUT: { httpStatus: 200, exposeMessage: true },
-  INSTRUCTION_FAILED: { httpStatus: 200, exposeMessage: true },
-  SCRIPT_ERROR: { httpStatus: 200, exposeMessage: true },
-  UNAVAILABLE: { httpStatus: 200, exposeMessage: true },
-  RATE_LIMITED: { httpStatus: 200, exposeMessage: true },
-  INTERNAL: { httpStatus: 200, exposeMessage: false },
+/** What the caller of an API sees of one error code. */
+export interface ErrorRow {
+  /**
+   * Status of an HTTP answer that this error ends outside a GraphQL result: refusals before
+   * GraphQL runs (uploads, body limits, bad URLs) and the backend's own JSON routes. A GraphQL
+   * result keeps status 200 with `errors` (GraphQL over HTTP with application/json), so resolvers'
+   * errors never change the status.
+   */
+  httpStatus: number;
+  /** The caller reads the error's own message; otherwise "Unexpected error." and it is logged. */
+  exposeMessage: boolean;
+  /** The caller reads `extensions.details` (scalar fields and short lists only). */
+  exposeDetails: boolean;
+  /** The same request may succeed later unchanged; sent as `extensions.retryable: true`. */
+  retryable: boolean;
+}
+
+/** How each GencasterError code appears to clients, over GraphQL, HTTP and both WebSockets. */
+export const errorTable: Record<ErrorCode, ErrorRow> = {
+  NO_STREAM_AVAILABLE: row(503, { retryable: true }),
+  NOT_FOUND: row(404),
+  INVALID_INPUT: row(400, { exposeDetails: true }),
+  CONFLICT: row(409, { exposeDetails: true }),
+  FORBIDDEN: row(403),
+  UNAUTHENTICATED: row(401),
+  TIMEOUT: row(504, { retryable: true }),
+  INSTRUCTION_FAILED: row(502),
+  SCRIPT_ERROR: row(422),
+  UNAVAILABLE: row(503, { retryable: true }),
+  RATE_LIMITED: row(429, { exposeDetails: true, retryable: true }),
+  INTERNAL: row(500, { exposeMessage: false }),
 };
+
+function row(httpStatus: number, overrides: Partial<Omit<ErrorRow, 'httpStatus'>> = {}): ErrorRow {
+  return { httpStatus, exposeMessage: true, exposeDetails: false, retryable: false, ...overrides };
+}
+
+/** The message a caller reads instead of an unexposed one. */
+export const HIDDEN_MESSAGE = 'Unexpected error.';
+
+/** One error as clients read it: the `errors[i]` of a GraphQL answer, HTTP refusal or WS frame. */
+export interface ClientErrorJson {
+  message: string;
+  extensions: { code: ErrorCode; details?: Record<string, unknown>; retryable?: true };
+}
+
+/**
+ * The one place an error body is built: `message` only when the code exposes it, `details`
+ * (made safe) only when the code exposes them, `retryable` only when true.
+ */
+export function clientErrorJson(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): ClientErrorJson {
+  const entry = errorTable[code];
+  return {
+    message: entry.exposeMessage ? message : HIDDEN_MESSAGE,
+    extensions: {
+      code,
+      ...(entry.exposeDetails && details ? { details: safeDetails(details) } : {}),
+      ...(entry.retryable ? { retryable: true as const } : {}),
+    },
+  };
+}
+
+/** A whole JSON error body `{ errors: [ … ] }` with the code's HTTP status. */
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+): { status: number; body: { errors: [ClientErrorJson] } } {
+  return {
+    status: errorTable[code].httpStatus,
+    body: { errors: [clientErrorJson(code, message)] },
+  };
+}
+
+/** {@link clientErrorJson} as a GraphQLError (for graphql-ws and GraphQL results). */
+export function tableGraphQLError(
+  code: ErrorCode,
+  message: string,
+  options: {
+    details?: Record<string, unknown>;
+    nodes?: GraphQLError['nodes'];
+    path?: GraphQLError['path'];
+  } = {},
+): GraphQLError {
+  const json = clientErrorJson(code, message, options.details);
+  return new GraphQLError(json.message, {
+    ...(options.nodes ? { nodes: options.nodes } : {}),
+    ...(options.path ? { path: options.path } : {}),
+    extensions: json.extensions,
+  });
+}
 
 /** Extension codes of errors raised by GraphQL itself (parse/validation/limits), not by resolvers. */
 export const graphqlErrorCodes = [
@@ -41,8 +120,8 @@ function findGencasterError(error: unknown): GencasterError | undefined {
 }
 
 /**
- * Maps any error reaching the GraphQL layer to the client-visible error: GencasterErrors keep
- * their message (unless INTERNAL) with `extensions.code` (+ `details` for INVALID_INPUT/CONFLICT);
+ * Maps any error reaching the GraphQL layer to the client-visible error: GencasterErrors as their
+ * row of {@link errorTable} says ({@link clientErrorJson});
  * GraphQL's own parse/validation errors pass through; anything else becomes INTERNAL.
  */
 export function toClientError(error: unknown, log: ErrorLogger): GraphQLError {
@@ -53,18 +132,10 @@ export function toClientError(error: unknown, log: ErrorLogger): GraphQLError {
     ...(graphqlError?.path ? { path: graphqlError.path } : {}),
   };
   if (gencaster) {
-    const entry = errorTable[gencaster.code];
-    if (!entry.exposeMessage) log(gencaster);
-    const withDetails =
-      gencaster.code === 'INVALID_INPUT' ||
-      gencaster.code === 'CONFLICT' ||
-      gencaster.code === 'RATE_LIMITED';
-    return new GraphQLError(entry.exposeMessage ? gencaster.message : 'Unexpected error.', {
+    if (!errorTable[gencaster.code].exposeMessage) log(gencaster);
+    return tableGraphQLError(gencaster.code, gencaster.message, {
       ...base,
-      extensions: {
-        code: gencaster.code,
-        ...(withDetails && gencaster.details ? { details: safeDetails(gencaster.details) } : {}),
-      },
+      ...(gencaster.details ? { details: gencaster.details } : {}),
     });
   }
   if (graphqlError && graphqlError.originalError === undefined) {
@@ -79,17 +150,14 @@ export function toClientError(error: unknown, log: ErrorLogger): GraphQLError {
   }
   if (graphqlError?.originalError instanceof TypeError && graphqlError.path === undefined) {
     // Scalar parsing errors (e.g. a malformed UUID variable) are the client's fault.
-    return new GraphQLError(graphqlError.message, {
-      ...base,
-      extensions: { code: 'INVALID_INPUT' },
-    });
+    return tableGraphQLError('INVALID_INPUT', graphqlError.message, base);
   }
   // A raw driver error of an unreachable database (not wrapped by a repository): retryable.
   const unavailable = mapDatabaseError(graphqlError?.originalError ?? error);
   if (unavailable.code === 'UNAVAILABLE')
-    return new GraphQLError(unavailable.message, { ...base, extensions: { code: 'UNAVAILABLE' } });
+    return tableGraphQLError('UNAVAILABLE', unavailable.message, base);
   log(error);
-  return new GraphQLError('Unexpected error.', { ...base, extensions: { code: 'INTERNAL' } });
+  return tableGraphQLError('INTERNAL', HIDDEN_MESSAGE, base);
 }
 
 function safeDetails(details: Record<string, unknown>): Record<string, unknown> {

@@ -2,6 +2,7 @@
 // cover: too many tokens for the parser, too many aliases, and error answers without a body.
 import type { ASTVisitor, ValidationContext, ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { errorResponse } from '../errors/error-table.ts';
 import { GraphQLError, parse } from '../graphql-runtime.ts';
 
 /** Most tokens the parser reads from one document (the WebSocket path uses the same limit). */
@@ -50,15 +51,14 @@ export async function withTypedErrorBody(response: Response): Promise<Response> 
   const text = response.body ? await response.text() : '';
   if (text.trim().length > 0)
     return new Response(text, { status: response.status, headers: response.headers });
-  const code = response.status === 415 || response.status === 405 ? 'INVALID_INPUT' : 'INTERNAL';
+  const refusal = response.status === 415 || response.status === 405;
   const headers = new Headers(response.headers);
   headers.set('content-type', 'application/json; charset=utf-8');
   const message =
     response.status === 415
       ? 'unsupported content type: send application/json or multipart/form-data'
       : `request failed with status ${response.status}`;
-  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
-    status: response.status,
-    headers,
-  });
+  // The status stays Yoga's own (405/415 are specific refusals; others keep theirs).
+  const { body } = errorResponse(refusal ? 'INVALID_INPUT' : 'INTERNAL', message);
+  return new Response(JSON.stringify(body), { status: response.status, headers });
 }

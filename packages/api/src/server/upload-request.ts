@@ -5,7 +5,7 @@ import type { ErrorLogger } from '../errors/error-table.ts';
 import { execute } from '../graphql-runtime.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { ApiContext } from './context.ts';
-import { sendRefusal } from './http-refusal.ts';
+import { sendRefusal, type RequestRefusalStatus } from './http-refusal.ts';
 import { receiveMultipart } from './multipart-upload.ts';
 import { BodyTooLargeError } from './node-http.ts';
 import { formatResult, prepareOperation, type OperationPayload } from './operation.ts';
@@ -42,23 +42,26 @@ export function createUploadHandler(
   return async (request, response) => {
     const cors = options.corsHeaders(request);
     const refuse = (
-      status: number,
       code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID_INPUT',
       message: string,
-    ) => sendRefusal(response, { status, code, message, close: true, headers: cors });
+      status?: RequestRefusalStatus,
+    ) =>
+      sendRefusal(response, {
+        code,
+        message,
+        close: true,
+        headers: cors,
+        ...(status ? { status } : {}),
+      });
     const viewer = await options.authenticate(request);
     if (viewer === null)
-      return refuse(401, 'UNAUTHENTICATED', 'uploads need a login (role editor or admin)');
+      return refuse('UNAUTHENTICATED', 'uploads need a login (role editor or admin)');
     if (viewer.via === 'cookie' && !options.hasCsrfHeader(request))
-      return refuse(
-        403,
-        'FORBIDDEN',
-        'cookie-authenticated uploads need the x-gencaster-csrf header',
-      );
+      return refuse('FORBIDDEN', 'cookie-authenticated uploads need the x-gencaster-csrf header');
     const limit = options.maxFileBytes + 2 * maxJsonFieldBytes + 64 * 1024;
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit)
-      return refuse(413, 'INVALID_INPUT', `uploads are limited to ${options.maxFileBytes} bytes`);
+      return refuse('INVALID_INPUT', `uploads are limited to ${options.maxFileBytes} bytes`, 413);
 
     let received: Awaited<ReturnType<typeof receiveMultipart>>;
     try {
@@ -70,17 +73,15 @@ export function createUploadHandler(
       });
     } catch (error) {
       if (error instanceof BodyTooLargeError)
-        return refuse(413, 'INVALID_INPUT', `uploads are limited to ${options.maxFileBytes} bytes`);
-      if (isGencasterError(error, 'INVALID_INPUT'))
-        return refuse(400, 'INVALID_INPUT', error.message);
+        return refuse('INVALID_INPUT', `uploads are limited to ${options.maxFileBytes} bytes`, 413);
+      if (isGencasterError(error, 'INVALID_INPUT')) return refuse('INVALID_INPUT', error.message);
       options.logError(error);
-      return refuse(400, 'INVALID_INPUT', 'the upload could not be read');
+      return refuse('INVALID_INPUT', 'the upload could not be read');
     }
     try {
       const payload = received.operations as Partial<OperationPayload> | null;
       if (payload === null || typeof payload !== 'object' || typeof payload.query !== 'string')
         return refuse(
-          400,
           'INVALID_INPUT',
           'multipart request: operations must be one { query, variables } object',
         );
@@ -106,7 +107,7 @@ export function createUploadHandler(
       };
       if ('errors' in prepared) return send({ errors: prepared.errors.map((e) => e.toJSON()) });
       if (prepared.kind !== 'mutation')
-        return refuse(400, 'INVALID_INPUT', 'multipart requests carry mutations only');
+        return refuse('INVALID_INPUT', 'multipart requests carry mutations only');
       const result = await execute(prepared.args);
       send(formatResult(result, options.logError));
     } finally {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { toClientError } from '../errors/error-table.ts';
+import { clientErrorJson, toClientError } from '../errors/error-table.ts';
 import { sessionEndedCloseCode } from './authenticated-sockets.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
@@ -85,7 +85,7 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
           : Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw)]).toString('utf8'),
       ) as LegacyMessage;
     } catch {
-      send({ type: 'connection_error', payload: { message: 'invalid JSON' } });
+      send({ type: 'connection_error', payload: clientErrorJson('INVALID_INPUT', 'invalid JSON') });
       return;
     }
     switch (message.type) {
@@ -103,7 +103,10 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
             keepAlive = setInterval(() => send({ type: 'ka' }), env.keepAliveMs);
           },
           () => {
-            send({ type: 'connection_error', payload: { message: 'authentication failed' } });
+            send({
+              type: 'connection_error',
+              payload: clientErrorJson('UNAUTHENTICATED', 'authentication failed'),
+            });
             socket.close(4403, 'Forbidden');
           },
         );
@@ -132,14 +135,18 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
         send({
           type: 'error',
           id: message.id,
-          payload: { message: `unknown message type ${String(message.type)}` },
+          payload: clientErrorJson('INVALID_INPUT', `unknown message type ${String(message.type)}`),
         });
     }
   });
 
   const start = async (id: string, payload: OperationPayload) => {
     if (!initialised) {
-      send({ type: 'error', id, payload: { message: 'connection_init first' } });
+      send({
+        type: 'error',
+        id,
+        payload: clientErrorJson('INVALID_INPUT', 'connection_init first'),
+      });
       return;
     }
     await initialised;
@@ -151,10 +158,7 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
           type: 'error',
           id,
           payload: [
-            {
-              message: 'the login session of this connection ended',
-              extensions: { code: 'UNAUTHENTICATED' },
-            },
+            clientErrorJson('UNAUTHENTICATED', 'the login session of this connection ended'),
           ],
         });
         socket.close(sessionEndedCloseCode, 'session ended');
@@ -166,12 +170,19 @@ function handleConnection(env: WsEnvironment, socket: WebSocket, request: Incomi
       send({
         type: 'error',
         id,
-        payload: { message: `at most ${env.maxSubscriptionsPerSocket} operations per connection` },
+        payload: clientErrorJson(
+          'FORBIDDEN',
+          `at most ${env.maxSubscriptionsPerSocket} operations per connection`,
+        ),
       });
       return;
     }
     if (typeof payload?.query !== 'string') {
-      send({ type: 'error', id, payload: { message: 'payload.query missing' } });
+      send({
+        type: 'error',
+        id,
+        payload: clientErrorJson('INVALID_INPUT', 'payload.query missing'),
+      });
       return;
     }
     const context = env.createContext({

@@ -1,11 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError } from '../graphql-runtime.ts';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { sessionEndedCloseCode } from './authenticated-sockets.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { ApiContext } from './context.ts';
-import { toClientError } from '../errors/error-table.ts';
+import { tableGraphQLError, toClientError } from '../errors/error-table.ts';
 import { formatResult, prepareOperation } from './operation.ts';
 import type { WsEnvironment } from './ws-environment.ts';
 
@@ -49,9 +48,7 @@ export function createModernWsServer(env: WsEnvironment): {
           if (current?.uuid !== signedIn.uuid || current.role !== signedIn.role) {
             socket.close(sessionEndedCloseCode, 'session ended');
             return [
-              new GraphQLError('the login session of this connection ended', {
-                extensions: { code: 'UNAUTHENTICATED' },
-              }),
+              tableGraphQLError('UNAUTHENTICATED', 'the login session of this connection ended'),
             ];
           }
         }
@@ -59,9 +56,10 @@ export function createModernWsServer(env: WsEnvironment): {
         active.set(socket, ids);
         if (ids.size >= env.maxSubscriptionsPerSocket) {
           return [
-            new GraphQLError(`at most ${env.maxSubscriptionsPerSocket} operations per connection`, {
-              extensions: { code: 'FORBIDDEN' },
-            }),
+            tableGraphQLError(
+              'FORBIDDEN',
+              `at most ${env.maxSubscriptionsPerSocket} operations per connection`,
+            ),
           ];
         }
         const context: ApiContext = env.createContext({
