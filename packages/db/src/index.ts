@@ -34,3 +34,5 @@ export * from './repositories/engine-leases.ts';
 export * from './repositories/listener-presence.ts';
 export * from './repositories/graph-copy.ts';
 export * from './repositories/places.ts';
+export { lookupNames, type FieldLookup, type LookupName } from './repositories/lookup-filter.ts';
+export * from './repositories/filtered-lists.ts';

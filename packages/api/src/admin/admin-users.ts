@@ -3,13 +3,13 @@
 // credential announces it, so that the user's open WebSockets close at once.
 import {
   createUser,
+  endLoginSessions,
   setUserPassword,
   userColumns,
   withTransaction,
   type DbHandle,
 } from '@gencaster/db';
 import { GencasterError, uuidSchema, parseInput, type Session, type User } from '@gencaster/domain';
-import { endLoginSessions } from '../auth/end-sessions.ts';
 import { requireAdmin, requireAdminWrite } from '../auth/guards.ts';
 import type { ApiContext } from '../server/context.ts';
 import { builder } from '../schema/builder.ts';

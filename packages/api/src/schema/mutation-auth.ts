@@ -1,8 +1,7 @@
 import { createLoginSession, endLoginSession, verifyLogin } from '../auth/login-sessions.ts';
-import { findUserByUsername, setUserPassword, updateUser } from '@gencaster/db';
+import { endLoginSessions, findUserByUsername, setUserPassword, updateUser } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { sessionCookie, clearedSessionCookie } from '../auth/cookies.ts';
-import { endLoginSessions } from '../auth/end-sessions.ts';
 import { requireEditorWrite } from '../auth/guards.ts';
 import { builder } from './builder.ts';
 import { LoginRequestResponseRef, UserRef } from './types-results.ts';

@@ -2,8 +2,6 @@ import {
   filteredAudioFiles,
   filteredGraphs,
   filteredLiveStreamPoints,
-} from '../queries/filtered-lists.ts';
-import {
   getAudioFile,
   getGraph,
   getNode,
@@ -11,6 +9,7 @@ import {
   getUser,
   listAllNodes,
   missingAsUndefined,
+  type GraphLookupFilter,
 } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { requireEditor } from '../auth/guards.ts';
@@ -20,7 +19,6 @@ import {
   GraphFilterRef,
   OffsetPaginationInputRef,
   StreamPointFilterRef,
-  type GraphFilter,
 } from './filters.ts';
 import { loadOrThrow } from './load.ts';
 import { AudioFileRef } from './types-audio.ts';
@@ -33,11 +31,12 @@ import { StreamPointRef, StreamVariableRef } from './types-stream.ts';
  * `/listen/<slug>`: knowing the slug is the private link, so an unlisted graph is found by it.
  * Any other filter (a prefix, a pattern, OR) would let a caller enumerate unlisted graphs.
  */
-function isExactSlugLookup(filters: GraphFilter | null | undefined): boolean {
+function isExactSlugLookup(filters: GraphLookupFilter | null | undefined): boolean {
   if (!filters) return false;
   const keys = Object.keys(filters).filter(
     (key) =>
-      filters[key as keyof GraphFilter] !== undefined && filters[key as keyof GraphFilter] !== null,
+      filters[key as keyof GraphLookupFilter] !== undefined &&
+      filters[key as keyof GraphLookupFilter] !== null,
   );
   if (keys.length !== 1 || keys[0] !== 'slugName') return false;
   const lookup = filters.slugName as Record<string, unknown>;

@@ -1,5 +1,51 @@
+// Django-style lookup filters (exact, iContains, regex, … and AND/OR, as in the original's
+// strawberry-django lists) compiled to SQL: the one place list filters become SQL.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import { lookupNames, type FieldLookup, type LookupName } from '../schema/filters.ts';
+
+/** Lookups of one field (inventory §4.3); every lookup also has its `n…` negation. */
+export interface FieldLookup<T> {
+  exact?: T | null;
+  iExact?: T | null;
+  contains?: T | null;
+  iContains?: T | null;
+  inList?: T[] | null;
+  gt?: T | null;
+  gte?: T | null;
+  lt?: T | null;
+  lte?: T | null;
+  startsWith?: T | null;
+  iStartsWith?: T | null;
+  endsWith?: T | null;
+  iEndsWith?: T | null;
+  range?: T[] | null;
+  isNull?: boolean | null;
+  regex?: string | null;
+  iRegex?: string | null;
+  [negated: `n${string}`]: unknown;
+}
+
+/** The lookup names, in schema order; `n` + capitalised name is the negation. */
+export const lookupNames = [
+  'exact',
+  'iExact',
+  'contains',
+  'iContains',
+  'inList',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'startsWith',
+  'iStartsWith',
+  'endsWith',
+  'iEndsWith',
+  'range',
+  'isNull',
+  'regex',
+  'iRegex',
+] as const;
+/** One lookup name. */
+export type LookupName = (typeof lookupNames)[number];
 
 /** How a column is compared: text lookups on uuid/int columns compare their text form. */
 export type ColumnKind = 'string' | 'int' | 'uuid';
