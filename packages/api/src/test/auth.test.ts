@@ -24,7 +24,7 @@ describeEachEngine('API auth', (getDb) => {
     await server?.close();
   });
 
-  // Cookie flags and CSRF protection: security-regressions.test.ts (inventory §11.1).
+  // Cookie flags and CSRF protection: anonymous-access.test.ts.
   it('logs in with a cookie session; isAuthenticated and logout', async () => {
     const result = await gql(server.url, login, { u: editor.username, p: editor.password });
     expect(result.data?.authLogin).toEqual({

@@ -1,4 +1,4 @@
-// Server-side validation of script cells (inventory §11.3): createScriptCells/updateScriptCells
+// Server-side validation of script cells (the original stored any cell code): createScriptCells/updateScriptCells
 // reject invalid Python, JavaScript and markdown tokens with INVALID_INPUT and the line/column the
 // editor marks, and store nothing; the cells a story needs (yield Dialog, awaits) stay valid.
 import { createNode, createScriptCells, getNodeDetail } from '@gencaster/db';

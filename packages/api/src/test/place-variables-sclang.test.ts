@@ -6,12 +6,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installSuperColliderExtension } from '@gencaster/osc';
-import { freeUdpPort } from '@gencaster/osc/testing';
+import { freeUdpPort, sclangUnavailableReason } from '@gencaster/osc/testing';
 import { placeNameSchema } from '@gencaster/domain';
 import { createPlaceTracker, emptyPlaceWalkState, placeVariables } from '@gencaster/story';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startFakeSclang } from './security-fixtures.ts';
-import { sclangUnavailableReason } from './security-sclang.ts';
+import { startFakeSclang } from './engine-doubles.ts';
 
 describe('place variables on the way to sclang', () => {
   it('are sent as OSC /variable data, key and value as strings', async () => {

@@ -1,4 +1,4 @@
-// The listener session's assignment and bookkeeping (inventory §4.5, §11.2): race-free
+// The listener session's assignment and bookkeeping: race-free
 // assignment, NoStreamAvailable, and exactly one leave per subscription however it ends.
 import { freeStreamPoints } from '@gencaster/db';
 import { describeEachEngine } from '@gencaster/db/testing';

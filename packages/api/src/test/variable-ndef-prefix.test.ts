@@ -7,9 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installSuperColliderExtension } from '@gencaster/osc';
-import { freeUdpPort } from '@gencaster/osc/testing';
+import { freeUdpPort, sclangUnavailableReason } from '@gencaster/osc/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sclangUnavailableReason } from './security-sclang.ts';
 
 const unavailable = sclangUnavailableReason();
 if (unavailable) console.warn(`[variable-ndef-prefix] skipped: ${unavailable}`);

@@ -8,7 +8,7 @@ import { findStreamPoint, upsertStreamPointFromBeacon } from './stream-points.ts
 import { assignStream, joinStream, leaveStream } from './streams.ts';
 
 // The concurrent assignment and counter races through the API are also tested in
-// packages/api/src/test/security-regressions.test.ts (inventory §11.2).
+// packages/api/src/test/stream-assignment-races.test.ts and listener-counts.test.ts.
 
 describeEachEngine('stream assignment races', (getDb, engine) => {
   it('releases a shared stream when its last listener leaves and frees the point', async () => {

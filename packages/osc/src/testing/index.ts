@@ -12,3 +12,4 @@ export {
   type TestStreamPoint,
   type TestStreamPointOptions,
 } from './stream-point-process.ts';
+export { sclangUnavailableReason, startBareSclang } from './bare-sclang.ts';

@@ -1,4 +1,4 @@
-// Fixtures for security-regressions.test.ts: a UDP socket standing in for sclang (it records the
+// Test doubles of the API's listener tests: a UDP socket standing in for sclang (it records the
 // OSC messages it receives) and an engine factory whose engines only wait to be stopped.
 import { createSocket } from 'node:dgram';
 import {

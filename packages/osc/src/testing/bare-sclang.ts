@@ -1,14 +1,15 @@
-// Fixture for the §11.2 CmdPeriod test of security-regressions.test.ts: a real sclang (no scsynth,
+// Fixture for the CmdPeriod test of supercollider-instruction-receiver.test.ts: a real sclang (no scsynth,
 // no JACK) running our GencasterServer class, with a real UDP socket standing in for the backend.
-// The api package does not import @gencaster/sound; it spawns the binary itself.
+// The osc package does not import @gencaster/sound (it sits below it); it spawns the binary itself.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeOscPacket, encodeOscMessage, installSuperColliderExtension } from '@gencaster/osc';
-import { freeUdpPort } from '@gencaster/osc/testing';
+import { decodeOscPacket, encodeOscMessage } from '../osc-codec.ts';
+import { installSuperColliderExtension } from '../supercollider-extension.ts';
+import { freeUdpPort } from './stream-point-process.ts';
 
 /** Why a real sclang cannot run here, or undefined when it can. */
 export function sclangUnavailableReason(): string | undefined {

@@ -1,11 +1,9 @@
-// Helpers for security-regressions.test.ts: subscription collection, sandbox capabilities and a
-// scan of the tracked sources for committed secrets.
+// Helpers of the API's access and listener tests: collecting a subscription's first results, the
+// listener's streamInfo query, and a scan of the tracked sources for committed secrets.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMemoryVariableStore, createSystemClock } from '@gencaster/story';
-import type { ScriptCapabilities } from '@gencaster/story';
 import type { Client } from 'graphql-ws';
 
 /** Collects the first `count` results (or the error) of a subscription. */
@@ -33,20 +31,7 @@ export async function firstResults(
   return results;
 }
 
-/** Real in-memory capabilities for a sandbox run; `log` lines are pushed onto `logs`. */
-export function sandboxCapabilities(logs: string[] = []): ScriptCapabilities {
-  const variables = createMemoryVariableStore();
-  const clock = createSystemClock();
-  return {
-    waitForVariable: (name, timeoutMs, signal) => variables.waitFor(name, timeoutMs, signal),
-    sleep: (ms, signal) => clock.sleep(ms, signal),
-    getVariables: () => variables.getAll(),
-    log: (_level, message) => logs.push(message),
-    emitDialog: () => Promise.resolve(),
-  };
-}
-
-/** The listener's streamInfo subscription with the fields the §11.2 tests read. */
+/** The listener's streamInfo subscription with the fields the listener-count tests read. */
 export const streamInfoQuery = `subscription($g: UUID!, $token: String) {
   streamInfo(graphUuid: $g, listenerToken: $token) {
     __typename

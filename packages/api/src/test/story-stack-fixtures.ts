@@ -1,4 +1,4 @@
-// Fixtures for the §11.2 engine tests of security-regressions.test.ts: real story engines on the
+// Fixtures for the story-engine and live-coding tests: real story engines on the
 // real database and sandbox, a query counter, and SuperCollider instructions sent over real UDP
 // through the real instruction sender and database ledger to sockets that record them.
 import { createSocket, type Socket } from 'node:dgram';
