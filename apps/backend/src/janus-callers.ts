@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Viewer } from '@gencaster/api';
 import { listenerIdOf, WATCH_TICKET_PREFIX, type WatchTickets } from '@gencaster/live';
-import { findStreamPoint, listListenablePoints, type Database } from '@gencaster/db';
+import {
+  findListenerActivePointUuid,
+  findStreamPoint,
+  listListenablePoints,
+  type Database,
+} from '@gencaster/db';
 import { GencasterError, STREAM_POINT_LIVE_WINDOW_MS, type StreamPoint } from '@gencaster/domain';
 import { janusMountCredentials } from '@gencaster/sound';
 import type { JanusGrant } from './janus-request-policy.ts';
@@ -169,14 +174,9 @@ export function createJanusCallers(options: JanusCallersOptions): JanusCallers {
   const listenerPoint = async (listenerId: string): Promise<StreamPoint | undefined> => {
     const hit = cache.get(listenerId);
     if (hit && hit.until > Date.now()) return hit.point;
-    const row = await options.database.db
-      .selectFrom('streamListener')
-      .innerJoin('stream', 'stream.uuid', 'streamListener.streamUuid')
-      .select('stream.streamPointUuid')
-      .where('streamListener.listenerId', '=', listenerId)
-      .where('stream.active', '=', true)
-      .executeTakeFirst();
-    const point = row ? await findStreamPoint(options.database, row.streamPointUuid) : undefined;
+    const pointUuid = await findListenerActivePointUuid(options.database, listenerId);
+    const point =
+      pointUuid === undefined ? undefined : await findStreamPoint(options.database, pointUuid);
     if (cache.size > 50_000) cache.clear();
     cache.set(listenerId, { until: Date.now() + cacheMs, point });
     return point;

@@ -1,13 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApiServer } from '@gencaster/api';
-import { releaseAllEngineLeases, type Database } from '@gencaster/db';
+import { probeStreamPoints, releaseAllEngineLeases, type Database } from '@gencaster/db';
 import type { StreamInstruction } from '@gencaster/domain';
 import {
   createDatabaseInstructionLedger,
   createDatabaseLogSink,
   createDatabaseStreamPointRegistry,
   createInProcessPubSub,
+  createPointActions,
   createPubSubAckBus,
   createRedisPubSub,
   createRedisReplayGuard,
@@ -40,7 +41,6 @@ import {
 } from './janus-gateway.ts';
 import type { BackendConfig } from './config.ts';
 import { resolveOscSecret } from './osc-secret.ts';
-import { createPointActions } from './engine/point-actions.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
 import { createBackendMetrics } from './metrics/backend-metrics.ts';
@@ -210,7 +210,13 @@ export async function startBackend(
     );
     void reportSandboxConfinement(config, sandboxLog);
     stack.push({ name: 'sandbox', stop: () => sandbox.close() });
-    const actions = createPointActions({ database, instructions, tts, mediaRoot });
+    const actions = createPointActions({
+      database,
+      instructions,
+      tts,
+      mediaRoot,
+      logger: createLogger('point-actions'),
+    });
     late.remoteActions = createRemoteActionRunner(database, actions, createLogger('live-coding'));
 
     let fleet: SoundFleet | undefined;
@@ -330,7 +336,7 @@ export async function startBackend(
         }),
       ],
       health: async () => {
-        await database.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
+        await probeStreamPoints(database);
         return {
           status: draining ? 'draining' : 'ok',
           database: database.engine,

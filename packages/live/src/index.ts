@@ -53,6 +53,13 @@ export {
   type RemoteActionTargetPoint,
   type RemoteActionLogger,
 } from './sound-points/remote-action-runner.ts';
+export {
+  createPointActions,
+  type PointActions,
+  type PointActionOptions,
+  type PointActionsOptions,
+  type PointTarget,
+} from './sound-points/point-actions.ts';
 export { createDatabaseInstructionLedger } from './sound-points/instruction-ledger.ts';
 export { createDatabaseStreamPointRegistry } from './sound-points/stream-point-registry.ts';
 export { createDatabaseLogSink } from './sound-points/stream-log-sink.ts';

@@ -172,3 +172,8 @@ export async function findStreamPointUuidAt(
     .executeTakeFirst();
   return row?.uuid;
 }
+
+/** Reads one stream point row (or none): the health check's proof that the database answers. */
+export async function probeStreamPoints(handle: DbHandle): Promise<void> {
+  await handle.db.selectFrom('streamPoint').select('uuid').limit(1).execute();
+}

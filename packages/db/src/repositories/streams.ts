@@ -183,3 +183,18 @@ export async function findListenerStreamUuid(
     .executeTakeFirst();
   return row?.streamUuid;
 }
+
+/** The point of the active stream a listener id is counted on, or undefined. */
+export async function findListenerActivePointUuid(
+  handle: DbHandle,
+  listenerId: string,
+): Promise<string | undefined> {
+  const row = await handle.db
+    .selectFrom('streamListener')
+    .innerJoin('stream', 'stream.uuid', 'streamListener.streamUuid')
+    .select('stream.streamPointUuid')
+    .where('streamListener.listenerId', '=', listenerId)
+    .where('stream.active', '=', true)
+    .executeTakeFirst();
+  return row?.streamPointUuid;
+}

@@ -10,7 +10,7 @@ import {
   type InstructionSender,
 } from '@gencaster/osc';
 import type { CachedTts } from '@gencaster/tts';
-import { createLogger, type Logger } from '../logger.ts';
+import type { LiveLogger } from '../live-logger.ts';
 import { syncPlaybackDeadlineMs } from './sync-playback-deadline.ts';
 
 /** The sclang address of a stream point plus its row id (instructions reference it). */
@@ -58,8 +58,8 @@ export interface PointActionsOptions {
    * a SYNC playback's deadline is the longer of it and the file's duration plus a margin.
    */
   defaultTimeoutMs?: number;
-  /** Default `createLogger('point-actions')`; says when a file's duration is unknown. */
-  logger?: Pick<Logger, 'warn'>;
+  /** Says when a file's duration is unknown (the backend passes its `point-actions` logger). */
+  logger?: Pick<LiveLogger, 'warn'>;
 }
 
 /** Speech is normalised by the provider; this leaves headroom when it mixes with other sound. */
@@ -95,7 +95,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 export function createPointActions(options: PointActionsOptions): PointActions {
   const { database, instructions, tts, mediaRoot } = options;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? defaultInstructionTimeoutMs;
-  const log = options.logger ?? createLogger('point-actions');
+  const log = options.logger;
 
   async function send(
     point: PointTarget,
@@ -151,7 +151,7 @@ export function createPointActions(options: PointActionsOptions): PointActions {
       baseTimeoutMs: call.timeoutMs ?? defaultTimeoutMs,
     });
     if (!deadline.known) {
-      log.warn(
+      log?.warn(
         { event: 'sync-playback', path, timeoutMs: deadline.timeoutMs },
         'duration of the audio file is unknown: SYNC playback waits up to the longest stored file',
       );

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAudioFile, listLiveStreamPoints, type Database } from '@gencaster/db';
 import { openTestDatabase } from '@gencaster/db/testing';
-import {
-  createDatabaseInstructionLedger,
-  createDatabaseStreamPointRegistry,
-} from '@gencaster/live';
+import { createDatabaseInstructionLedger } from '../sound-points/instruction-ledger.ts';
+import { createDatabaseStreamPointRegistry } from '../sound-points/stream-point-registry.ts';
 import {
   createInProcessAckBus,
   createInstructionSender,
@@ -20,7 +18,7 @@ import {
   createPointActions,
   type PointActions,
   type PointTarget,
-} from '../engine/point-actions.ts';
+} from '../sound-points/point-actions.ts';
 
 /** Options of {@link startSyncPlaybackRig}. */
 export interface SyncPlaybackRigOptions {
