@@ -36,3 +36,7 @@ export * from './repositories/graph-copy.ts';
 export * from './repositories/places.ts';
 export { lookupNames, type FieldLookup, type LookupName } from './repositories/lookup-filter.ts';
 export * from './repositories/filtered-lists.ts';
+export * from './repositories/admin-accounts.ts';
+export * from './repositories/admin-logs.ts';
+export * from './repositories/admin-points.ts';
+export * from './repositories/admin-media.ts';

@@ -1,14 +1,14 @@
 // Admin area, logs: one view across every stream and point with a text search (literal substring
 // of message or logger name) and filters by level, stream, point, graph and time; newest first,
 // paged on the server.
-import { withDatabaseErrors } from '@gencaster/db';
+import { listAdminLogs } from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { requireAdmin } from '../auth/guards.ts';
 import { builder } from '../schema/builder.ts';
 import { LogLevelEnum } from '../schema/enums.ts';
 import { StreamLogRef } from '../schema/types-stream.ts';
 import { AdminPageInputRef, boundPage, pageRef } from './admin-page.ts';
-import { anyColumnContains, searchText } from './admin-search.ts';
+import { searchText } from './admin-search.ts';
 
 const AdminLogPageRef = pageRef('AdminLogPage', StreamLogRef);
 
@@ -35,41 +35,14 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: AdminLogFilterRef }),
       page: t.arg({ type: AdminPageInputRef }),
     },
-    resolve: (_root, { filter, page }, ctx) => {
+    resolve: async (_root, { filter, page }, ctx) => {
       requireAdmin(ctx);
       const bounded = boundPage(page);
       const search = searchText(filter?.search);
       if (filter?.from && filter.to && filter.from > filter.to)
         throw new GencasterError('INVALID_INPUT', '"from" is after "to"');
-      return withDatabaseErrors(async () => {
-        let query = ctx.database.db.selectFrom('streamLog');
-        if (search !== undefined)
-          query = query.where(anyColumnContains(['message', 'name'], search));
-        if (typeof filter?.minLevel === 'number')
-          query = query.where('level', '>=', filter.minLevel);
-        if (filter?.streamUuid) query = query.where('streamUuid', '=', filter.streamUuid);
-        if (filter?.streamPointUuid)
-          query = query.where('streamPointUuid', '=', filter.streamPointUuid);
-        if (filter?.graphUuid) {
-          const graphUuid = filter.graphUuid;
-          query = query.where('streamUuid', 'in', (eb) =>
-            eb.selectFrom('stream').select('stream.uuid').where('stream.graphUuid', '=', graphUuid),
-          );
-        }
-        if (filter?.from) query = query.where('createdDate', '>=', filter.from);
-        if (filter?.to) query = query.where('createdDate', '<=', filter.to);
-        const [items, count] = await Promise.all([
-          query
-            .selectAll()
-            .orderBy('createdDate', 'desc')
-            .orderBy('uuid')
-            .limit(bounded.limit)
-            .offset(bounded.offset)
-            .execute(),
-          query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        ]);
-        return { ...bounded, items, totalCount: Number(count.n) };
-      });
+      const found = await listAdminLogs(ctx.database, { ...filter, search }, bounded);
+      return { ...bounded, ...found };
     },
   }),
 }));

@@ -1,13 +1,19 @@
 // Admin area, stream points: all of them (offline ones too) with online state, last beacon, host,
 // ports, Janus URL and current stream; a stale point can be deleted.
 import type { LiveStream } from '@gencaster/live';
-import { withDatabaseErrors, withTransaction } from '@gencaster/db';
+import {
+  deleteStreamPointRow,
+  findActiveStreamOfPoint,
+  listAdminStreamPoints,
+  lockStreamPoint,
+  withTransaction,
+} from '@gencaster/db';
 import { GencasterError, liveSince, type StreamPoint } from '@gencaster/domain';
 import { requireAdmin, requireAdminWrite } from '../auth/guards.ts';
 import { builder } from '../schema/builder.ts';
 import { StreamPointRef, StreamRef } from '../schema/types-stream.ts';
 import { AdminPageInputRef, boundPage, pageRef } from './admin-page.ts';
-import { anyColumnContains, searchText } from './admin-search.ts';
+import { searchText } from './admin-search.ts';
 
 /** A stream point with what only the admin area shows. */
 interface AdminPoint {
@@ -28,12 +34,7 @@ const AdminStreamPointRef = builder.objectRef<AdminPoint>('AdminStreamPoint').im
       type: StreamRef,
       nullable: true,
       resolve: async (row, _args, ctx): Promise<LiveStream | null> =>
-        (await ctx.database.db
-          .selectFrom('stream')
-          .selectAll()
-          .where('streamPointUuid', '=', row.point.uuid)
-          .where('active', '=', true)
-          .executeTakeFirst()) ?? null,
+        (await findActiveStreamOfPoint(ctx.database, row.point.uuid)) ?? null,
     }),
   }),
 });
@@ -55,40 +56,25 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: AdminStreamPointFilterRef }),
       page: t.arg({ type: AdminPageInputRef }),
     },
-    resolve: (_root, { filter, page }, ctx) => {
+    resolve: async (_root, { filter, page }, ctx) => {
       requireAdmin(ctx);
       const bounded = boundPage(page);
       const since = liveSince(new Date(), ctx.runtime.options.liveWindowMs);
       const search = searchText(filter?.search);
-      return withDatabaseErrors(async () => {
-        let query = ctx.database.db.selectFrom('streamPoint');
-        if (search !== undefined)
-          query = query.where(anyColumnContains(['host', 'scName', 'janusHttpUrl'], search));
-        if (filter?.online === true) query = query.where('lastLive', '>', since);
-        if (filter?.online === false)
-          query = query.where((eb) =>
-            eb.or([eb('lastLive', 'is', null), eb('lastLive', '<=', since)]),
-          );
-        const [rows, count] = await Promise.all([
-          query
-            .selectAll()
-            .orderBy('lastLive', (ob) => ob.desc().nullsLast())
-            .orderBy('host')
-            .orderBy('port')
-            .limit(bounded.limit)
-            .offset(bounded.offset)
-            .execute(),
-          query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        ]);
-        return {
-          ...bounded,
-          totalCount: Number(count.n),
-          items: rows.map((point) => ({
-            point,
-            online: point.lastLive !== null && point.lastLive > since,
-          })),
-        };
-      });
+      const found = await listAdminStreamPoints(
+        ctx.database,
+        { ...filter, search },
+        since,
+        bounded,
+      );
+      return {
+        ...bounded,
+        totalCount: found.totalCount,
+        items: found.items.map((point) => ({
+          point,
+          online: point.lastLive !== null && point.lastLive > since,
+        })),
+      };
     },
   }),
 }));
@@ -104,19 +90,9 @@ builder.mutationFields((t) => ({
       const since = liveSince(new Date(), ctx.runtime.options.liveWindowMs);
       await withTransaction(ctx.database, async (tx) => {
         // The row lock keeps a concurrent claim (SKIP LOCKED) off this point until we are done.
-        const point = await tx.db
-          .selectFrom('streamPoint')
-          .select(['uuid', 'lastLive'])
-          .where('uuid', '=', uuid)
-          .forUpdate()
-          .executeTakeFirst();
+        const point = await lockStreamPoint(tx, uuid);
         if (!point) throw new GencasterError('NOT_FOUND', `stream point ${uuid} does not exist`);
-        const active = await tx.db
-          .selectFrom('stream')
-          .select('uuid')
-          .where('streamPointUuid', '=', uuid)
-          .where('active', '=', true)
-          .executeTakeFirst();
+        const active = await findActiveStreamOfPoint(tx, uuid);
         if (active)
           throw new GencasterError(
             'CONFLICT',
@@ -130,7 +106,7 @@ builder.mutationFields((t) => ({
             'CONFLICT',
             'the stream point is online and would announce itself again: stop it first',
           );
-        await tx.db.deleteFrom('streamPoint').where('uuid', '=', uuid).execute();
+        await deleteStreamPointRow(tx, uuid);
       });
       await ctx.runtime.events.streamsChanged();
       return true;

@@ -1,8 +1,7 @@
-// Free-text search of the admin lists: a plain substring, matched case-insensitively with ILIKE
-// and a bound parameter. LIKE metacharacters in the text are escaped, so `%`, `_` and `\` match
-// themselves; there is no regex, so no pattern can make the database backtrack.
+// Free-text search of the admin lists: the text a caller may search for (at most 200 characters,
+// trimmed). The database matches it as a literal ILIKE substring (`anyColumnContains` in
+// packages/db `text-search.ts`).
 import { GencasterError } from '@gencaster/domain';
-import { sql, type RawBuilder, type SqlBool } from 'kysely';
 
 /** Longest search text accepted. */
 export const MAX_SEARCH_CHARS = 200;
@@ -20,16 +19,4 @@ export function searchText(search: string | null | undefined): string | undefine
     );
   const trimmed = search.trim();
   return trimmed === '' ? undefined : trimmed;
-}
-
-/** `text` as a LIKE pattern that matches it literally anywhere in a value. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
-/** True when any of `columns` contains `text` (case-insensitive). */
-export function anyColumnContains(columns: string[], text: string): RawBuilder<SqlBool> {
-  const pattern = containsPattern(text);
-  const parts = columns.map((column) => sql<SqlBool>`${sql.ref(column)} ilike ${pattern}`);
-  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }

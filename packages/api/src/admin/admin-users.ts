@@ -2,20 +2,26 @@
 // delete; list and revoke a user's login sessions and API tokens. Every change that ends a
 // credential announces it, so that the user's open WebSockets close at once.
 import {
+  adminUserOrThrow,
   createUser,
+  deleteSessionByUuid,
+  deleteUserWithSessions,
   endLoginSessions,
+  listAdminUsers,
+  listUserSessions,
+  lockActiveAdmins,
   setUserPassword,
-  userColumns,
+  setUserRoleAndActive,
   withTransaction,
   type DbHandle,
 } from '@gencaster/db';
-import { GencasterError, uuidSchema, parseInput, type Session, type User } from '@gencaster/domain';
+import { GencasterError, type Session, type User } from '@gencaster/domain';
 import { requireAdmin, requireAdminWrite } from '../auth/guards.ts';
 import type { ApiContext } from '../server/context.ts';
 import { builder } from '../schema/builder.ts';
 import { UserRoleEnum } from '../schema/enums.ts';
 import { AdminPageInputRef, boundPage, pageRef, type Page } from './admin-page.ts';
-import { anyColumnContains, searchText } from './admin-search.ts';
+import { searchText } from './admin-search.ts';
 
 /** Largest number of sessions and tokens listed for one user (newest first). */
 const MAX_SESSIONS_LISTED = 200;
@@ -58,17 +64,6 @@ const AdminUserFilterRef = builder.inputType('AdminUserFilter', {
   }),
 });
 
-/** The user or NOT_FOUND. */
-async function userOrThrow(handle: DbHandle, uuid: string): Promise<User> {
-  const row = await handle.db
-    .selectFrom('appUser')
-    .select(userColumns)
-    .where('uuid', '=', parseInput(uuidSchema, uuid))
-    .executeTakeFirst();
-  if (!row) throw new GencasterError('NOT_FOUND', `user ${uuid} does not exist`);
-  return row;
-}
-
 /**
  * CONFLICT when `user` is the last active admin: demoting, deactivating or deleting them would
  * leave nobody who can manage accounts. Runs inside the caller's transaction and locks the active
@@ -76,14 +71,7 @@ async function userOrThrow(handle: DbHandle, uuid: string): Promise<User> {
  */
 async function refuseLastAdmin(tx: DbHandle, user: User, action: string): Promise<void> {
   if (user.role !== 'admin' || !user.isActive) return;
-  const admins = await tx.db
-    .selectFrom('appUser')
-    .select('uuid')
-    .where('role', '=', 'admin')
-    .where('isActive', '=', true)
-    .forUpdate()
-    .execute();
-  if (admins.length <= 1)
+  if ((await lockActiveAdmins(tx)) <= 1)
     throw new GencasterError('CONFLICT', `cannot ${action} the last active admin`);
 }
 
@@ -98,16 +86,8 @@ async function listUsersPage(
   page: { offset: number; limit: number },
 ): Promise<Page<User>> {
   const search = searchText(filter.search);
-  let query = ctx.database.db.selectFrom('appUser');
-  if (search !== undefined)
-    query = query.where(anyColumnContains(['username', 'email', 'firstName', 'lastName'], search));
-  if (filter.role) query = query.where('role', '=', filter.role);
-  if (typeof filter.isActive === 'boolean') query = query.where('isActive', '=', filter.isActive);
-  const [items, count] = await Promise.all([
-    query.select(userColumns).orderBy('username').limit(page.limit).offset(page.offset).execute(),
-    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { ...page, items, totalCount: Number(count.n) };
+  const found = await listAdminUsers(ctx.database, { ...filter, search }, page);
+  return { ...page, ...found };
 }
 
 builder.queryFields((t) => ({
@@ -129,14 +109,8 @@ builder.queryFields((t) => ({
     args: { userUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { userUuid }, ctx) => {
       requireAdmin(ctx);
-      await userOrThrow(ctx.database, userUuid);
-      return ctx.database.db
-        .selectFrom('userSession')
-        .select(['uuid', 'createdDate', 'userUuid', 'kind', 'name', 'expiresDate'])
-        .where('userUuid', '=', userUuid)
-        .orderBy('createdDate', 'desc')
-        .limit(MAX_SESSIONS_LISTED)
-        .execute();
+      await adminUserOrThrow(ctx.database, userUuid);
+      return listUserSessions(ctx.database, userUuid, MAX_SESSIONS_LISTED);
     },
   }),
 }));
@@ -167,7 +141,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { userUuid, password }, ctx) => {
       requireAdminWrite(ctx);
-      await userOrThrow(ctx.database, userUuid);
+      await adminUserOrThrow(ctx.database, userUuid);
       await ctx.runtime.passwordChecks.run(() => setUserPassword(ctx.database, userUuid, password));
       await endLoginSessions(ctx.database, userUuid);
       await announce(ctx, userUuid);
@@ -193,7 +167,7 @@ builder.mutationFields((t) => ({
           'an admin cannot demote or deactivate the own account',
         );
       const updated = await withTransaction(ctx.database, async (tx) => {
-        const user = await userOrThrow(tx, userUuid);
+        const user = await adminUserOrThrow(tx, userUuid);
         if (demotes) await refuseLastAdmin(tx, user, 'demote');
         if (deactivates) await refuseLastAdmin(tx, user, 'deactivate');
         const changes = {
@@ -201,12 +175,7 @@ builder.mutationFields((t) => ({
           ...(typeof isActive === 'boolean' ? { isActive } : {}),
         };
         if (Object.keys(changes).length === 0) return user;
-        const row = await tx.db
-          .updateTable('appUser')
-          .set(changes)
-          .where('uuid', '=', userUuid)
-          .returning(userColumns)
-          .executeTakeFirstOrThrow();
+        const row = await setUserRoleAndActive(tx, userUuid, changes);
         if (deactivates) await endLoginSessions(tx, userUuid);
         return row;
       });
@@ -224,10 +193,9 @@ builder.mutationFields((t) => ({
       if (userUuid === viewer.uuid)
         throw new GencasterError('CONFLICT', 'an admin cannot delete the own account');
       await withTransaction(ctx.database, async (tx) => {
-        const user = await userOrThrow(tx, userUuid);
+        const user = await adminUserOrThrow(tx, userUuid);
         await refuseLastAdmin(tx, user, 'delete');
-        await tx.db.deleteFrom('userSession').where('userUuid', '=', userUuid).execute();
-        await tx.db.deleteFrom('appUser').where('uuid', '=', userUuid).execute();
+        await deleteUserWithSessions(tx, userUuid);
       });
       await announce(ctx, userUuid);
       return true;
@@ -240,13 +208,9 @@ builder.mutationFields((t) => ({
     args: { sessionUuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { sessionUuid }, ctx) => {
       requireAdminWrite(ctx);
-      const row = await ctx.database.db
-        .deleteFrom('userSession')
-        .where('uuid', '=', sessionUuid)
-        .returning('userUuid')
-        .executeTakeFirst();
-      if (!row) return false;
-      await announce(ctx, row.userUuid);
+      const owner = await deleteSessionByUuid(ctx.database, sessionUuid);
+      if (owner === undefined) return false;
+      await announce(ctx, owner);
       return true;
     },
   }),
