@@ -20,7 +20,8 @@ async function mountpointOf(page: Page): Promise<string> {
   return (await state.getAttribute('data-mountpoint')) ?? '';
 }
 
-describe.skipIf(skip)('stream assignment', { timeout: 240_000 }, () => {
+// retry: Chromium drives the real backend (and its sound processes) on a loaded 2-core CI machine, where a page or process can lose a race with the scheduler; one retry, reported as (retry x1).
+describe.skipIf(skip)('stream assignment', { retry: 1, timeout: 240_000 }, () => {
   let server: ListenerBackend;
   let browser: TestBrowser;
 

@@ -69,9 +69,10 @@ async function playoutDelayOver(page: Page, ms: number): Promise<number> {
   return ((after.delay - before.delay) / emitted) * 1000;
 }
 
+// retry: Chromium drives the real backend (and its sound processes) on a loaded 2-core CI machine, where a page or process can lose a race with the scheduler; one retry, reported as (retry x1).
 describe.skipIf(skip)(
   "a graph's latency profile in the listener's browser",
-  { timeout: 300_000 },
+  { retry: 1, timeout: 300_000 },
   () => {
     let server: ListenerBackend;
     let browser: TestBrowser;

@@ -47,9 +47,10 @@ interface GraphqlAnswer<T> {
 const pointQuery = `query($keep: UUID) { liveCodingPoint(keep: $keep) { uuid janusOutRoom watchTicket watchTicketExpiresAt } }`;
 const streamInfoQuery = `subscription($g: UUID!) { streamInfo(graphUuid: $g) { __typename ... on StreamInfo { listenerToken stream { uuid streamPoint { uuid } } } ... on NoStreamAvailable { error } } }`;
 
+// retry: Chromium drives the real backend (and its sound processes) on a loaded 2-core CI machine, where a page or process can lose a race with the scheduler; one retry, reported as (retry x1).
 describe.skipIf(skip)(
   'live-coding visitor against the API and the Janus gateway',
-  { timeout: 300_000 },
+  { retry: 1, timeout: 300_000 },
   () => {
     let server: ListenerBackend;
     let personalGraph = '';

@@ -49,7 +49,8 @@ interface NodeRow {
   inNodeDoors: { uuid: string; isDefault: boolean }[];
 }
 
-describe.skipIf(skip)('a walk through two places', { timeout: 420_000 }, () => {
+// retry: Chromium drives the real backend (and its sound processes) on a loaded 2-core CI machine, where a page or process can lose a race with the scheduler; one retry, reported as (retry x1).
+describe.skipIf(skip)('a walk through two places', { retry: 1, timeout: 420_000 }, () => {
   let stack: EditorSoundStack;
   let listener: TestBrowser;
 

@@ -192,7 +192,8 @@ const engines = [
   { engine: 'postgres' as const, skip: postgresUnavailableReason() },
 ];
 
-describe.each(engines)('crash durability ($engine)', ({ engine, skip }) => {
+// retry: this suite starts a real backend process (HTTP, WebSocket, OSC, database) on a loaded 2-core CI machine, where a process can lose a race with the scheduler; one retry, reported as (retry x1).
+describe.each(engines)('crash durability ($engine)', { retry: 1 }, ({ engine, skip }) => {
   let dir: string;
   let target: BackendTarget;
   let postgres: PostgresServer | undefined;

@@ -38,7 +38,8 @@ async function waitForHealth(
   throw new Error(`no healthy answer from ${url} within ${deadlineMs} ms`);
 }
 
-describe('npm start on a clean clone', () => {
+// retry: this suite starts a real backend process (HTTP, WebSocket, OSC, database) on a loaded 2-core CI machine, where a process can lose a race with the scheduler; one retry, reported as (retry x1).
+describe('npm start on a clean clone', { retry: 1 }, () => {
   const workDir = mkdtempSync(join(tmpdir(), 'gencaster-clone-'));
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 

@@ -94,7 +94,8 @@ async function pong(host: string, port: number): Promise<boolean> {
   }
 }
 
-describe.skipIf(unavailable !== undefined)("sclang's OSC port", () => {
+// retry: real JACK, scsynth, sclang or Janus processes on a loaded 2-core CI machine can lose a race with the scheduler (start-up, ports, audio clock); one retry, reported as (retry x1).
+describe.skipIf(unavailable !== undefined)("sclang's OSC port", { retry: 1 }, () => {
   it('is bound to 127.0.0.1 when the backend is local: unreachable from the network, fine on loopback', async () => {
     const { child, port } = await startSclang('127.0.0.1');
     try {

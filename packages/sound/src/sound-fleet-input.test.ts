@@ -22,8 +22,10 @@ const missing = missingSoundBinaries();
 const real = defaultSuperColliderPaths(resolve(import.meta.dirname, '../../..'));
 const useRealClass = existsSync(real.startupFile) && existsSync(real.extensionDir);
 
+// retry: real JACK, scsynth, sclang or Janus processes on a loaded 2-core CI machine can lose a race with the scheduler (start-up, ports, audio clock); one retry, reported as (retry x1).
 describe.skipIf(missing.binaries.length > 0)(
   'sound fleet with listener input (audiobridge → GStreamer → scsynth)',
+  { retry: 1 },
   () => {
     let runDir: string;
     let backend: OscTestBackend;

@@ -56,97 +56,102 @@ async function startAckingPoint(ackPort: () => number) {
   };
 }
 
-describeEachEngine('instruction acks between two backends', (getDb) => {
-  const closers: Array<() => Promise<void> | void> = [];
-  let redis: LocalRedis | undefined;
+// retry: this suite starts a real backend process (HTTP, WebSocket, OSC, database) on a loaded 2-core CI machine, where a process can lose a race with the scheduler; one retry, reported as (retry x1).
+describeEachEngine(
+  'instruction acks between two backends',
+  (getDb) => {
+    const closers: Array<() => Promise<void> | void> = [];
+    let redis: LocalRedis | undefined;
 
-  beforeAll(async () => {
-    if (!redisMissing) redis = await startLocalRedis();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-  });
+    beforeAll(async () => {
+      if (!redisMissing) redis = await startLocalRedis();
+    });
+    afterAll(async () => {
+      await redis?.stop();
+    });
+    afterEach(async () => {
+      for (const close of closers.splice(0).reverse()) await close();
+    });
 
-  /** Backend A (receives the acks) and backend B (sends and waits), sharing `pubsubOf`. */
-  async function twoBackends(options: {
-    busOf: (name: string) => AckBus & { close?: () => Promise<void> };
-    ledgerPollMs: number;
-  }) {
-    const ledger = createDatabaseInstructionLedger(getDb());
-    const registry = createDatabaseStreamPointRegistry(getDb());
-    const servers: Record<string, OscServer> = {};
-    const senders: Record<string, InstructionSender> = {};
-    for (const name of ['a', 'b']) {
-      const ackBus = options.busOf(name);
-      const server = await createOscServer({ port: 0, registry, ledger, ackBus });
-      const sender = createInstructionSender({
-        server,
-        ledger,
-        ackBus,
-        ledgerPollMs: options.ledgerPollMs,
+    /** Backend A (receives the acks) and backend B (sends and waits), sharing `pubsubOf`. */
+    async function twoBackends(options: {
+      busOf: (name: string) => AckBus & { close?: () => Promise<void> };
+      ledgerPollMs: number;
+    }) {
+      const ledger = createDatabaseInstructionLedger(getDb());
+      const registry = createDatabaseStreamPointRegistry(getDb());
+      const servers: Record<string, OscServer> = {};
+      const senders: Record<string, InstructionSender> = {};
+      for (const name of ['a', 'b']) {
+        const ackBus = options.busOf(name);
+        const server = await createOscServer({ port: 0, registry, ledger, ackBus });
+        const sender = createInstructionSender({
+          server,
+          ledger,
+          ackBus,
+          ledgerPollMs: options.ledgerPollMs,
+        });
+        closers.push(async () => {
+          sender.close();
+          await server.close();
+          await ackBus.close?.();
+        });
+        servers[name] = server;
+        senders[name] = sender;
+      }
+      const point = await startAckingPoint(() => servers.a!.port);
+      closers.push(() => {
+        point.close();
       });
-      closers.push(async () => {
-        sender.close();
-        await server.close();
-        await ackBus.close?.();
-      });
-      servers[name] = server;
-      senders[name] = sender;
+      return { point, senderB: senders.b! };
     }
-    const point = await startAckingPoint(() => servers.a!.port);
-    closers.push(() => {
-      point.close();
-    });
-    return { point, senderB: senders.b! };
-  }
 
-  async function sendFromB(senderB: InstructionSender, pointPort: number) {
-    const instruction = await createInstruction(getDb(), { instructionText: '1 + 1' });
-    const started = Date.now();
-    const result = await senderB.send({
-      host: '127.0.0.1',
-      port: pointPort,
-      uuid: instruction.uuid,
-      code: '1 + 1',
-      timeoutMs: 20_000,
-    });
-    return { result, ms: Date.now() - started, uuid: instruction.uuid };
-  }
-
-  it.skipIf(redisMissing !== undefined)(
-    'an ack received by backend A wakes the engine waiting on backend B through Redis',
-    async () => {
-      const pubsubs: PubSub[] = [];
-      const { point, senderB } = await twoBackends({
-        busOf: () => {
-          const pubsub = createRedisPubSub({ url: redis!.url });
-          pubsubs.push(pubsub);
-          closers.push(() => pubsub.close());
-          return createPubSubAckBus(pubsub);
-        },
-        ledgerPollMs: 60_000, // the fallback must not be what wakes it here
+    async function sendFromB(senderB: InstructionSender, pointPort: number) {
+      const instruction = await createInstruction(getDb(), { instructionText: '1 + 1' });
+      const started = Date.now();
+      const result = await senderB.send({
+        host: '127.0.0.1',
+        port: pointPort,
+        uuid: instruction.uuid,
+        code: '1 + 1',
+        timeoutMs: 20_000,
       });
-      await new Promise((resolve) => setTimeout(resolve, 300)); // Redis SUBSCRIBE round trip
-      const { result, ms, uuid } = await sendFromB(senderB, point.port);
-      expect(point.received).toContain(uuid);
-      expect(result).toEqual({ state: 'FINISHED', returnValue: `done ${uuid.slice(0, 4)}` });
-      expect(ms).toBeLessThan(10_000);
-      expect(pubsubs).toHaveLength(2);
-    },
-  );
+      return { result, ms: Date.now() - started, uuid: instruction.uuid };
+    }
 
-  it('without any bus message, backend B still finds the ack in the database', async () => {
-    // Backends with separate in-process buses: nothing connects them but the database.
-    const { point, senderB } = await twoBackends({
-      busOf: () => createInProcessAckBus(),
-      ledgerPollMs: 200,
+    it.skipIf(redisMissing !== undefined)(
+      'an ack received by backend A wakes the engine waiting on backend B through Redis',
+      async () => {
+        const pubsubs: PubSub[] = [];
+        const { point, senderB } = await twoBackends({
+          busOf: () => {
+            const pubsub = createRedisPubSub({ url: redis!.url });
+            pubsubs.push(pubsub);
+            closers.push(() => pubsub.close());
+            return createPubSubAckBus(pubsub);
+          },
+          ledgerPollMs: 60_000, // the fallback must not be what wakes it here
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300)); // Redis SUBSCRIBE round trip
+        const { result, ms, uuid } = await sendFromB(senderB, point.port);
+        expect(point.received).toContain(uuid);
+        expect(result).toEqual({ state: 'FINISHED', returnValue: `done ${uuid.slice(0, 4)}` });
+        expect(ms).toBeLessThan(10_000);
+        expect(pubsubs).toHaveLength(2);
+      },
+    );
+
+    it('without any bus message, backend B still finds the ack in the database', async () => {
+      // Backends with separate in-process buses: nothing connects them but the database.
+      const { point, senderB } = await twoBackends({
+        busOf: () => createInProcessAckBus(),
+        ledgerPollMs: 200,
+      });
+      const { result, uuid } = await sendFromB(senderB, point.port);
+      expect(point.received).toContain(uuid);
+      expect(result.state).toBe('FINISHED');
+      expect(result.returnValue).toBe(`done ${uuid.slice(0, 4)}`);
     });
-    const { result, uuid } = await sendFromB(senderB, point.port);
-    expect(point.received).toContain(uuid);
-    expect(result.state).toBe('FINISHED');
-    expect(result.returnValue).toBe(`done ${uuid.slice(0, 4)}`);
-  });
-});
+  },
+  { retry: 1 },
+);

@@ -35,7 +35,8 @@ async function isOpen(url: string): Promise<boolean> {
   return ((await response.json()) as { open: boolean }).open;
 }
 
-describe('first-admin setup link', () => {
+// retry: this suite starts a real backend process (HTTP, WebSocket, OSC, database) on a loaded 2-core CI machine, where a process can lose a race with the scheduler; one retry, reported as (retry x1).
+describe('first-admin setup link', { retry: 1 }, () => {
   let dir: string;
   let target: BackendTarget;
   let backend: BackendProcess | undefined;

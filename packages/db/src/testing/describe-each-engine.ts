@@ -9,6 +9,8 @@ export interface DescribeEachEngineOptions {
    * depend on empty tables, e.g. use unique names). 'test': a fresh database for every test.
    */
   fresh?: 'block' | 'test';
+  /** Retries of a failed test; only for suites that start real processes (say why there). */
+  retry?: number;
 }
 
 /** All engines every database test runs on. */
@@ -36,27 +38,31 @@ export function describeEachEngine(
   for (const engine of testEngines) {
     const reason = engine === 'postgres' ? postgresSkipReason() : pgliteSkipReason();
     if (reason) console.warn(`[gencaster db] skipping "${name} [${engine}]": ${reason}`);
-    describe.skipIf(reason !== undefined)(`${name} [${engine}]`, () => {
-      let database: Database | undefined;
-      const open = async () => {
-        database = await openTestDatabase(engine);
-      };
-      const close = async () => {
-        const current = database;
-        database = undefined;
-        await current?.close();
-      };
-      if (options.fresh === 'test') {
-        beforeEach(open);
-        afterEach(close);
-      } else {
-        beforeAll(open);
-        afterAll(close);
-      }
-      fn(() => {
-        if (!database) throw new Error('the test database is open only inside tests and hooks');
-        return database;
-      }, engine);
-    });
+    describe.skipIf(reason !== undefined)(
+      `${name} [${engine}]`,
+      { retry: options.retry ?? 0 },
+      () => {
+        let database: Database | undefined;
+        const open = async () => {
+          database = await openTestDatabase(engine);
+        };
+        const close = async () => {
+          const current = database;
+          database = undefined;
+          await current?.close();
+        };
+        if (options.fresh === 'test') {
+          beforeEach(open);
+          afterEach(close);
+        } else {
+          beforeAll(open);
+          afterAll(close);
+        }
+        fn(() => {
+          if (!database) throw new Error('the test database is open only inside tests and hooks');
+          return database;
+        }, engine);
+      },
+    );
   }
 }

@@ -28,7 +28,8 @@ function sandboxCapabilities(logs: string[] = []): ScriptCapabilities {
   };
 }
 
-describe('editor scripts run in the sandbox', () => {
+// retry: real sandbox workers (Pyodide, QuickJS) run against deadlines and pace bounds on a loaded 2-core CI machine, where a worker can lose a race with the scheduler; one retry, reported as (retry x1).
+describe('editor scripts run in the sandbox', { retry: 1 }, () => {
   let sandbox: ScriptSandbox;
   let secretDir: string;
   let secretFile: string;

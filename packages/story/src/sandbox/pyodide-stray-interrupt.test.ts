@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { startWorkerThread } from './worker-thread.ts';
 import type { FromWorker, ToWorker } from './worker-protocol.ts';
 
-describe('pyodide worker and a stale interrupt', () => {
+// retry: real sandbox workers (Pyodide, QuickJS) run against deadlines and pace bounds on a loaded 2-core CI machine, where a worker can lose a race with the scheduler; one retry, reported as (retry x1).
+describe('pyodide worker and a stale interrupt', { retry: 1 }, () => {
   it('a flag left over from an ended slice does not stop the next run, a fresh one still does', async () => {
     const interrupt = new SharedArrayBuffer(1);
     const flag = new Uint8Array(interrupt);

@@ -67,123 +67,135 @@ const attack = (what: string, result: ScriptRunResult): void => {
   console.info(`[isolation] ${what}: ${outcome}`);
 };
 
-describe.each(['python', 'javascript'] as const)('%s runs are isolated', (language) => {
-  const py = language === 'python';
-  const victimCode = py
-    ? "got = await wait_for_stream_variable('go', 30)\nvars['after'] = vars.get('name', '') + got"
-    : "const got = await waitForVariable('go', 30); vars.after = (vars.name ?? '') + got;";
+// retry: real sandbox workers (Pyodide, QuickJS) run against deadlines and pace bounds on a loaded 2-core CI machine, where a worker can lose a race with the scheduler; one retry, reported as (retry x1).
+describe.each(['python', 'javascript'] as const)(
+  '%s runs are isolated',
+  { retry: 1 },
+  (language) => {
+    const py = language === 'python';
+    const victimCode = py
+      ? "got = await wait_for_stream_variable('go', 30)\nvars['after'] = vars.get('name', '') + got"
+      : "const got = await waitForVariable('go', 30); vars.after = (vars.name ?? '') + got;";
 
-  it('an attacker cannot read, write or show dialogs on a waiting victim stream', async () => {
-    const victim = stream({ name: 'Alice', gps: '52.5,13.4' });
-    const attacker = stream({ mine: 'x' });
-    const waiting = victim.run(language, victimCode);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const probes = py
-      ? [
-          ['read all variables', "vars['seen'] = str(dict(await get_stream_variables()))"],
-          [
-            'subclass walk to the prelude',
-            "vars['seen'] = str(().__class__.__base__.__subclasses__())",
-          ],
-          ['prelude globals', "vars['seen'] = str(wait_for_stream_variable.__globals__)"],
-          ['closure cell of a host function', "vars['seen'] = str(log.__closure__)"],
-          ['frame walk', "g = (i for i in [1])\nvars['seen'] = str(g.gi_frame.f_back)"],
-          [
-            'asyncio tasks of other runs',
-            "import asyncio\nvars['seen'] = str(asyncio.all_tasks())",
-          ],
-          ['gc objects', "import gc\nvars['seen'] = str(gc.get_objects())"],
-          ['host bridge by name', "vars['seen'] = str(_host_call)"],
-          ['getattr with a string', "vars['seen'] = str(getattr(log, '__globals__'))"],
-          ['format-string attribute walk', "vars['seen'] = '{0.__globals__}'.format(log)"],
-        ]
-      : [
-          ['read all variables', 'vars.seen = JSON.stringify(await getStreamVariables())'],
-          ['global leak', 'vars.seen = String(globalThis.leak)'],
-          ['Function constructor realm', "vars.seen = String(Function('return typeof process')())"],
-        ];
-    for (const [what, code] of probes) {
-      const result = await attacker.run(language, code!);
-      attack(`${what} while a victim waits`, result);
-      expect(JSON.stringify(result)).not.toContain('Alice');
-      expect(JSON.stringify(result)).not.toContain('52.5');
-    }
-    const injected = await attacker.run(
-      language,
-      py ? "yield Dialog(title='INJECTED')" : "yield Dialog({ title: 'INJECTED' })",
-    );
-    expect(injected.ok).toBe(true);
-    expect(JSON.stringify(attacker.dialogs)).toContain('INJECTED');
-    expect(victim.dialogs).toEqual([]);
-    await victim.variables.set('go', '!');
-    const done = await waiting;
-    expect(done.ok, JSON.stringify(done.error)).toBe(true);
-    expect(done.changed.after).toBe('Alice!');
-    expect(await victim.variables.getAll()).toEqual({ name: 'Alice', gps: '52.5,13.4', go: '!' });
-  });
+    it('an attacker cannot read, write or show dialogs on a waiting victim stream', async () => {
+      const victim = stream({ name: 'Alice', gps: '52.5,13.4' });
+      const attacker = stream({ mine: 'x' });
+      const waiting = victim.run(language, victimCode);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const probes = py
+        ? [
+            ['read all variables', "vars['seen'] = str(dict(await get_stream_variables()))"],
+            [
+              'subclass walk to the prelude',
+              "vars['seen'] = str(().__class__.__base__.__subclasses__())",
+            ],
+            ['prelude globals', "vars['seen'] = str(wait_for_stream_variable.__globals__)"],
+            ['closure cell of a host function', "vars['seen'] = str(log.__closure__)"],
+            ['frame walk', "g = (i for i in [1])\nvars['seen'] = str(g.gi_frame.f_back)"],
+            [
+              'asyncio tasks of other runs',
+              "import asyncio\nvars['seen'] = str(asyncio.all_tasks())",
+            ],
+            ['gc objects', "import gc\nvars['seen'] = str(gc.get_objects())"],
+            ['host bridge by name', "vars['seen'] = str(_host_call)"],
+            ['getattr with a string', "vars['seen'] = str(getattr(log, '__globals__'))"],
+            ['format-string attribute walk', "vars['seen'] = '{0.__globals__}'.format(log)"],
+          ]
+        : [
+            ['read all variables', 'vars.seen = JSON.stringify(await getStreamVariables())'],
+            ['global leak', 'vars.seen = String(globalThis.leak)'],
+            [
+              'Function constructor realm',
+              "vars.seen = String(Function('return typeof process')())",
+            ],
+          ];
+      for (const [what, code] of probes) {
+        const result = await attacker.run(language, code!);
+        attack(`${what} while a victim waits`, result);
+        expect(JSON.stringify(result)).not.toContain('Alice');
+        expect(JSON.stringify(result)).not.toContain('52.5');
+      }
+      const injected = await attacker.run(
+        language,
+        py ? "yield Dialog(title='INJECTED')" : "yield Dialog({ title: 'INJECTED' })",
+      );
+      expect(injected.ok).toBe(true);
+      expect(JSON.stringify(attacker.dialogs)).toContain('INJECTED');
+      expect(victim.dialogs).toEqual([]);
+      await victim.variables.set('go', '!');
+      const done = await waiting;
+      expect(done.ok, JSON.stringify(done.error)).toBe(true);
+      expect(done.changed.after).toBe('Alice!');
+      expect(await victim.variables.getAll()).toEqual({ name: 'Alice', gps: '52.5,13.4', go: '!' });
+    });
 
-  it('nothing a run does to globals, builtins or modules reaches the next run', async () => {
-    const attacker = stream();
-    const hooks = py
-      ? [
-          ['replace json.dumps', 'import json\njson.dumps = lambda *a, **k: "HOOKED"'],
-          ['patch the Dialog class', 'Dialog.__init__ = None'],
-          ['patch Dialog through setattr', "setattr(Dialog, 'gps', 'HOOKED')"],
-          ['seed the shared random', 'import random\nrandom.seed(42)'],
-          ['global name', "HOOK = 'HOOKED'"],
-          ['decimal context', 'import decimal\ndecimal.getcontext().prec = 1'],
-          ['datetime class attribute', "import datetime\ndatetime.datetime.hook = 'HOOKED'"],
-        ]
-      : [
-          ['Array.prototype.push', 'Array.prototype.push = function () { return "HOOKED"; };'],
-          ['JSON.parse', 'JSON.parse = () => "HOOKED";'],
-          ['Object.prototype pollution', "Object.prototype.hook = 'HOOKED';"],
-          ['global variable', "globalThis.hook = 'HOOKED';"],
-          [
-            'defineProperty on globalThis',
-            "Object.defineProperty(globalThis, 'hook', { value: 'HOOKED' });",
-          ],
-          ['Promise.prototype.then', "Promise.prototype.then = function () { return 'HOOKED'; };"],
-          ['leftover microtask loop', '(async () => { for (;;) await null; })();'],
-          ['leftover host call', 'sleep(0.05).then(() => { globalThis.hook = "HOOKED"; });'],
-        ];
-    for (const [what, code] of hooks)
-      attack(`persistent hook: ${what}`, await attacker.run(language, code!));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const check = py
-      ? "import json, random\nr = random.Random(42).random()\nvars['out'] = json.dumps([1]) + str(random.random() != r) + Dialog(title='t').title"
-      : "vars.out = JSON.stringify([1].concat(JSON.parse('[2]'))) + String(({}).hook) + String(globalThis.hook) + String([].push(1));";
-    for (let i = 0; i < 5; i++) {
-      const result = await stream().run(language, check);
-      expect(result.ok, JSON.stringify(result.error)).toBe(true);
-      expect(result.changed.out).not.toContain('HOOKED');
-      expect(result.changed.out).toBe(py ? '[1]Truet' : '[1,2]undefinedundefined1');
-    }
-    if (py) {
-      const name = await stream().run('python', "vars['out'] = HOOK");
-      expect(name.error?.message).toMatch(/NameError/);
-    }
-  });
+    it('nothing a run does to globals, builtins or modules reaches the next run', async () => {
+      const attacker = stream();
+      const hooks = py
+        ? [
+            ['replace json.dumps', 'import json\njson.dumps = lambda *a, **k: "HOOKED"'],
+            ['patch the Dialog class', 'Dialog.__init__ = None'],
+            ['patch Dialog through setattr', "setattr(Dialog, 'gps', 'HOOKED')"],
+            ['seed the shared random', 'import random\nrandom.seed(42)'],
+            ['global name', "HOOK = 'HOOKED'"],
+            ['decimal context', 'import decimal\ndecimal.getcontext().prec = 1'],
+            ['datetime class attribute', "import datetime\ndatetime.datetime.hook = 'HOOKED'"],
+          ]
+        : [
+            ['Array.prototype.push', 'Array.prototype.push = function () { return "HOOKED"; };'],
+            ['JSON.parse', 'JSON.parse = () => "HOOKED";'],
+            ['Object.prototype pollution', "Object.prototype.hook = 'HOOKED';"],
+            ['global variable', "globalThis.hook = 'HOOKED';"],
+            [
+              'defineProperty on globalThis',
+              "Object.defineProperty(globalThis, 'hook', { value: 'HOOKED' });",
+            ],
+            [
+              'Promise.prototype.then',
+              "Promise.prototype.then = function () { return 'HOOKED'; };",
+            ],
+            ['leftover microtask loop', '(async () => { for (;;) await null; })();'],
+            ['leftover host call', 'sleep(0.05).then(() => { globalThis.hook = "HOOKED"; });'],
+          ];
+      for (const [what, code] of hooks)
+        attack(`persistent hook: ${what}`, await attacker.run(language, code!));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const check = py
+        ? "import json, random\nr = random.Random(42).random()\nvars['out'] = json.dumps([1]) + str(random.random() != r) + Dialog(title='t').title"
+        : "vars.out = JSON.stringify([1].concat(JSON.parse('[2]'))) + String(({}).hook) + String(globalThis.hook) + String([].push(1));";
+      for (let i = 0; i < 5; i++) {
+        const result = await stream().run(language, check);
+        expect(result.ok, JSON.stringify(result.error)).toBe(true);
+        expect(result.changed.out).not.toContain('HOOKED');
+        expect(result.changed.out).toBe(py ? '[1]Truet' : '[1,2]undefinedundefined1');
+      }
+      if (py) {
+        const name = await stream().run('python', "vars['out'] = HOOK");
+        expect(name.error?.message).toMatch(/NameError/);
+      }
+    });
 
-  it('a CPU hog that catches everything fails alone; a waiting victim finishes', async () => {
-    const victim = stream({ name: 'Bob' });
-    const waiting = victim.run(language, victimCode);
-    const hog = py
-      ? 'while True:\n    try:\n        while True:\n            pass\n    except:\n        pass'
-      : 'for (;;) { try { for (;;) {} } catch (e) {} }';
-    const started = Date.now();
-    const result = await stream().run(language, hog);
-    attack('CPU hog that swallows the stop', result);
-    expect(result.error?.kind).toBe('timeout');
-    expect(Date.now() - started).toBeLessThan(5000);
-    await victim.variables.set('go', '?');
-    const done = await waiting;
-    expect(done.ok, JSON.stringify(done.error)).toBe(true);
-    expect(done.changed.after).toBe('Bob?');
-  });
-});
+    it('a CPU hog that catches everything fails alone; a waiting victim finishes', async () => {
+      const victim = stream({ name: 'Bob' });
+      const waiting = victim.run(language, victimCode);
+      const hog = py
+        ? 'while True:\n    try:\n        while True:\n            pass\n    except:\n        pass'
+        : 'for (;;) { try { for (;;) {} } catch (e) {} }';
+      const started = Date.now();
+      const result = await stream().run(language, hog);
+      attack('CPU hog that swallows the stop', result);
+      expect(result.error?.kind).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(5000);
+      await victim.variables.set('go', '?');
+      const done = await waiting;
+      expect(done.ok, JSON.stringify(done.error)).toBe(true);
+      expect(done.changed.after).toBe('Bob?');
+    });
+  },
+);
 
-describe('JavaScript cell functions compiled once per slot', () => {
+// retry: real sandbox workers (Pyodide, QuickJS) run against deadlines and pace bounds on a loaded 2-core CI machine, where a worker can lose a race with the scheduler; one retry, reported as (retry x1).
+describe('JavaScript cell functions compiled once per slot', { retry: 1 }, () => {
   it('carry no state from one run of the same code to the next', async () => {
     const code =
       'vars.seen = String(arguments.callee.leak) + String(Object.getPrototypeOf(arguments.callee).leak); arguments.callee.leak = vars.secret; try { Object.getPrototypeOf(arguments.callee).leak = vars.secret; } catch (e) {}';
