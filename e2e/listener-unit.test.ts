@@ -80,7 +80,7 @@ describe('answerDialog', () => {
     ]);
   });
 
-  it('a checkbox sends the state the listener chose, not the server default (regression §11.3)', () => {
+  it('a checkbox sends the state the listener chose, not the server default', () => {
     const checkbox: DialogCheckbox = {
       __typename: 'Checkbox',
       key: 'consent',

@@ -14,7 +14,7 @@ export interface BackendConfig {
   /** PostgreSQL server URL; absent ⇒ the embedded PGlite database under `dataDir`. */
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
-  /** Scale-out: this backend's id in engine leases and the lease duration (see design §1). */
+  /** Scale-out: this backend's id in engine leases and the lease duration (several backends may share one database). */
   cluster: { backendId: string | undefined; engineLeaseMs: number; reconnectGraceMs: number };
   /** How long a listener on the end screen keeps its stream (`GENCASTER_END_SCREEN_GRACE_MS`). */
   endScreenGraceMs: number;

@@ -136,7 +136,7 @@ export async function startBackend(
     if (!config.redisUrl) {
       // Single backend after a crash or drain: the previous run's engines are gone, so their
       // listeners may resume at once. Streams nobody resumes are freed by the sweeps (engine lease
-      // and listener presence) after the reconnect grace, not reset here (inventory §11.2).
+      // and listener presence) after the reconnect grace, not reset here: other backends' listeners are still there.
       const handed = await releaseAllEngineLeases(database);
       if (handed > 0)
         log.info({ streams: handed }, 'streams of the previous run wait for their listeners');

@@ -7,7 +7,7 @@ export interface DoorOrderKey {
 
 /**
  * Orders doors for evaluation: non-default doors first by `order`, then by `name`; the default door
- * last (inventory §1.2 NodeDoor ordering). Stable for equal keys.
+ * last, as the original ordered NodeDoors. Stable for equal keys.
  */
 export function compareDoors(a: DoorOrderKey, b: DoorOrderKey): number {
   if (a.isDefault !== b.isDefault) return a.isDefault ? 1 : -1;

@@ -1,4 +1,4 @@
-// Enum values exactly as the original Gencaster stores them (inventory §1.3); GraphQL exposes the
+// Enum values exactly as the original Gencaster stores them, so its dumps import unchanged; GraphQL exposes the
 // upper-case names. Each enum is a readonly tuple so that zod and the database checks share it.
 
 export const streamAssignmentPolicies = [

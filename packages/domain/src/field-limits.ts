@@ -1,5 +1,5 @@
 /**
- * Column lengths and defaults of the original models (inventory §12). The database migrations and
+ * Column lengths and defaults of the original models, so their data fits. The database migrations and
  * the zod schemas both use these numbers, so a value that passes validation always fits its column.
  */
 export const fieldLimits = {
@@ -26,7 +26,7 @@ export const fieldLimits = {
   logName: 255,
 } as const;
 
-/** Defaults of the original models (inventory §12). */
+/** Defaults of the original models. */
 export const fieldDefaults = {
   nodeColor: '#fff',
   audioFileName: 'untitled',

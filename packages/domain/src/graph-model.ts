@@ -8,7 +8,7 @@ import type {
 import type { Place, PlaceTrigger } from './place-model.ts';
 import type { AudioCell, Timestamped } from './stream-model.ts';
 
-/** A story graph (inventory §1.2). `name` and `slugName` are unique. */
+/** A story graph. `name` and `slugName` are unique. */
 export interface Graph extends Timestamped {
   name: string;
   displayName: string;

@@ -1,4 +1,4 @@
-/** A stream point counts as live while its last beacon is younger than this (inventory §12). */
+/** A stream point counts as live while its last beacon is younger than this (as in the original). */
 export const STREAM_POINT_LIVE_WINDOW_MS = 60_000;
 
 /**

@@ -7,7 +7,7 @@ export interface Timestamped {
   modifiedDate: Date;
 }
 
-/** One SuperCollider + Janus instance that announced itself by OSC beacon (inventory §1.1). */
+/** One SuperCollider + Janus instance that announced itself by OSC beacon. */
 export interface StreamPoint extends Timestamped {
   /** Source IP of the beacon. */
   host: string;

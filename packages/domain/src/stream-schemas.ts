@@ -9,7 +9,7 @@ const port = z.number().int().min(0).max(65_535);
 const optionalInt = z.number().int().min(0).max(2_147_483_647).nullable().optional();
 const listenerId = z.string().min(1).max(L.listenerId);
 
-/** A beacon from a stream point (inventory §2.2), keyed by (host, port); `lastLive` is the receive time. */
+/** A beacon from a stream point, keyed by (host, port); `lastLive` is the receive time. */
 export const streamPointBeaconSchema = z.object({
   host: z.string().min(1).max(L.streamPointHost),
   port,

@@ -32,7 +32,7 @@ export interface VariablesEvent {
   variables: { key: string; value: string }[];
 }
 
-/** Broadcasts of data changes (inventory §4.7, including cell updates the original missed). */
+/** Broadcasts of data changes (including cell updates, which the original did not broadcast). */
 export interface LiveEvents {
   graphChanged(graphUuid: string): Promise<void>;
   /** Publishes the node and its graph. */

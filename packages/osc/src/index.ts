@@ -1,4 +1,4 @@
-// @gencaster/osc: the OSC protocol between the backend and stream points (inventory §2, design §3),
+// @gencaster/osc: the OSC protocol between the backend and stream points,
 // the UDP server and instruction sender, safe sclang literals, and our SuperCollider class.
 export type {
   AckBus,

@@ -108,7 +108,7 @@ function parse<T>(schema: z.ZodType<T>, record: Record<string, OscValue>, what: 
   return result.data;
 }
 
-/** Validates a beacon's key/value record (inventory §2.2); missing optional Janus keys are accepted. */
+/** Validates a beacon's key/value record; missing optional Janus keys are accepted. */
 export function parseBeacon(record: Record<string, OscValue>): Beacon {
   const b = parse(beaconSchema, record, 'beacon');
   return {

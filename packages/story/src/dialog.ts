@@ -1,4 +1,4 @@
-// Dialog model yielded by script cells to the listener (inventory §5). Values are the original
+// Dialog model yielded by script cells to the listener. Values are the original
 // lower-case enum values; the GraphQL layer exposes the upper-case names.
 
 /** Element Plus button styles a dialog button can take. */

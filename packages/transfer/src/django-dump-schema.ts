@@ -7,9 +7,9 @@ import {
 } from '@gencaster/domain';
 import { z } from 'zod';
 
-// Field schemas of the original Django models (inventory §1.1/§1.2) as `dumpdata` writes them:
+// Field schemas of the original Django models as `dumpdata` writes them:
 // snake_case names, foreign keys as the referenced primary key, enums as their DB values. Defaults
-// are the model defaults, so dumps from before a field existed (see §1.5) still convert.
+// are the model defaults, so dumps from before a field existed still convert.
 
 const pk = z.union([z.string().min(1), z.number()]).transform(String);
 const fk = pk.nullable().default(null);

@@ -18,7 +18,7 @@ export const espeakLanguages: Readonly<Record<string, string>> = {
 export const defaultEspeakVoice = 'de+f3';
 
 /**
- * The Google voices the original offered (VoiceNameChoices, inventory §1.3) and their genders, so
+ * The Google voices the original offered (VoiceNameChoices) and their genders, so
  * graphs and markdown `{female}`/`{male}` tokens written for Google keep working on espeak-ng.
  */
 export const originalGoogleVoices: Readonly<Record<string, VoiceGender>> = {

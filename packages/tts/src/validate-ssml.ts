@@ -1,6 +1,6 @@
 import { GencasterError } from '@gencaster/domain';
 
-/** Longest SSML accepted, as in the original TextToSpeech model (inventory §1.1). */
+/** Longest SSML accepted, as in the original TextToSpeech model. */
 export const maxSsmlLength = 5000;
 
 /**

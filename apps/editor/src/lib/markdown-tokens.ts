@@ -2,7 +2,7 @@ import type { Completion, CompletionContext, CompletionResult } from '@codemirro
 import type { EditorView } from '@codemirror/view';
 import type { CodeLocation } from './error-location.ts';
 
-/** The Gencaster markdown tokens (inventory §3.7) plus expression tokens of the rebuild. */
+/** The Gencaster markdown tokens of the original ({break}, {var}, {python} …) plus expression tokens of the rebuild. */
 export const markdownTokens: Readonly<Record<string, string>> = {
   chars: 'spell out characters',
   moderate: 'spoken slower',

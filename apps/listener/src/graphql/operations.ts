@@ -1,4 +1,4 @@
-// The listener's GraphQL operations (sources in *.graphql, original operation names, inventory §4).
+// The listener's GraphQL operations (sources in *.graphql, with the original clients' operation names so old and new clients send the same operations).
 export {
   CreateUpdateStreamVariableDocument as createUpdateStreamVariable,
   GetGraphMetaDocument as getGraphMeta,

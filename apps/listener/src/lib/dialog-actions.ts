@@ -12,7 +12,7 @@ export type AnsweredElement =
   | { kind: 'checkbox'; checkbox: DialogCheckbox; checked: boolean };
 
 /**
- * Runs the callback actions of a dialog element (inventory §5, §6.3).
+ * Runs the callback actions of a dialog element as the original listener ran them.
  *
  * SEND_VARIABLE sends the element's own key: a button's value, or "true"/"false" for the state the
  * LISTENER set on a checkbox (the original sent the server's `checked`). SEND_VARIABLES sends every

@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import { GencasterError } from '@gencaster/domain';
 import type { ApiContext } from '../server/context.ts';
 
-/** Scalar types of the schema (inventory §4.1: UUID, DateTime, Upload, Void). */
+/** Scalar types of the schema (UUID, DateTime, Upload, Void, as the original schema named them). */
 export type ApiScalars = {
   UUID: { Input: string; Output: string };
   DateTime: { Input: Date; Output: Date | string };
@@ -12,7 +12,7 @@ export type ApiScalars = {
 
 /**
  * The one Pothos builder of the API. Input fields are optional unless marked required, output
- * fields are non-null unless marked nullable — the nullability follows the data (inventory §11.3).
+ * fields are non-null unless marked nullable — the nullability follows the data (the original declared everything nullable).
  */
 export const builder = new SchemaBuilder<{
   Context: ApiContext;

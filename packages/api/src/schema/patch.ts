@@ -3,7 +3,7 @@ import { GencasterError } from '@gencaster/domain';
 /**
  * Copies the keys that are present in a GraphQL input into a patch. Absent keys are skipped;
  * present values — including 0, "" and false — are kept; an explicit null for a non-nullable column
- * is an INVALID_INPUT error (the original silently ignored all falsy values, inventory §11.3).
+ * is an INVALID_INPUT error (the original silently ignored all falsy values).
  */
 export function toPatch<T extends object, K extends keyof T>(
   input: T,

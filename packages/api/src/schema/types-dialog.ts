@@ -33,7 +33,7 @@ export interface ButtonShape {
   buttonType: ButtonType;
   callbackActions: CallbackAction[];
 }
-/** A dialog yielded by a script cell (inventory §5). */
+/** A dialog yielded by a script cell. */
 export interface DialogShape {
   __typename: 'Dialog';
   title: string;

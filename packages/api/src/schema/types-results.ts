@@ -109,7 +109,7 @@ export function toStreamInfoResponse(message: ListenerMessage): StreamInfoRespon
   }
 }
 
-/** Union of the listener session messages (inventory §4.5). */
+/** Union of the listener session messages: what a listener's streamInfo subscription yields. */
 export const StreamInfoResponseRef = builder.unionType('StreamInfoResponse', {
   types: [StreamInfoRef, DialogRef, NoStreamAvailableRef, GraphDeadEndRef],
   resolveType: (value: StreamInfoResponse) => value.__typename,

@@ -1,4 +1,4 @@
-// Scale-out (design §1): several backends share one database. Exactly one backend runs the graph
+// Scale-out: several backends share one database. Exactly one backend runs the graph
 // engine of a stream, recorded as a lease row whose primary key makes a second owner impossible;
 // the walk position lives on the stream so that another backend can resume the walk.
 

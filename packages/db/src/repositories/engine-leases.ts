@@ -1,4 +1,4 @@
-// Engine leases (design §1 scale-out): which backend runs the graph engine of a stream. Times come
+// Engine leases (for several backends on one database): which backend runs the graph engine of a stream. Times come
 // from the database clock (`now()`), so backends with skewed clocks still agree on expiry.
 import { parseInput, uuidSchema, type Stream } from '@gencaster/domain';
 import { sql } from 'kysely';

@@ -2,7 +2,7 @@
 // strawberry-django lists) compiled to SQL: the one place list filters become SQL.
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 
-/** Lookups of one field (inventory §4.3); every lookup also has its `n…` negation. */
+/** Lookups of one field as the original's filter inputs had them; every lookup also has its `n…` negation. */
 export interface FieldLookup<T> {
   exact?: T | null;
   iExact?: T | null;

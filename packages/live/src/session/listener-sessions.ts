@@ -64,7 +64,7 @@ export function listenerIdOf(token: string): string {
 }
 
 /**
- * The listener sessions of this process (the API's `streamInfo`, inventory §4.5, fixed): assignment
+ * The listener sessions of this process (the API's `streamInfo`): assignment
  * by policy through the database (race-free), a stream message at once, engine events fanned out
  * to every listener of a stream, a dead end at the end, and exactly one leave per session — on
  * closing the session, a dropped connection (after the reconnect grace period) or shutdown.

@@ -109,7 +109,7 @@ GencasterServer {
 		CmdPeriod.add(this);
 	}
 
-	// The beacon payload (inventory §2.2); nil values (unset Janus keys) are left out.
+	// The beacon payload; nil values (unset Janus keys) are left out.
 	serverInfo {
 		^(
 			name: name, synth_port: synthPort, lang_port: NetAddr.langPort,

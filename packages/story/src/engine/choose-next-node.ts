@@ -1,5 +1,5 @@
 // Picks the next node: OUTPUT doors in order (non-default by order then name, default last), the
-// first whose condition is exactly true wins; then a random edge of that door (inventory §3.5).
+// first whose condition is exactly true wins; then a random edge of that door, as in the original.
 import type { PlaceTrigger } from '@gencaster/domain';
 import type { PlaceRuntime } from '../places/place-runtime.ts';
 import { isTriggerOpen, nextDwellDeadline } from '../places/place-triggers.ts';

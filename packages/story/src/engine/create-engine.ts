@@ -1,4 +1,4 @@
-// The graph walk (inventory §3.2): pure orchestration over ports, no I/O of its own.
+// The graph walk: pure orchestration over ports, no I/O of its own.
 import type {
   EngineEvent,
   EngineOptions,

@@ -1,4 +1,4 @@
-// Runs one script cell by type (inventory §3.3). Throws on failure; the walk catches, logs and
+// Runs one script cell by type. Throws on failure; the walk catches, logs and
 // continues.
 import { GencasterError } from '@gencaster/domain';
 import { markdownToSsml } from '../markdown/markdown-to-ssml.ts';

@@ -1,5 +1,5 @@
 // The inline token of the markdown dialect: a word in braces followed by a backticked value,
-// e.g. {break}`300ms` (inventory §3.7).
+// e.g. {break}`300ms`.
 
 /** Token kinds the dialect knows. */
 export const tokenKinds = [

@@ -1,4 +1,4 @@
-// The Gencaster markdown dialect → SSML (inventory §3.7), on a real markdown parser (marked).
+// The Gencaster markdown dialect → SSML, on a real markdown parser (marked).
 // Unlike the original, every piece of text and every variable value is XML-escaped, paragraphs
 // become <p> elements (so they keep a pause), and expression tokens run in the sandbox.
 import { Marked, type Token, type TokenizerExtension } from 'marked';

@@ -1,5 +1,5 @@
 // JavaScript evaluated once per pooled QuickJS context: the capability API and the dialog
-// factories (inventory §5), then a lockdown that freezes every shared object so that one run can
+// factories, then a lockdown that freezes every shared object so that one run can
 // leave nothing behind for the next run of the same context. The script's completion value is the
 // `drive(kind, fn, varsJson)` function the worker calls per run; it is never reachable from user
 // code (not a global); a run ends with `__host('__done', report)`. The only host object is

@@ -1,5 +1,5 @@
-// Python evaluated once per Pyodide worker: the original Gencaster cell API (inventory §3.4, §3.6,
-// §5) plus `_gencaster_run`/`_gencaster_check` entry points the worker calls. The language policy
+// Python evaluated once per Pyodide worker: the original Gencaster cell API (variables, waits,
+// dialogs) plus `_gencaster_run`/`_gencaster_check` entry points the worker calls. The language policy
 // (python-policy.ts) runs first: every run's code is checked and rewritten by it, each run gets a
 // fresh namespace, builtins and random generator, stdlib modules are shared read-only facades, and
 // host calls carry a per-run token that user code cannot read.

@@ -3,7 +3,7 @@
 /** Languages a script cell, door condition or markdown expression can be written in. */
 export type ScriptLanguage = 'javascript' | 'python';
 
-/** Log levels scripts may use; numbers as in StreamLog (inventory §1.3). */
+/** Log levels scripts may use; numbers as in the original's StreamLog. */
 export type ScriptLogLevel = 'debug' | 'info' | 'warning' | 'error';
 
 /**
