@@ -1,5 +1,7 @@
 // @ts-check
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
+import vueParser from 'vue-eslint-parser';
 
 /** Packages each package may import; keeps `domain ← story, db, osc, tts, audio ← live, transfer ← api ← apps/backend`. */
 const forbiddenImports = {
@@ -54,6 +56,18 @@ const forbiddenImports = {
   'packages/api': ['@gencaster/sound'],
   'packages/transfer': ['@gencaster/api', '@gencaster/live', '@gencaster/sound'],
   'packages/live': ['@gencaster/api', '@gencaster/sound', '@gencaster/transfer'],
+  'packages/web': [
+    '@gencaster/api',
+    '@gencaster/audio',
+    '@gencaster/db',
+    '@gencaster/live',
+    '@gencaster/osc',
+    '@gencaster/sound',
+    '@gencaster/story',
+    '@gencaster/transfer',
+    '@gencaster/tts',
+    'node:*',
+  ],
 };
 
 export default tseslint.config(
@@ -61,9 +75,10 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
-      'apps/listener/**',
-      'apps/editor/**',
-      'shared-web/**',
+      // graphql-codegen output and the apps' build configs (Vite/codegen run them, not tsc)
+      'apps/{editor,listener}/src/graphql/generated/**',
+      'apps/{editor,listener}/*.ts',
+      'packages/web/codegen.ts',
       '**/*.js',
       '**/*.mjs',
       '.data/**',
@@ -84,6 +99,34 @@ export default tseslint.config(
       ],
       'no-eval': 'error',
       'no-new-func': 'error',
+    },
+  },
+  // The Vue apps and their toolkit: eslint-plugin-vue's recommended rules for templates, the
+  // typed rules above for <script setup lang="ts"> (vue-eslint-parser hands it to typescript-eslint).
+  ...pluginVue.configs['flat/recommended'].map((config) => ({
+    ...config,
+    files: ['apps/{editor,listener}/src/**/*.vue'],
+  })),
+  {
+    files: ['apps/{editor,listener}/src/**/*.{ts,vue}', 'packages/web/src/**/*.ts'],
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: {
+        parser: tseslint.parser,
+        extraFileExtensions: ['.vue'],
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+        sourceType: 'module',
+      },
+    },
+    rules: {
+      // Prettier lays out templates like all other files (these rules would fight it).
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
     },
   },
   ...Object.entries(forbiddenImports).map(([folder, patterns]) => ({

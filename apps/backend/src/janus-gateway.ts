@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientErrorJson, errorTable } from '@gencaster/api';
-import { GencasterError, isGencasterError, type WebConfigFile } from '@gencaster/domain';
+import {
+  GencasterError,
+  isGencasterError,
+  type WebConfigFile,
+  type WebIceServer,
+} from '@gencaster/domain';
 import { readJanusSecrets, type JanusSecrets } from '@gencaster/sound';
 import { readFleetStatusIfAny } from './commands/sound-commands.ts';
 import type { JanusCallers } from './janus-callers.ts';
@@ -79,7 +84,7 @@ export interface JanusRoutesOptions {
   /** Which beaconed Janus URLs are believed (besides the local fleet's). */
   upstream: Omit<JanusUpstreamOptions, 'localUrl'>;
   /** STUN/TURN servers for the browsers' RTCPeerConnection (default none: LAN only). */
-  iceServers?: readonly object[];
+  iceServers?: readonly WebIceServer[];
   /** Map tiles for the editor's and listener's maps (no tile URL: the maps draw a plain grid). */
   map?: { tileUrl: string | undefined; attribution: string };
   logger?: Pick<Logger, 'info' | 'warn'>;
@@ -124,7 +129,7 @@ export function createJanusRoutes(options: JanusRoutesOptions): Route[] {
         graphqlUrl: '/graphql',
         janusUrl: '/janus',
         janusPointUrl: `${JANUS_POINT_PREFIX}{point}`,
-        iceServers: options.iceServers ?? [],
+        iceServers: [...(options.iceServers ?? [])],
         mapTileUrl: options.map?.tileUrl ?? null,
         mapAttribution: options.map?.attribution ?? '',
       } satisfies WebConfigFile),

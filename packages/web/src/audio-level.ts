@@ -1,8 +1,8 @@
 /** Reads the loudness of a media stream. */
 export interface RmsProbe {
   /** Root mean square of the latest analyser window, 0 (silence) to about 1 (full scale). */
-  readRms(): number;
-  dispose(): void;
+  readRms: () => number;
+  dispose: () => void;
 }
 
 /**
@@ -21,13 +21,13 @@ export function createRmsProbe(
   source.connect(analyser);
   const samples = new Float32Array(analyser.fftSize);
   return {
-    readRms() {
+    readRms: () => {
       analyser.getFloatTimeDomainData(samples);
       let sum = 0;
       for (const sample of samples) sum += sample * sample;
       return Math.sqrt(sum / samples.length);
     },
-    dispose() {
+    dispose: () => {
       source.disconnect();
       analyser.disconnect();
     },

@@ -40,7 +40,7 @@ const gridSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000,
 function createMetricGrid(): L.Layer {
   const Grid = L.Layer.extend({
     onAdd(this: L.Layer & { _canvas?: HTMLCanvasElement; _draw?: () => void }, map: L.Map) {
-      const canvas = L.DomUtil.create('canvas', 'metric-grid') as HTMLCanvasElement;
+      const canvas = L.DomUtil.create('canvas', 'metric-grid');
       canvas.dataset.test = 'metric-grid';
       Object.assign(canvas.style, { position: 'absolute', left: '0', top: '0', zIndex: '0' });
       map.getContainer().style.background = '#f8fafc';
@@ -96,7 +96,7 @@ function createMetricGrid(): L.Layer {
       return this;
     },
   });
-  return new Grid();
+  return new Grid() as L.Layer;
 }
 
 /** Options of {@link createPlaceMap}. */

@@ -152,9 +152,9 @@ export function watchPlayoutDelay(
 /** Applies a player's latency profile to its current receiver and reports what was applied. */
 export interface LatencyReporter {
   /** A new receiver (null: the track ended): apply the profile and report it. */
-  report(receiver: RTCRtpReceiver | null): void;
+  report: (receiver: RTCRtpReceiver | null) => void;
   /** The profile changed: apply it again to the current receiver. */
-  reapply(): void;
+  reapply: () => void;
   /** The receiver last reported. */
   readonly receiver: RTCRtpReceiver | null;
 }
@@ -176,7 +176,7 @@ export function createLatencyReporter(
   };
   return {
     report,
-    reapply() {
+    reapply: () => {
       if (current) report(current);
     },
     get receiver() {

@@ -35,10 +35,13 @@ export function useAdminPage<T, F extends object>(
     const mine = ++generation;
     loading.value = true;
     try {
-      const answer = await load({ ...filter } as F, {
-        offset: (page.value - 1) * pageSize,
-        limit: pageSize,
-      });
+      const answer = await load(
+        { ...filter },
+        {
+          offset: (page.value - 1) * pageSize,
+          limit: pageSize,
+        },
+      );
       if (mine !== generation) return; // a newer request answers instead
       items.value = answer.items;
       total.value = answer.totalCount;

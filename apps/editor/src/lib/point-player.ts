@@ -29,7 +29,7 @@ export interface PointPlayerOptions {
    */
   latencyProfile?: () => LatencyProfileName | undefined;
   /** The receiver of the current track and what was applied to it (null when it ended). */
-  onReceiver?(receiver: RTCRtpReceiver | null, applied: AppliedLatency | null): void;
+  onReceiver?: (receiver: RTCRtpReceiver | null, applied: AppliedLatency | null) => void;
 }
 
 /** Plays the Janus streaming mountpoint of one stream point in the editor. */

@@ -19,7 +19,7 @@ export function useI18n() {
   return {
     language,
     t: (key: MessageKey) => messages.value[key],
-    toggleLanguage() {
+    toggleLanguage: () => {
       language.value = language.value === 'de' ? 'en' : 'de';
       window.localStorage.setItem('gencaster.lang', language.value);
       document.documentElement.lang = language.value;

@@ -3,8 +3,8 @@ import { createRmsProbe } from '@gencaster/web';
 /** Reads the loudness of an audio track. */
 export interface AudioLevelProbe {
   /** Root mean square of the latest analyser window, 0 (silence) to about 1 (full scale). */
-  read(): number;
-  dispose(): void;
+  read: () => number;
+  dispose: () => void;
 }
 
 let sharedContext: AudioContext | undefined;

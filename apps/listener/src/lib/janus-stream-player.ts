@@ -40,7 +40,7 @@ export interface JanusStreamPlayerOptions extends JanusServerOptions {
    * The receiver of the current remote track and what was applied to it; null when the track
    * went away or no profile was known.
    */
-  onReceiver?(receiver: RTCRtpReceiver | null, applied: AppliedLatency | null): void;
+  onReceiver?: (receiver: RTCRtpReceiver | null, applied: AppliedLatency | null) => void;
 }
 
 /** Plays one Janus streaming mountpoint and keeps playing it across drops. */

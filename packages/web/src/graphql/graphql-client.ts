@@ -6,6 +6,7 @@ import {
   type AnyVariables,
   type OperationResult,
 } from '@urql/core';
+import { getOperationAST, OperationTypeNode } from 'graphql';
 import {
   createClient as createSocket,
   type Client as Socket,
@@ -38,33 +39,33 @@ export interface SubscriptionHandlers<TResult> {
 /** The API as the apps use it: typed requests over HTTP, subscriptions over graphql-ws. */
 export interface GraphQLClient {
   /** Runs a query or mutation over HTTP with the session cookie; rejects with a request error. */
-  request<TResult, TVariables extends AnyVariables>(
+  request: <TResult, TVariables extends AnyVariables>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables: TVariables,
-  ): Promise<TResult>;
+  ) => Promise<TResult>;
   /**
    * Sends a mutation with one file as a GraphQL multipart request, reporting upload progress
    * (0…1): urql's fetch cannot report upload progress, so this one request uses XMLHttpRequest.
    */
-  uploadRequest<TResult, TVariables extends AnyVariables>(
+  uploadRequest: <TResult, TVariables extends AnyVariables>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables: TVariables,
     filePath: string,
     file: File,
     onProgress: (fraction: number) => void,
-  ): Promise<TResult>;
+  ) => Promise<TResult>;
   /**
    * Starts a subscription; returns the function that ends it (graphql-ws then sends `complete`,
    * which frees what the server holds for it, e.g. a listener's stream point). The variables
    * object is sent again when the socket reconnects, so a caller may update it in place.
    */
-  subscribe<TResult, TVariables extends AnyVariables>(
+  subscribe: <TResult, TVariables extends AnyVariables>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables: TVariables,
     handlers: SubscriptionHandlers<TResult>,
-  ): () => void;
+  ) => () => void;
   /** Drops the WebSocket so the next subscription connects with the current session cookie. */
-  resetSubscriptions(): Promise<void>;
+  resetSubscriptions: () => Promise<void>;
 }
 
 /** `http(s)://…/graphql` or `/graphql` → the `ws(s)://` URL of the same endpoint. */
@@ -143,19 +144,16 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
   };
 
   return {
-    async request(document, variables) {
+    request: async (document, variables) => {
       const { client: urqlClient } = await client();
-      const isMutation = document.definitions.some(
-        (definition) =>
-          definition.kind === 'OperationDefinition' && definition.operation === 'mutation',
-      );
+      const isMutation = getOperationAST(document)?.operation === OperationTypeNode.MUTATION;
       const result = isMutation
         ? await urqlClient.mutation(document, variables).toPromise()
         : await urqlClient.query(document, variables).toPromise();
       return dataOf(result);
     },
 
-    async uploadRequest(document, variables, filePath, file, onProgress) {
+    uploadRequest: async (document, variables, filePath, file, onProgress) => {
       const { url } = await client();
       const result = await uploadWithProgress({
         url,
@@ -170,7 +168,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
       return result.data;
     },
 
-    subscribe(document, variables, handlers) {
+    subscribe: (document, variables, handlers) => {
       let stop: (() => void) | undefined;
       let stopped = false;
       // urql keeps the errors of an earlier event on later results; report each error once.
@@ -191,7 +189,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
             }
           }),
         );
-        stop = subscription.unsubscribe;
+        stop = () => subscription.unsubscribe();
       });
       return () => {
         stopped = true;
@@ -199,7 +197,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
       };
     },
 
-    async resetSubscriptions() {
+    resetSubscriptions: async () => {
       const current = socket;
       socket = undefined;
       await current?.dispose();

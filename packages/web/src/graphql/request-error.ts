@@ -44,7 +44,7 @@ export function fromCombinedError(
     return new GraphQLRequestError(
       graphQLErrors.map(({ message, extensions }) => ({
         message,
-        extensions: extensions as ServerError['extensions'],
+        extensions,
       })),
     );
   }
