@@ -18,7 +18,7 @@ import { createListenerWriteLimiter } from '../auth/listener-write-limiter.ts';
 import { createClientAddressLimiter } from '../auth/client-address-limiter.ts';
 import { createLoginLimiter } from '../auth/login-limiter.ts';
 import { createPasswordCheckQueue } from '../auth/password-check-queue.ts';
-import { toClientError } from '../errors/error-table.ts';
+import { errorResponse, toClientError } from '../errors/error-table.ts';
 import { buildApiSchema } from '../schema/build-schema.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { ApiContext } from './context.ts';
@@ -346,16 +346,13 @@ export function createApiServer(config: ApiServerOptions): ApiServer {
     const ip = clientIp(request);
     const open = socketsPerClient.get(ip) ?? 0;
     if (open >= maxSocketsPerClient) {
-      const body = JSON.stringify({
-        errors: [
-          {
-            message: `at most ${maxSocketsPerClient} WebSockets per client address`,
-            extensions: { code: 'RATE_LIMITED' },
-          },
-        ],
-      });
+      const refused = errorResponse(
+        'RATE_LIMITED',
+        `at most ${maxSocketsPerClient} WebSockets per client address`,
+      );
+      const body = JSON.stringify(refused.body);
       socket.end(
-        `HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${refused.status} Too Many Requests\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
       );
       return;
     }
