@@ -40,3 +40,6 @@ export * from './repositories/admin-accounts.ts';
 export * from './repositories/admin-logs.ts';
 export * from './repositories/admin-points.ts';
 export * from './repositories/admin-media.ts';
+export * from './repositories/admin-streams.ts';
+export * from './repositories/runtime-counts.ts';
+export * from './repositories/first-admin-setup.ts';

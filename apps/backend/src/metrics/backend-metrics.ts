@@ -2,7 +2,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse } from '@gencaster/api';
-import type { Database } from '@gencaster/db';
+import {
+  countActiveListeners,
+  countActiveStreams,
+  countStreamPointsByLiveness,
+  type Database,
+} from '@gencaster/db';
 import { STREAM_POINT_LIVE_WINDOW_MS } from '@gencaster/domain';
 import type { InstructionSender, OscServerStats } from '@gencaster/osc';
 import type { ScriptSandbox } from '@gencaster/story';
@@ -61,27 +66,13 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
     'gencaster_listeners_connected',
     'Listeners on active streams (all backends)',
     'gauge',
-    async () => {
-      const row = await database.db
-        .selectFrom('stream')
-        .select((eb) => eb.fn.sum<string | number | null>('numListeners').as('n'))
-        .where('active', '=', true)
-        .executeTakeFirstOrThrow();
-      return [{ value: Number(row.n ?? 0) }];
-    },
+    async () => [{ value: await countActiveListeners(database) }],
   );
   registry.collect(
     'gencaster_streams_active',
     'Active streams (all backends)',
     'gauge',
-    async () => {
-      const row = await database.db
-        .selectFrom('stream')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('active', '=', true)
-        .executeTakeFirstOrThrow();
-      return [{ value: Number(row.n) }];
-    },
+    async () => [{ value: await countActiveStreams(database) }],
   );
   registry.collect(
     'gencaster_stream_points',
@@ -89,17 +80,10 @@ export function createBackendMetrics(options: BackendMetricsOptions): BackendMet
     'gauge',
     async () => {
       const since = new Date(Date.now() - liveWindowMs);
-      const row = await database.db
-        .selectFrom('streamPoint')
-        .select((eb) => [
-          eb.fn.countAll().as('total'),
-          eb.fn.count(eb.case().when('lastLive', '>', since).then(1).end()).as('online'),
-        ])
-        .executeTakeFirstOrThrow();
-      const online = Number(row.online);
+      const { total, online } = await countStreamPointsByLiveness(database, since);
       return [
         { labels: { state: 'online' }, value: online },
-        { labels: { state: 'offline' }, value: Number(row.total) - online },
+        { labels: { state: 'offline' }, value: total - online },
       ];
     },
     ['state'],

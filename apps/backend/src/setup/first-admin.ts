@@ -1,9 +1,14 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createUser, withTransaction, type Database, type DbHandle } from '@gencaster/db';
+import {
+  countAccounts,
+  createUser,
+  lockFirstAdminSetup,
+  withTransaction,
+  type Database,
+} from '@gencaster/db';
 import { GencasterError, type User } from '@gencaster/domain';
-import { sql } from 'kysely';
 
 /** Owner-only file in the data dir holding the one-time setup token while no account exists. */
 export const SETUP_TOKEN_FILE = 'editor-setup-token';
@@ -34,14 +39,6 @@ function tokenPath(dataDir: string): string {
   return join(dataDir, SETUP_TOKEN_FILE);
 }
 
-async function countAccounts(handle: DbHandle): Promise<number> {
-  const row = await handle.db
-    .selectFrom('appUser')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .executeTakeFirstOrThrow();
-  return row.n;
-}
-
 /** Reads the stored setup token, or undefined when setup is closed (no file). */
 export async function readSetupToken(dataDir: string): Promise<string | undefined> {
   try {
@@ -58,7 +55,7 @@ export async function readSetupToken(dataDir: string): Promise<string | undefine
  */
 export async function createFirstAdmin(database: Database, admin: UnattendedAdmin): Promise<User> {
   return withTransaction(database, async (tx) => {
-    await sql`select pg_advisory_xact_lock(7469136)`.execute(tx.db);
+    await lockFirstAdminSetup(tx);
     if ((await countAccounts(tx)) > 0)
       throw new GencasterError(
         'CONFLICT',

@@ -4,13 +4,16 @@
 // releaseBlockingNode mutation, which the admin view calls as well.
 import type { InstructionMessage } from '@gencaster/live';
 import {
-  type DbHandle,
+  deleteStreamVariableByUuid,
+  findStream,
   getGraph,
   getStreamPoint,
+  listAdminStreams,
+  listStreamRunInstructions,
   listStreamVariables,
   missingAsUndefined,
   releaseStream,
-  withDatabaseErrors,
+  type DbHandle,
 } from '@gencaster/db';
 import {
   GencasterError,
@@ -79,11 +82,7 @@ const AdminStreamFilterRef = builder.inputType('AdminStreamFilter', {
 
 /** The stream or NOT_FOUND. */
 async function streamOrThrow(handle: DbHandle, uuid: string): Promise<Stream> {
-  const stream = await handle.db
-    .selectFrom('stream')
-    .selectAll()
-    .where('uuid', '=', uuid)
-    .executeTakeFirst();
+  const stream = await findStream(handle, uuid);
   if (!stream) throw new GencasterError('NOT_FOUND', `stream ${uuid} does not exist`);
   return stream;
 }
@@ -105,27 +104,11 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: AdminStreamFilterRef }),
       page: t.arg({ type: AdminPageInputRef }),
     },
-    resolve: (_root, { filter, page }, ctx) => {
+    resolve: async (_root, { filter, page }, ctx) => {
       requireAdmin(ctx);
       const bounded = boundPage(page);
-      return withDatabaseErrors(async () => {
-        let query = ctx.database.db.selectFrom('stream');
-        if (typeof filter?.active === 'boolean') query = query.where('active', '=', filter.active);
-        if (filter?.graphUuid) query = query.where('graphUuid', '=', filter.graphUuid);
-        if (filter?.streamPointUuid)
-          query = query.where('streamPointUuid', '=', filter.streamPointUuid);
-        const [items, count] = await Promise.all([
-          query
-            .selectAll()
-            .orderBy('createdDate', 'desc')
-            .orderBy('uuid')
-            .limit(bounded.limit)
-            .offset(bounded.offset)
-            .execute(),
-          query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        ]);
-        return { ...bounded, items, totalCount: Number(count.n) };
-      });
+      const found = await listAdminStreams(ctx.database, filter ?? {}, bounded);
+      return { ...bounded, ...found };
     },
   }),
   adminStreamVariables: t.field({
@@ -152,34 +135,8 @@ builder.queryFields((t) => ({
       const bounded = boundPage(page);
       const wanted = checkState(state);
       const stream = await streamOrThrow(ctx.database, streamUuid);
-      return withDatabaseErrors(async () => {
-        // Instructions belong to a point; a stream's are those of its point during its run.
-        let query = ctx.database.db
-          .selectFrom('streamInstruction')
-          .where('streamPointUuid', '=', stream.streamPointUuid)
-          .where('createdDate', '>=', stream.createdDate);
-        if (stream.endedDate !== null) query = query.where('createdDate', '<=', stream.endedDate);
-        if (wanted !== undefined) query = query.where('state', '=', wanted);
-        const [items, count] = await Promise.all([
-          query
-            .select([
-              'uuid',
-              'createdDate',
-              'modifiedDate',
-              'deadlineDate',
-              'state',
-              'instructionText',
-              'returnValue',
-            ])
-            .orderBy('createdDate', 'desc')
-            .orderBy('uuid')
-            .limit(bounded.limit)
-            .offset(bounded.offset)
-            .execute(),
-          query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        ]);
-        return { ...bounded, items, totalCount: Number(count.n) };
-      });
+      const found = await listStreamRunInstructions(ctx.database, stream, wanted, bounded);
+      return { ...bounded, ...found };
     },
   }),
 }));
@@ -191,14 +148,7 @@ builder.mutationFields((t) => ({
     args: { uuid: t.arg({ type: 'UUID', required: true }) },
     resolve: async (_root, { uuid }, ctx) => {
       requireAdminWrite(ctx);
-      const row = await withDatabaseErrors(() =>
-        ctx.database.db
-          .deleteFrom('streamVariable')
-          .where('uuid', '=', uuid)
-          .returning(['streamUuid', 'key'])
-          .executeTakeFirst(),
-      );
-      return row !== undefined;
+      return deleteStreamVariableByUuid(ctx.database, uuid);
     },
   }),
   adminEndStream: t.field({

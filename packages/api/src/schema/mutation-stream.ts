@@ -1,4 +1,9 @@
-import { getStream, missingAsUndefined, upsertStreamVariables } from '@gencaster/db';
+import {
+  getStream,
+  listStreamVariableKeys,
+  missingAsUndefined,
+  upsertStreamVariables,
+} from '@gencaster/db';
 import { GencasterError } from '@gencaster/domain';
 import { isPlaceVariable } from '@gencaster/story';
 import type { ApiContext } from '../server/context.ts';
@@ -127,13 +132,9 @@ async function checkVariableCount(
   variables: readonly { key: string }[],
 ): Promise<void> {
   const max = ctx.runtime.options.streamVariableLimits.maxPerStream;
-  const existing = await ctx.database.db
-    .selectFrom('streamVariable')
-    .select('key')
-    .where('streamUuid', '=', streamUuid)
-    .execute();
+  const existing = await listStreamVariableKeys(ctx.database, streamUuid);
   // The engine's place variables (one set per place of the graph) do not count.
-  const keys = new Set(existing.map((row) => row.key).filter((key) => !isPlaceVariable(key)));
+  const keys = new Set(existing.filter((key) => !isPlaceVariable(key)));
   for (const variable of variables) if (!isPlaceVariable(variable.key)) keys.add(variable.key);
   if (keys.size > max) {
     throw new GencasterError('INVALID_INPUT', `a stream has at most ${max} variables`, {

@@ -102,3 +102,16 @@ export async function deleteStreamVariable(
   );
   return result.numDeletedRows > 0n;
 }
+
+/** The keys of a stream's variables (no values), in no particular order. */
+export async function listStreamVariableKeys(
+  handle: DbHandle,
+  streamUuid: string,
+): Promise<string[]> {
+  const rows = await handle.db
+    .selectFrom('streamVariable')
+    .select('key')
+    .where('streamUuid', '=', streamUuid)
+    .execute();
+  return rows.map((row) => row.key);
+}
