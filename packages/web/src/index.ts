@@ -10,3 +10,4 @@ export * from './place-shape.ts';
 export * from './position-throttle.ts';
 export * from './web-config.ts';
 export * from './audio-level.ts';
+export * from './format.ts';

@@ -5,7 +5,7 @@ import {
   SetStreamVariablesDocument,
   type PlayGraphSubscription,
 } from '../graphql/generated/graphql.ts';
-import { errorMessage } from '@gencaster/web';
+import { errorMessage, formatTimeOfDay } from '@gencaster/web';
 import { request, subscribe } from '../graphql/client.ts';
 
 /** One line of the play log: an instruction, a dialog, a step or the end of the walk. */
@@ -45,7 +45,7 @@ export function usePlay(graphUuid: () => string, nodeName: (uuid: string) => str
   let stop: (() => void) | undefined;
 
   function log(kind: PlayEvent['kind'], text: string): void {
-    events.value.push({ at: new Date().toLocaleTimeString('sv-SE'), kind, text });
+    events.value.push({ at: formatTimeOfDay(), kind, text });
     if (events.value.length > 500) events.value.splice(0, events.value.length - 500);
   }
 
