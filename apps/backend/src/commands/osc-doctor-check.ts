@@ -1,9 +1,9 @@
-// `gencaster doctor`'s check of how OSC senders prove themselves (inventory §2, issue 20).
+// `gencaster doctor`'s check of how OSC senders prove themselves (issue 20): an unsigned sender could otherwise fake beacons and acks.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLoopback, OSC_SECRET_FILE } from '@gencaster/osc';
 import type { BackendConfig } from '../config.ts';
-import type { DoctorCheck } from './doctor-command.ts';
+import type { DoctorCheck } from './doctor-check.ts';
 
 /**
  * ok when every OSC sender must sign (GENCASTER_OSC_SECRET, or the secret generated in the data

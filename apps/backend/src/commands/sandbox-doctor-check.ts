@@ -1,7 +1,7 @@
 // `gencaster doctor`'s check of the script sandbox's OS box (see @gencaster/story sandbox-box).
 import { inspectSandboxConfinement } from '@gencaster/story';
 import type { BackendConfig } from '../config.ts';
-import type { DoctorCheck } from './doctor-command.ts';
+import type { DoctorCheck } from './doctor-check.ts';
 
 /** ok when the box holds; fail when it cannot be set up (scripts refused, or unboxed by opt-out). */
 export async function checkSandboxBox(config: BackendConfig): Promise<DoctorCheck> {
