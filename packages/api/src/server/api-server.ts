@@ -115,7 +115,7 @@ const defaults: ResolvedApiOptions = {
 export const drainCloseCode = 1012;
 
 /**
- * Creates the GraphQL API (inventory §4) on a database.
+ * Creates the GraphQL API (the original schema, fixed) on a database.
  *
  * @example
  * const api = createApiServer({ database, services: { engineFactory, checkSyntax }, corsOrigins });

@@ -1,6 +1,10 @@
 import type { PlaceShape, PlaceTrigger } from '@gencaster/domain';
 import { describe, expect, it } from 'vitest';
-import { createSystemClock, createMemoryVariableStore } from '../testing/memory-ports.ts';
+import {
+  createManualClock,
+  createMemoryVariableStore,
+  createSystemClock,
+} from '../testing/memory-ports.ts';
 import { createPlaceRuntime } from './place-runtime.ts';
 import { createPlaceTracker, emptyPlaceWalkState, type TrackedPlace } from './place-tracker.ts';
 import { isTriggerOpen, markTriggerUsed } from './place-triggers.ts';
@@ -208,20 +212,22 @@ describe('place runtime', () => {
   it('throttles a 50 Hz position stream to a few evaluations a second; the latest fix wins', async () => {
     const variables = createMemoryVariableStore();
     let evaluations = 0;
+    // A manual clock: the second of 50 Hz fixes takes no real time and no busy machine skews it.
+    const clock = createManualClock();
     const runtime = createPlaceRuntime({
       places: [fountain, mill],
       variables,
-      clock: createSystemClock(),
+      clock,
       onUpdate: () => (evaluations += 1),
     });
     await runtime.start();
-    const started = Date.now();
+    const started = clock.now();
     for (let i = 0; i < 50; i++) {
       runtime.push(at(-100 + i, 0));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await clock.advance(20);
     }
     await runtime.flush();
-    const seconds = (Date.now() - started) / 1000;
+    const seconds = (clock.now() - started) / 1000;
     expect(evaluations).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
     expect(evaluations).toBeGreaterThanOrEqual(2);
     expect(variables.values.get('place_fountain_distance')).toBe(String(Math.round(100 - 49 - 20)));

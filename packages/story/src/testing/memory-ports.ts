@@ -93,6 +93,61 @@ export function createSystemClock(): Clock {
   return systemClock;
 }
 
+/** A clock that moves only when the test says so; see {@link createManualClock}. */
+export interface ManualClock extends Clock {
+  /**
+   * Moves time forward by `ms`, waking each sleeper whose time came, in order, and letting the
+   * work it starts run (one macrotask turn) before the next.
+   */
+  advance(ms: number): Promise<void>;
+}
+
+/**
+ * A manual clock for time-dependent tests: `now()` starts at `startMs` and `sleep` resolves only
+ * when {@link ManualClock.advance} passes its time, so a test of throttles or deadlines takes no
+ * real time and does not depend on how busy the machine is.
+ */
+export function createManualClock(startMs = 0): ManualClock {
+  let nowMs = startMs;
+  const sleepers = new Set<{ atMs: number; wake: () => void }>();
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    now: () => nowMs,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason as Error);
+        const onAbort = () => {
+          sleepers.delete(sleeper);
+          reject(signal.reason as Error);
+        };
+        const sleeper = {
+          atMs: nowMs + Math.max(0, ms),
+          wake: () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        sleepers.add(sleeper);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    async advance(ms) {
+      const targetMs = nowMs + ms;
+      for (;;) {
+        await settle();
+        const [next] = [...sleepers]
+          .filter((sleeper) => sleeper.atMs <= targetMs)
+          .sort((a, b) => a.atMs - b.atMs);
+        if (!next) break;
+        nowMs = Math.max(nowMs, next.atMs);
+        sleepers.delete(next);
+        next.wake();
+      }
+      nowMs = targetMs;
+      await settle();
+    },
+  };
+}
+
 /** Records what the engine sent; `fail` makes `run` reject for matching code (FAILURE). */
 export function createRecordingInstructions(
   fail: (code: string) => boolean = () => false,
