@@ -11,6 +11,7 @@ export { mapDatabaseError, withDatabaseErrors } from './database-errors.ts';
 export { missingAsUndefined } from './missing-as-undefined.ts';
 export { hashPassword, needsRehash, verifyPassword } from './password-hash.ts';
 export * from './repositories/stream-points.ts';
+export * from './repositories/database-ping.ts';
 export * from './repositories/listenable-points.ts';
 export * from './repositories/stream-point-boots.ts';
 export * from './repositories/streams.ts';

@@ -15,6 +15,7 @@ import {
   listGraphs,
   listUsers,
   type Database,
+  pingDatabase,
 } from '@gencaster/db';
 import { GencasterError, userRoles } from '@gencaster/domain';
 import { z } from 'zod';
@@ -106,7 +107,7 @@ type Handlers = {
 
 const handlers: Handlers = {
   ping: async ({ database }) => {
-    await database.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    await pingDatabase(database);
     return { lines: [`${database.engine} answers`] };
   },
   'user.add': async ({ database }, { username, role, password, printPassword }) => {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, connect as connectTcp, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { connect as connectTls } from 'node:tls';
-import { openDatabase } from '@gencaster/db';
+import { openDatabase, pingDatabase } from '@gencaster/db';
 import type { Command } from 'commander';
 import { loadConfig, type BackendConfig } from '../config.ts';
 import { acquireDataDirLock, describeLockHolder, readDataDirLockHolder } from '../data-dir-lock.ts';
@@ -255,7 +255,7 @@ async function checkDatabase(
         : { dataDir: join(config.dataDir, 'db') },
     );
     try {
-      const probe = database.db.selectNoFrom((eb) => eb.val(1).as('one')).executeTakeFirst();
+      const probe = pingDatabase(database);
       const deadline = new Promise<never>((_, fail) => {
         timer = setTimeout(() => fail(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
