@@ -174,7 +174,8 @@ describeEachEngine(
           const waitingForFinished = counted.count() - before;
           // sclang finishes them all (recorded in the ledger; the lost bus message is found by the
           // fallback read), so every engine moves on to its stream-variable wait.
-          for (const { uuid } of sink.received) {
+          // a loaded machine may resend an instruction: finish each one once
+          for (const uuid of new Set(sink.received.map((message) => message.uuid))) {
             await transitionInstruction(getDb(), { uuid, state: 'RECEIVED' });
             await transitionInstruction(getDb(), { uuid, state: 'FINISHED', returnValue: '2' });
           }
